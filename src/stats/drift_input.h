@@ -30,6 +30,24 @@ struct WeightedSample {
   double PopulationStd() const;
 };
 
+// Walks the distinct values of two samples pooled, in ascending order, calling
+// visit(value, weight_in_x, weight_in_y) once per value.
+template <typename Visit>
+void ForEachPooledValue(const WeightedSample& x, const WeightedSample& y, Visit visit) {
+  size_t i = 0;
+  size_t j = 0;
+  while (i < x.values.size() || j < y.values.size()) {
+    double value = (j == y.values.size() || (i < x.values.size() && x.values[i] <= y.values[j]))
+                       ? x.values[i]
+                       : y.values[j];
+    double in_x = 0;
+    double in_y = 0;
+    while (i < x.values.size() && x.values[i] == value) in_x += x.weights[i++];
+    while (j < y.values.size() && y.values[j] == value) in_y += y.weights[j++];
+    visit(value, in_x, in_y);
+  }
+}
+
 struct DriftInput {
   ColumnType type = ColumnType::kNumerical;
   // Numerical columns only.

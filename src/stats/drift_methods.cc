@@ -8,8 +8,10 @@
 #include "io/table.h"
 
 #include "stats/distributions.h"
+#include "stats/fisher_exact.h"
 #include "stats/histogram.h"
 #include "stats/ks_two_sample.h"
+#include "stats/rank_tests.h"
 
 namespace telltale {
 namespace {
@@ -90,6 +92,17 @@ Status NeedsValues(const DriftInput& input, std::string_view method) {
   return Status::Ok();
 }
 
+Status NeedsEqualSizes(const DriftInput& input, std::string_view method) {
+  if (std::abs(input.reference_size - input.current_size) > 1e-8 * input.reference_size) {
+    return Status::InvalidArgument(std::string(method) +
+                                   " needs reference and current of equal size (" +
+                                   std::to_string(static_cast<uint64_t>(input.reference_size)) +
+                                   " vs " +
+                                   std::to_string(static_cast<uint64_t>(input.current_size)) + ")");
+  }
+  return Status::Ok();
+}
+
 Result<double> KsScore(const DriftInput& input) {
   TELLTALE_RETURN_IF_ERROR(NeedsValues(input, "ks"));
   double d = KsStatistic(input.reference, input.current);
@@ -116,12 +129,7 @@ Result<double> GTestScore(const DriftInput& input) {
   TELLTALE_RETURN_IF_ERROR(NeedsValues(input, "g_test"));
   // Evidently passes raw reference counts as expected frequencies, which scipy accepts only when
   // both samples have the same size.
-  if (std::abs(input.reference_size - input.current_size) > 1e-8 * input.reference_size) {
-    return Status::InvalidArgument("g_test needs reference and current of equal size (" +
-                                   std::to_string(static_cast<uint64_t>(input.reference_size)) +
-                                   " vs " +
-                                   std::to_string(static_cast<uint64_t>(input.current_size)) + ")");
-  }
+  TELLTALE_RETURN_IF_ERROR(NeedsEqualSizes(input, "g_test"));
   double statistic = 0;
   for (size_t k = 0; k < input.reference_counts.size(); ++k) {
     double observed = input.current_counts[k];
@@ -161,19 +169,14 @@ double CdfDistance(const WeightedSample& u, const WeightedSample& v, int p) {
   double cu = 0;
   double cv = 0;
   double sum = 0;
-  size_t i = 0;
-  size_t j = 0;
   double previous = std::min(u.min(), v.min());
-  while (i < u.values.size() || j < v.values.size()) {
-    double x = (j == v.values.size() || (i < u.values.size() && u.values[i] <= v.values[j]))
-                   ? u.values[i]
-                   : v.values[j];
+  ForEachPooledValue(u, v, [&](double x, double in_u, double in_v) {
     double difference = std::abs(cu / u.total - cv / v.total);
     sum += (p == 1 ? difference : difference * difference) * (x - previous);
     previous = x;
-    while (i < u.values.size() && u.values[i] == x) cu += u.weights[i++];
-    while (j < v.values.size() && v.values[j] == x) cv += v.weights[j++];
-  }
+    cu += in_u;
+    cv += in_v;
+  });
   return p == 1 ? sum : std::sqrt(sum);
 }
 
@@ -308,25 +311,14 @@ Result<double> MannWhitneyScore(const DriftInput& input) {
   double tie_term = 0;
   double below = 0;
   bool ties = false;
-  size_t i = 0;
-  size_t j = 0;
-  const WeightedSample& x = input.reference;
-  const WeightedSample& y = input.current;
-  while (i < x.values.size() || j < y.values.size()) {
-    double value = (j == y.values.size() || (i < x.values.size() && x.values[i] <= y.values[j]))
-                       ? x.values[i]
-                       : y.values[j];
-    double in_x = 0;
-    double in_y = 0;
-    while (i < x.values.size() && x.values[i] == value) in_x += x.weights[i++];
-    while (j < y.values.size() && y.values[j] == value) in_y += y.weights[j++];
+  ForEachPooledValue(input.reference, input.current, [&](double, double in_x, double in_y) {
     double t = in_x + in_y;
     double midrank = below + (t + 1) / 2;
     rank_sum += in_x * midrank;
     tie_term += t * t * t - t;
     ties = ties || t > 1;
     below += t;
-  }
+  });
   const double u1 = rank_sum - n1 * (n1 + 1) / 2;
   const double u2 = n1 * n2 - u1;  // "less" uses the survival function of U2
   double p;
@@ -345,6 +337,32 @@ Result<double> MannWhitneyScore(const DriftInput& input) {
     p = at_or_above / total;
   }
   return std::clamp(p, 0.0, 1.0);
+}
+
+Result<double> CramerVonMisesScore(const DriftInput& input) {
+  TELLTALE_RETURN_IF_ERROR(NeedsValues(input, "cramer_von_mises"));
+  return CramerVonMisesPValue(input.reference, input.current);
+}
+
+Result<double> AndersonScore(const DriftInput& input) {
+  TELLTALE_RETURN_IF_ERROR(NeedsValues(input, "anderson"));
+  return AndersonDarlingPValue(input.reference, input.current);
+}
+
+// Evidently's fisher_exact: a binary column, reference and current of equal size, the 2x2 table
+// of each value's count on each side.
+Result<double> FisherExactScore(const DriftInput& input) {
+  TELLTALE_RETURN_IF_ERROR(NeedsValues(input, "fisher_exact"));
+  if (input.labels.size() > 2) {
+    return Status::InvalidArgument("fisher_exact needs a binary column (found " +
+                                   std::to_string(input.labels.size()) + " values)");
+  }
+  TELLTALE_RETURN_IF_ERROR(NeedsEqualSizes(input, "fisher_exact"));
+  auto count = [](const std::vector<double>& counts, size_t k) {
+    return k < counts.size() ? static_cast<uint64_t>(counts[k]) : 0;
+  };
+  return FisherExactPValue(count(input.current_counts, 1), count(input.current_counts, 0),
+                           count(input.reference_counts, 1), count(input.reference_counts, 0));
 }
 
 }  // namespace
@@ -389,7 +407,13 @@ const std::vector<DriftMethod>& DriftMethods() {
        TTestScore},
       {"mannw", "Mann-Whitney U p-value (alternative less)", true, false, 0.05,
        DriftRule::kPValueBelow, MannWhitneyScore},
+      {"cramer_von_mises", "Cramer-von Mises p-value", true, false, 0.1,
+       DriftRule::kPValueAtOrBelow, CramerVonMisesScore},
+      {"anderson", "Anderson-Darling k-sample p-value", true, false, 0.1,
+       DriftRule::kPValueBelow, AndersonScore},
       {"g_test", "G-test p-value", true, true, 0.1, DriftRule::kPValueBelow, GTestScore},
+      {"fisher_exact", "Fisher's exact test p-value (binary columns)", false, true, 0.1,
+       DriftRule::kPValueBelow, FisherExactScore},
   };
   return methods;
 }

@@ -7,6 +7,9 @@
 namespace telltale {
 namespace {
 
+// The bin of values a frequent-items sketch no longer attributes to a category.
+constexpr const char* kOtherLabel = "(other)";
+
 std::vector<double> SortedFiniteValues(const Column& column) {
   std::vector<double> values = column.FiniteNumbers();
   std::sort(values.begin(), values.end());
@@ -41,24 +44,69 @@ DriftInput FromLabelCounts(const std::map<std::string, std::pair<double, double>
   return MakeCategoricalInput(std::move(labels), std::move(reference), std::move(current));
 }
 
-WeightedSample SampleFromProfile(const FieldProfile& profile) {
+// Points standing in for the values one retained KLL item represents.
+constexpr int kPointsPerItem = 4;
+
+// A KLL sketch as a weighted sample. Each retained value's weight is spread evenly over the gap
+// from the previous retained value, so the sketch's CDF is piecewise linear and two sketches of one
+// distribution give nearly equal CDFs although their items sit at different places. The first and
+// last items spread over a gap as wide as their neighbour's, outwards, within the exact extremes;
+// the exact minimum and maximum are kept as single values (the first and last items give up one
+// unit of weight for them); a value holding more weight than any single item can (many equal
+// inputs) stays a point mass.
+WeightedSample SampleFromSketch(const KllSketch& sketch) {
   WeightedSample sample;
-  if (!profile.numeric_values.overflowed()) {
-    for (const auto& [value, count] : profile.numeric_values.Sorted()) {
+  auto add = [&sample](double value, double weight) {
+    if (weight <= 0) return;
+    if (!sample.values.empty() && value <= sample.values.back()) {
+      sample.weights.back() += weight;
+    } else {
       sample.values.push_back(value);
-      sample.weights.push_back(static_cast<double>(count));
-      sample.total += static_cast<double>(count);
+      sample.weights.push_back(weight);
     }
-    return sample;
+    sample.total += weight;
+  };
+  KllSortedView view = sketch.View();
+  const std::vector<double>& values = view.values();
+  const auto unit = static_cast<double>(sketch.LargestItemWeight());
+  const bool keep_min = sketch.min() < values.front();
+  const bool keep_max = sketch.max() > values.back();
+  if (keep_min) add(sketch.min(), 1);
+  uint64_t below = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    auto weight = static_cast<double>(view.cumulative_weights()[i] - below);
+    below = view.cumulative_weights()[i];
+    if (i == 0 && keep_min) weight -= 1;
+    if (i + 1 == values.size() && keep_max) weight -= 1;
+    if (weight > unit || values.size() == 1) {
+      add(values[i], weight);
+      continue;
+    }
+    // The first item's values lie below it and the last item's above it as densely as between
+    // the neighbouring items, within the exact extremes.
+    const double low =
+        i == 0 ? std::max(sketch.min(), values[0] - (values[1] - values[0])) : values[i - 1];
+    const double high = i + 1 == values.size()
+                            ? std::min(sketch.max(), values[i] + (values[i] - values[i - 1]))
+                            : values[i];
+    for (int j = 1; j <= kPointsPerItem; ++j) {
+      add(j == kPointsPerItem ? high : low + (high - low) * j / kPointsPerItem,
+          weight / kPointsPerItem);
+    }
   }
-  KllSortedView view = profile.quantiles.View();
-  uint64_t previous = 0;
-  for (size_t i = 0; i < view.values().size(); ++i) {
-    sample.values.push_back(view.values()[i]);
-    sample.weights.push_back(static_cast<double>(view.cumulative_weights()[i] - previous));
-    previous = view.cumulative_weights()[i];
+  if (keep_max) add(sketch.max(), 1);
+  return sample;
+}
+
+// Exact value counts while the column has few distinct values, else the smoothed KLL sketch.
+WeightedSample SampleFromProfile(const FieldProfile& profile) {
+  if (profile.numeric_values.overflowed()) return SampleFromSketch(profile.quantiles);
+  WeightedSample sample;
+  for (const auto& [value, count] : profile.numeric_values.Sorted()) {
+    sample.values.push_back(value);
+    sample.weights.push_back(static_cast<double>(count));
+    sample.total += static_cast<double>(count);
   }
-  sample.total = static_cast<double>(previous);
   return sample;
 }
 
@@ -78,10 +126,37 @@ void AddProfileLabels(const FieldProfile& profile,
     (is_reference ? slot.first : slot.second) += static_cast<double>(count);
   }
   if (profile.categories.other_count() > 0) {
-    auto& slot = counts["(other)"];
+    auto& slot = counts[kOtherLabel];
     (is_reference ? slot.first : slot.second) +=
         static_cast<double>(profile.categories.other_count());
   }
+}
+
+// An overflowed frequent-items sketch no longer knows the count of a value it does not track: that
+// count is part of its "(other)". A value tracked on one side only moves into "(other)" on the other
+// side as well, so both sides are counted over the same bins.
+void PoolLabelsTrackedOnOneSide(const FieldProfile& reference, const FieldProfile& current,
+                                std::map<std::string, std::pair<double, double>>& counts) {
+  const bool reference_partial = !reference.categories.exact();
+  const bool current_partial = !current.categories.exact();
+  if (!reference_partial && !current_partial) return;
+  std::pair<double, double> pooled{0, 0};
+  for (auto it = counts.begin(); it != counts.end();) {
+    const bool untracked =
+        it->first != kOtherLabel &&
+        ((reference_partial && !reference.categories.counts().contains(it->first)) ||
+         (current_partial && !current.categories.counts().contains(it->first)));
+    if (!untracked) {
+      ++it;
+      continue;
+    }
+    pooled.first += it->second.first;
+    pooled.second += it->second.second;
+    it = counts.erase(it);
+  }
+  auto& other = counts[kOtherLabel];
+  other.first += pooled.first;
+  other.second += pooled.second;
 }
 
 }  // namespace
@@ -104,8 +179,14 @@ DriftInput SketchDriftInput(const FieldProfile& reference, const FieldProfile& c
     DriftInput input =
         MakeNumericalInput(SampleFromProfile(reference), SampleFromProfile(current),
                            ProfileIsIntegerData(reference) && ProfileIsIntegerData(current));
-    // Distinct counts come from the profiles, not from the sketch's retained items.
-    input.reference_distinct = reference.DistinctCount();
+    // Distinct counts and the spread come from the profiles, not from the sketch's items.
+    input.reference_std = reference.moments.stddev();
+    if (reference.numeric_values.overflowed() || current.numeric_values.overflowed()) {
+      // One standard deviation of a sketch's rank error: the published 99% single-query bound
+      // over the normal quantile 2.576.
+      const uint16_t k = std::min(reference.quantiles.k(), current.quantiles.k());
+      input.cdf_error = KllSketch::NormalizedRankError(k, /*double_sided=*/false) / 2.576;
+    }
     if (!reference.distinct_count_exact() || !current.distinct_count_exact()) {
       HllSketch both = reference.distinct;
       both.Merge(current.distinct);
@@ -116,6 +197,7 @@ DriftInput SketchDriftInput(const FieldProfile& reference, const FieldProfile& c
   std::map<std::string, std::pair<double, double>> counts;
   AddProfileLabels(reference, counts, true);
   AddProfileLabels(current, counts, false);
+  PoolLabelsTrackedOnOneSide(reference, current, counts);
   return FromLabelCounts(counts);
 }
 

@@ -71,6 +71,9 @@ class KllSketch {
   double min() const { return min_; }
   double max() const { return max_; }
   size_t retained() const { return retained_; }
+  // The weight of one item at the highest level: the most input values a single retained item
+  // stands for. A value retained with more weight than this was seen many times (an atom).
+  uint64_t LargestItemWeight() const { return uint64_t{1} << (levels_.size() - 1); }
   // True when no value was ever compacted: every query is exact.
   bool exact() const { return levels_.size() == 1; }
 

@@ -47,29 +47,13 @@ DriftInput MakeNumericalInput(WeightedSample reference, WeightedSample current, 
   input.reference_size = reference.total;
   input.current_size = current.total;
   input.reference_distinct = static_cast<double>(reference.values.size());
-  // Merge the two ascending value lists into aligned counts.
-  size_t i = 0;
-  size_t j = 0;
-  while (i < reference.values.size() || j < current.values.size()) {
-    double value;
-    double reference_count = 0;
-    double current_count = 0;
-    if (j == current.values.size() ||
-        (i < reference.values.size() && reference.values[i] < current.values[j])) {
-      value = reference.values[i];
-      reference_count = reference.weights[i++];
-    } else if (i == reference.values.size() || current.values[j] < reference.values[i]) {
-      value = current.values[j];
-      current_count = current.weights[j++];
-    } else {
-      value = reference.values[i];
-      reference_count = reference.weights[i++];
-      current_count = current.weights[j++];
-    }
+  input.reference_std = reference.PopulationStd();
+  ForEachPooledValue(reference, current, [&input](double value, double in_reference,
+                                                  double in_current) {
     input.labels.push_back(FormatNumber(value));
-    input.reference_counts.push_back(reference_count);
-    input.current_counts.push_back(current_count);
-  }
+    input.reference_counts.push_back(in_reference);
+    input.current_counts.push_back(in_current);
+  });
   input.union_distinct = static_cast<double>(input.labels.size());
   input.reference = std::move(reference);
   input.current = std::move(current);

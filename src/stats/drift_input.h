@@ -53,6 +53,11 @@ struct DriftInput {
   // Numerical columns only.
   WeightedSample reference;
   WeightedSample current;
+  // Population standard deviation of the reference values (exact, also in sketch mode).
+  double reference_std = 0;
+  // How far the two samples' CDFs may differ from those of the data they summarize, together (0 for
+  // raw data; the sketches' rank error in sketch mode). Tests on the CDF distance discount it.
+  double cdf_error = 0;
   // Both samples were integer-typed data (numpy then widens Sturges bins to at least 1).
   bool integer_data = false;
   // Every column: counts per distinct value of reference and current together, aligned by index.

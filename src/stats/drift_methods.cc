@@ -105,7 +105,8 @@ Status NeedsEqualSizes(const DriftInput& input, std::string_view method) {
 
 Result<double> KsScore(const DriftInput& input) {
   TELLTALE_RETURN_IF_ERROR(NeedsValues(input, "ks"));
-  double d = KsStatistic(input.reference, input.current);
+  // A distance the sketches could produce by themselves is not evidence of drift.
+  double d = std::max(0.0, KsStatistic(input.reference, input.current) - input.cdf_error);
   return KsPValue(d, static_cast<uint64_t>(input.reference_size),
                   static_cast<uint64_t>(input.current_size));
 }
@@ -182,7 +183,7 @@ double CdfDistance(const WeightedSample& u, const WeightedSample& v, int p) {
 
 Result<double> WassersteinScore(const DriftInput& input) {
   TELLTALE_RETURN_IF_ERROR(NeedsValues(input, "wasserstein"));
-  double norm = std::max(input.reference.PopulationStd(), 0.001);
+  double norm = std::max(input.reference_std, 0.001);
   return CdfDistance(input.reference, input.current, 1) / norm;
 }
 

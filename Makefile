@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build build-asan build-fuzz run test unit-test asan-test cli-test fuzz-test lint bench clean
+.PHONY: all deps build build-asan build-fuzz run test unit-test asan-test cli-test fuzz-test lint bench bench-micro bench-check bench-profile clean
 
 all: build
 
@@ -48,8 +48,26 @@ fuzz-test: build-fuzz
 lint: build
 	@scripts/lint.sh build
 
-bench: build
+# Benchmarks (not part of `make test`): micro-benchmarks, then telltale against Evidently and
+# whylogs on 1,000,000-row files (BENCH_ROWS), the peers installed into bench/.venv from PyPI.
+BENCH_ROWS ?= 1000000
+BENCH_PYTHON := bench/.venv/bin/python
+
+bench: bench-micro bench-check bench-profile
+
+bench-micro: build
 	@bench/run.sh
+
+$(BENCH_PYTHON): bench/requirements.txt
+	@python3 -m venv bench/.venv
+	@bench/.venv/bin/pip install -q -r bench/requirements.txt
+	@touch $(BENCH_PYTHON)
+
+bench-check: build $(BENCH_PYTHON)
+	@$(BENCH_PYTHON) bench/check/run.py --rows $(BENCH_ROWS)
+
+bench-profile: build $(BENCH_PYTHON)
+	@$(BENCH_PYTHON) bench/profile/run.py --rows $(BENCH_ROWS)
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -1,6 +1,7 @@
 #include "check/drift_inputs.h"
 
 #include <algorithm>
+#include <boost/sort/spreadsort/spreadsort.hpp>
 #include <cmath>
 #include <map>
 
@@ -12,7 +13,8 @@ constexpr const char* kOtherLabel = "(other)";
 
 std::vector<double> SortedFiniteValues(const Column& column) {
   std::vector<double> values = column.FiniteNumbers();
-  std::sort(values.begin(), values.end());
+  // Boost's spreadsort (radix-based) sorts large float arrays several times faster than std::sort.
+  boost::sort::spreadsort::spreadsort(values.begin(), values.end());
   return values;
 }
 

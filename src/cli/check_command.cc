@@ -1,6 +1,7 @@
 #include <charconv>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "check/run_check.h"
 #include "cli/cli_support.h"
@@ -126,20 +127,29 @@ int CheckCommand::Run() {
   inputs.schema = &schema;
   Table reference_table;
   DatasetProfile reference_profile;
+  // The two files are read at the same time, one per thread; a reference error is reported first.
+  Result<Table> current = Status::InvalidArgument("not read");
+  std::thread current_reader([&] { current = ReadTable(current_, read_options); });
   if (!reference_.empty()) {
     Result<Table> table = ReadTable(reference_, read_options);
-    if (!table.ok()) return Fail(table.status());
+    if (!table.ok()) {
+      current_reader.join();
+      return Fail(table.status());
+    }
     reference_table = std::move(table).value();
     inputs.reference_table = &reference_table;
     inputs.reference_source = reference_;
   } else {
     Result<DatasetProfile> profile = LoadProfileFile(reference_profile_);
-    if (!profile.ok()) return Fail(profile.status());
+    if (!profile.ok()) {
+      current_reader.join();
+      return Fail(profile.status());
+    }
     reference_profile = std::move(profile).value();
     inputs.reference_profile = &reference_profile;
     inputs.reference_source = reference_profile_;
   }
-  Result<Table> current = ReadTable(current_, read_options);
+  current_reader.join();
   if (!current.ok()) return Fail(current.status());
   inputs.current_table = &current.value();
 

@@ -23,6 +23,10 @@ bool IsNullMarker(std::string_view text) {
       "-nan", "1.#IND", "1.#QNAN",  "<NA>", "N/A",     "NA",       "NULL",
       "NaN",  "None",   "n/a",      "nan",  "null"};
   if (text.size() > 8) return false;
+  // Most cells are numbers; of the markers only "1.#IND" and "1.#QNAN" start with a digit.
+  if (!text.empty() && text[0] >= '0' && text[0] <= '9' && !(text.size() > 2 && text[2] == '#')) {
+    return false;
+  }
   for (std::string_view marker : kMarkers) {
     if (text == marker) return true;
   }

@@ -3,6 +3,8 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -14,6 +16,31 @@
 
 namespace telltale {
 namespace {
+
+static_assert(std::endian::native == std::endian::little, "FindFieldEnd reads words little-endian");
+
+// The index of the first `delimiter` or newline at or after `from`, or `size`; eight bytes at a time.
+size_t FindFieldEnd(const char* data, size_t from, size_t size, char delimiter) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighBits = 0x8080808080808080ULL;
+  const uint64_t delimiters = kOnes * static_cast<uint8_t>(delimiter);
+  const uint64_t newlines = kOnes * static_cast<uint8_t>('\n');
+  size_t i = from;
+  for (; i + 8 <= size; i += 8) {
+    uint64_t word;
+    std::memcpy(&word, data + i, 8);
+    // A byte of x or y is zero where the word holds a delimiter or newline; the lowest flagged
+    // byte is exact (borrows only flag bytes above a real match).
+    const uint64_t x = word ^ delimiters;
+    const uint64_t y = word ^ newlines;
+    const uint64_t found = ((x - kOnes) & ~x & kHighBits) | ((y - kOnes) & ~y & kHighBits);
+    if (found != 0) return i + static_cast<size_t>(std::countr_zero(found) >> 3);
+  }
+  for (; i < size; ++i) {
+    if (data[i] == delimiter || data[i] == '\n') return i;
+  }
+  return size;
+}
 
 // Streaming parser: Feed() consumes complete records and keeps a partial one for the next chunk.
 class CsvParser {
@@ -55,6 +82,14 @@ class CsvParser {
 
   // Parses the complete records at the start of pending_; returns the bytes they span.
   Result<size_t> ParseRecords(bool at_end) {
+    const size_t first_line = line_;
+    TELLTALE_ASSIGN_OR_RETURN(size_t consumed, ParseCompleteRecords(at_end));
+    // Validated once for the whole span: cheaper than per record.
+    TELLTALE_RETURN_IF_ERROR(ValidateUtf8(pending_.data(), consumed, first_line));
+    return consumed;
+  }
+
+  Result<size_t> ParseCompleteRecords(bool at_end) {
     const char* data = pending_.data();
     const size_t size = pending_.size();
     if (size > 0) saw_any_byte_ = true;
@@ -109,8 +144,7 @@ class CsvParser {
                                                std::to_string(fields_.size()));
           }
         } else {
-          size_t end = position;
-          while (end < size && data[end] != options_.delimiter && data[end] != '\n') ++end;
+          size_t end = FindFieldEnd(data, position, size, options_.delimiter);
           if (end == size && !at_end) {
             incomplete = true;
             break;
@@ -155,9 +189,11 @@ class CsvParser {
         complete = true;
         break;
       }
-      if (incomplete) return record_start;
+      if (incomplete) {
+        position = record_start;
+        break;
+      }
       if (!complete) break;
-      TELLTALE_RETURN_IF_ERROR(ValidateUtf8(data + record_start, position - record_start));
       bool blank = data[record_start] == '\n' || data[record_start] == '\r';
       TELLTALE_RETURN_IF_ERROR(CommitRecord(blank));
       line_ += newlines == 0 ? 1 : newlines;
@@ -165,10 +201,10 @@ class CsvParser {
     return position;
   }
 
-  Status ValidateUtf8(const char* bytes, size_t length) const {
+  // `bytes` start at line `line`.
+  Status ValidateUtf8(const char* bytes, size_t length, size_t line) const {
     if (simdjson::validate_utf8(bytes, length)) return Status::Ok();
     // Find the line for the message.
-    size_t line = line_;
     size_t start = 0;
     for (size_t i = 0; i <= length; ++i) {
       if (i == length || bytes[i] == '\n') {

@@ -66,7 +66,11 @@ uint32_t KllSketch::LevelCapacity(size_t level) const {
 
 void KllSketch::RecomputeCapacity() {
   capacity_ = 0;
-  for (size_t level = 0; level < levels_.size(); ++level) capacity_ += LevelCapacity(level);
+  level_capacities_.resize(levels_.size());
+  for (size_t level = 0; level < levels_.size(); ++level) {
+    level_capacities_[level] = LevelCapacity(level);
+    capacity_ += level_capacities_[level];
+  }
 }
 
 uint64_t KllSketch::NextRandom() {
@@ -80,7 +84,7 @@ uint64_t KllSketch::NextRandom() {
 void KllSketch::CompactUntilBelowCapacity() {
   while (retained_ >= capacity_) {
     size_t level = 0;
-    while (level < levels_.size() && levels_[level].size() < LevelCapacity(level)) ++level;
+    while (level < levels_.size() && levels_[level].size() < level_capacities_[level]) ++level;
     if (level == levels_.size()) return;  // only possible transiently; nothing is over-full
     CompactLevel(level);
   }
@@ -93,26 +97,23 @@ void KllSketch::CompactLevel(size_t level) {
   }
   std::vector<double>& items = levels_[level];
   if (level == 0) std::sort(items.begin(), items.end());
-  // An odd item stays behind so that every promoted item stands for exactly two.
-  double leftover = 0.0;
-  bool has_leftover = items.size() % 2 == 1;
-  if (has_leftover) {
-    leftover = items.front();
-    items.erase(items.begin());
-  }
-  size_t offset = NextRandom() & 1;
-  std::vector<double> promoted;
-  promoted.reserve(items.size() / 2);
-  for (size_t i = offset; i < items.size(); i += 2) promoted.push_back(items[i]);
-
+  // An odd item stays behind (the smallest) so that every promoted item stands for exactly two.
+  const size_t first = items.size() % 2;
+  const size_t offset = first + (NextRandom() & 1);
+  const size_t promoted = (items.size() - first) / 2;
+  // Merge every other item into the level above, through the scratch buffer.
   std::vector<double>& above = levels_[level + 1];
-  std::vector<double> merged(above.size() + promoted.size());
-  std::merge(above.begin(), above.end(), promoted.begin(), promoted.end(), merged.begin());
-  above.swap(merged);
-
-  retained_ -= items.size() - promoted.size();
-  items.clear();
-  if (has_leftover) items.push_back(leftover);
+  scratch_.clear();
+  scratch_.reserve(above.size() + promoted);
+  size_t a = 0;
+  for (size_t i = offset; i < items.size(); i += 2) {
+    while (a < above.size() && above[a] < items[i]) scratch_.push_back(above[a++]);
+    scratch_.push_back(items[i]);
+  }
+  scratch_.insert(scratch_.end(), above.begin() + static_cast<std::ptrdiff_t>(a), above.end());
+  above.swap(scratch_);
+  retained_ -= items.size() - first - promoted;
+  items.resize(first);  // the leftover, items[0], stays in place
 }
 
 void KllSketch::Merge(const KllSketch& other) {

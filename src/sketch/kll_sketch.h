@@ -104,6 +104,10 @@ class KllSketch {
   std::vector<std::vector<double>> levels_;
   size_t retained_ = 0;
   size_t capacity_ = 0;
+  // LevelCapacity(level) for every level, kept by RecomputeCapacity.
+  std::vector<uint32_t> level_capacities_;
+  // Reused by CompactLevel so that compacting allocates nothing in the steady state.
+  std::vector<double> scratch_;
   uint64_t random_state_;
 };
 

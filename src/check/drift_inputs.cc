@@ -46,57 +46,30 @@ DriftInput FromLabelCounts(const std::map<std::string, std::pair<double, double>
   return MakeCategoricalInput(std::move(labels), std::move(reference), std::move(current));
 }
 
-// Points standing in for the values one retained KLL item represents.
-constexpr int kPointsPerItem = 4;
-
-// A KLL sketch as a weighted sample. Each retained value's weight is spread evenly over the gap
-// from the previous retained value, so the sketch's CDF is piecewise linear and two sketches of one
-// distribution give nearly equal CDFs although their items sit at different places. The first and
-// last items spread over a gap as wide as their neighbour's, outwards, within the exact extremes;
-// the exact minimum and maximum are kept as single values (the first and last items give up one
-// unit of weight for them); a value holding more weight than any single item can (many equal
-// inputs) stays a point mass.
+// A KLL sketch as a weighted sample: its retained values, each weighted by the number of values it
+// stands for. The exact minimum and maximum join as single values (the first and last items give
+// up one unit of weight for them), so ranges and bin edges match exact mode.
 WeightedSample SampleFromSketch(const KllSketch& sketch) {
-  WeightedSample sample;
-  auto add = [&sample](double value, double weight) {
-    if (weight <= 0) return;
-    if (!sample.values.empty() && value <= sample.values.back()) {
-      sample.weights.back() += weight;
-    } else {
-      sample.values.push_back(value);
-      sample.weights.push_back(weight);
-    }
-    sample.total += weight;
-  };
   KllSortedView view = sketch.View();
-  const std::vector<double>& values = view.values();
-  const auto unit = static_cast<double>(sketch.LargestItemWeight());
-  const bool keep_min = sketch.min() < values.front();
-  const bool keep_max = sketch.max() > values.back();
-  if (keep_min) add(sketch.min(), 1);
+  WeightedSample sample;
   uint64_t below = 0;
-  for (size_t i = 0; i < values.size(); ++i) {
-    auto weight = static_cast<double>(view.cumulative_weights()[i] - below);
+  for (size_t i = 0; i < view.values().size(); ++i) {
+    sample.values.push_back(view.values()[i]);
+    sample.weights.push_back(static_cast<double>(view.cumulative_weights()[i] - below));
     below = view.cumulative_weights()[i];
-    if (i == 0 && keep_min) weight -= 1;
-    if (i + 1 == values.size() && keep_max) weight -= 1;
-    if (weight > unit || values.size() == 1) {
-      add(values[i], weight);
-      continue;
-    }
-    // The first item's values lie below it and the last item's above it as densely as between
-    // the neighbouring items, within the exact extremes.
-    const double low =
-        i == 0 ? std::max(sketch.min(), values[0] - (values[1] - values[0])) : values[i - 1];
-    const double high = i + 1 == values.size()
-                            ? std::min(sketch.max(), values[i] + (values[i] - values[i - 1]))
-                            : values[i];
-    for (int j = 1; j <= kPointsPerItem; ++j) {
-      add(j == kPointsPerItem ? high : low + (high - low) * j / kPointsPerItem,
-          weight / kPointsPerItem);
-    }
   }
-  if (keep_max) add(sketch.max(), 1);
+  sample.total = static_cast<double>(below);
+  if (sample.empty()) return sample;
+  if (sketch.min() < sample.values.front() && sample.weights.front() > 1) {
+    sample.weights.front() -= 1;
+    sample.values.insert(sample.values.begin(), sketch.min());
+    sample.weights.insert(sample.weights.begin(), 1.0);
+  }
+  if (sketch.max() > sample.values.back() && sample.weights.back() > 1) {
+    sample.weights.back() -= 1;
+    sample.values.push_back(sketch.max());
+    sample.weights.push_back(1.0);
+  }
   return sample;
 }
 
@@ -135,8 +108,8 @@ void AddProfileLabels(const FieldProfile& profile,
 }
 
 // An overflowed frequent-items sketch no longer knows the count of a value it does not track: that
-// count is part of its "(other)". A value tracked on one side only moves into "(other)" on the other
-// side as well, so both sides are counted over the same bins.
+// count is part of its "(other)". A value tracked on one side only moves into "(other)" on the
+// other side as well, so both sides are counted over the same bins.
 void PoolLabelsTrackedOnOneSide(const FieldProfile& reference, const FieldProfile& current,
                                 std::map<std::string, std::pair<double, double>>& counts) {
   const bool reference_partial = !reference.categories.exact();
@@ -183,12 +156,11 @@ DriftInput SketchDriftInput(const FieldProfile& reference, const FieldProfile& c
                            ProfileIsIntegerData(reference) && ProfileIsIntegerData(current));
     // Distinct counts and the spread come from the profiles, not from the sketch's items.
     input.reference_std = reference.moments.stddev();
-    if (reference.numeric_values.overflowed() || current.numeric_values.overflowed()) {
-      // One standard deviation of a sketch's rank error: the published 99% single-query bound
-      // over the normal quantile 2.576.
-      const uint16_t k = std::min(reference.quantiles.k(), current.quantiles.k());
-      input.cdf_error = KllSketch::NormalizedRankError(k, /*double_sided=*/false) / 2.576;
-    }
+    // One standard deviation of the difference of the two sketches' rank errors.
+    auto sketch_error = [](const FieldProfile& side) {
+      return side.numeric_values.overflowed() ? side.quantiles.EstimatedRankErrorStd() : 0.0;
+    };
+    input.cdf_error = std::hypot(sketch_error(reference), sketch_error(current));
     if (!reference.distinct_count_exact() || !current.distinct_count_exact()) {
       HllSketch both = reference.distinct;
       both.Merge(current.distinct);

@@ -1,11 +1,13 @@
 #include <charconv>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include "check/run_check.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/progress_bar.h"
 #include "common/parallel.h"
 #include "io/table_reader.h"
 #include "report/html_report.h"
@@ -128,6 +130,10 @@ int CheckCommand::Run() {
   Table reference_table;
   DatasetProfile reference_profile;
   // The two files are read at the same time, one per thread; a reference error is reported first.
+  ReadProgress progress;
+  read_options.progress = &progress;
+  std::optional<ProgressBar> bar(std::in_place, progress,
+                                 std::initializer_list<std::string>{reference_, current_});
   Result<Table> current = Status::InvalidArgument("not read");
   std::thread current_reader([&] { current = ReadTable(current_, read_options); });
   if (!reference_.empty()) {
@@ -150,6 +156,7 @@ int CheckCommand::Run() {
     inputs.reference_source = reference_profile_;
   }
   current_reader.join();
+  bar.reset();
   if (!current.ok()) return Fail(current.status());
   inputs.current_table = &current.value();
 

@@ -1,8 +1,10 @@
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "cli/progress_bar.h"
 #include "common/parallel.h"
 #include "io/table_reader.h"
 #include "profile/profiler.h"
@@ -39,7 +41,12 @@ int ProfileCommand::Run() {
   const Schema& schema = *loaded_schema;
   ReadOptions options;
   options.csv.delimiter = delimiter_;
+  ReadProgress progress;
+  options.progress = &progress;
+  std::optional<ProgressBar> bar(std::in_place, progress,
+                                 std::initializer_list<std::string>{input_});
   Result<Table> table = ReadTable(input_, options);
+  bar.reset();
   if (!table.ok()) return Fail(table.status());
   DatasetProfile profile =
       ProfileTable(*table, schema, SketchOptions{}, threads_ ? threads_ : DefaultThreads());

@@ -19,7 +19,8 @@ namespace {
 
 static_assert(std::endian::native == std::endian::little, "FindFieldEnd reads words little-endian");
 
-// The index of the first `delimiter` or newline at or after `from`, or `size`; eight bytes at a time.
+// The index of the first `delimiter` or newline at or after `from`, or `size`; eight bytes at a
+// time.
 size_t FindFieldEnd(const char* data, size_t from, size_t size, char delimiter) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL;
   constexpr uint64_t kHighBits = 0x8080808080808080ULL;
@@ -255,8 +256,9 @@ class CsvParser {
 
 }  // namespace
 
-Result<Table> ReadCsvFile(const std::string& path, const CsvOptions& options) {
-  TELLTALE_ASSIGN_OR_RETURN(std::unique_ptr<InputStream> input, InputStream::Open(path));
+Result<Table> ReadCsvFile(const std::string& path, const CsvOptions& options,
+                          ReadProgress* progress) {
+  TELLTALE_ASSIGN_OR_RETURN(std::unique_ptr<InputStream> input, InputStream::Open(path, progress));
   CsvParser parser(path, options);
   std::string chunk;
   while (true) {

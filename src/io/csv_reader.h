@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "io/read_progress.h"
 #include "io/table.h"
 #include "telltale/result.h"
 
@@ -25,7 +26,8 @@ struct CsvOptions {
 };
 
 // Reads a CSV file, plain or gzip-compressed.
-Result<Table> ReadCsvFile(const std::string& path, const CsvOptions& options = {});
+Result<Table> ReadCsvFile(const std::string& path, const CsvOptions& options = {},
+                          ReadProgress* progress = nullptr);
 // Parses CSV text held in memory; `source` names it in errors.
 Result<Table> ParseCsv(std::string_view text, const std::string& source,
                        const CsvOptions& options = {});

@@ -6,7 +6,8 @@
 
 namespace telltale {
 
-Result<std::unique_ptr<InputStream>> InputStream::Open(const std::string& path) {
+Result<std::unique_ptr<InputStream>> InputStream::Open(const std::string& path,
+                                                       ReadProgress* progress) {
   std::error_code error;
   std::filesystem::file_status status = std::filesystem::status(path, error);
   if (!std::filesystem::exists(status)) return Status::NotFound(path + ": no such file");
@@ -16,7 +17,7 @@ Result<std::unique_ptr<InputStream>> InputStream::Open(const std::string& path) 
   gzFile file = gzopen(path.c_str(), "rb");
   if (file == nullptr) return Status::IoError(path + ": cannot open: " + std::strerror(errno));
   gzbuffer(file, 1 << 18);
-  return std::unique_ptr<InputStream>(new InputStream(path, file));
+  return std::unique_ptr<InputStream>(new InputStream(path, file, progress));
 }
 
 InputStream::~InputStream() { gzclose(file_); }
@@ -33,6 +34,13 @@ Result<size_t> InputStream::ReadInto(std::string& out, size_t max_bytes) {
                            ": cannot read: " + (code == Z_ERRNO ? std::strerror(errno) : message));
   }
   out.resize(old_size + static_cast<size_t>(read));
+  if (progress_ != nullptr) {
+    int64_t offset = gzoffset(file_);
+    if (offset > reported_offset_) {
+      progress_->Advance(static_cast<uint64_t>(offset - reported_offset_));
+      reported_offset_ = offset;
+    }
+  }
   if (read == 0) {
     int code = 0;
     const char* message = gzerror(file_, &code);

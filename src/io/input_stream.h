@@ -8,14 +8,17 @@
 #include <memory>
 #include <string>
 
+#include "io/read_progress.h"
 #include "telltale/result.h"
 
 namespace telltale {
 
 class InputStream {
  public:
-  // Opens `path`; NotFound if it does not exist, IoError if it cannot be read.
-  static Result<std::unique_ptr<InputStream>> Open(const std::string& path);
+  // Opens `path`; NotFound if it does not exist, IoError if it cannot be read. Bytes taken from
+  // the file (compressed bytes for gzip) are added to `progress` when given.
+  static Result<std::unique_ptr<InputStream>> Open(const std::string& path,
+                                                   ReadProgress* progress = nullptr);
   ~InputStream();
   InputStream(const InputStream&) = delete;
   InputStream& operator=(const InputStream&) = delete;
@@ -28,10 +31,13 @@ class InputStream {
   const std::string& path() const { return path_; }
 
  private:
-  InputStream(std::string path, gzFile file) : path_(std::move(path)), file_(file) {}
+  InputStream(std::string path, gzFile file, ReadProgress* progress)
+      : path_(std::move(path)), file_(file), progress_(progress) {}
 
   std::string path_;
   gzFile file_;
+  ReadProgress* progress_;
+  int64_t reported_offset_ = 0;
 };
 
 }  // namespace telltale

@@ -104,8 +104,8 @@ Result<Table> ParsePadded(std::string_view text, const std::string& source) {
 
 }  // namespace
 
-Result<Table> ReadNdjsonFile(const std::string& path) {
-  TELLTALE_ASSIGN_OR_RETURN(std::unique_ptr<InputStream> input, InputStream::Open(path));
+Result<Table> ReadNdjsonFile(const std::string& path, ReadProgress* progress) {
+  TELLTALE_ASSIGN_OR_RETURN(std::unique_ptr<InputStream> input, InputStream::Open(path, progress));
   TELLTALE_ASSIGN_OR_RETURN(std::string text, input->ReadAll());
   size_t size = text.size();
   text.resize(size + simdjson::SIMDJSON_PADDING, '\0');

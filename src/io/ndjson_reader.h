@@ -8,13 +8,14 @@
 #include <string>
 #include <string_view>
 
+#include "io/read_progress.h"
 #include "io/table.h"
 #include "telltale/result.h"
 
 namespace telltale {
 
 // Reads an NDJSON file, plain or gzip-compressed.
-Result<Table> ReadNdjsonFile(const std::string& path);
+Result<Table> ReadNdjsonFile(const std::string& path, ReadProgress* progress = nullptr);
 // Parses NDJSON text held in memory; `source` names it in errors.
 Result<Table> ParseNdjson(std::string_view text, const std::string& source);
 

@@ -40,7 +40,8 @@ Result<Table> ReadTable(const std::string& path, const ReadOptions& options) {
   CsvOptions csv = options.csv;
   if (format == InputFormat::kCsv && EndsWith(path, ".tsv") && csv.delimiter == ',')
     csv.delimiter = '\t';
-  return format == InputFormat::kNdjson ? ReadNdjsonFile(path) : ReadCsvFile(path, csv);
+  return format == InputFormat::kNdjson ? ReadNdjsonFile(path, options.progress)
+                                        : ReadCsvFile(path, csv, options.progress);
 }
 
 }  // namespace telltale

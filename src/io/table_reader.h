@@ -16,6 +16,8 @@ enum class InputFormat { kAuto, kCsv, kNdjson };
 struct ReadOptions {
   InputFormat format = InputFormat::kAuto;
   CsvOptions csv;
+  // Counts the bytes read, for a progress display (optional).
+  ReadProgress* progress = nullptr;
 };
 
 Result<Table> ReadTable(const std::string& path, const ReadOptions& options = {});

@@ -143,7 +143,12 @@ TEST(DatasetProfileTest, GoldenVersionOneProfileLoads) {
     const FieldProfile& old = *loaded->Find(name);
     auto same = [](double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); };
     EXPECT_TRUE(same(old.moments.mean(), field.moments.mean())) << name;
-    EXPECT_TRUE(same(old.quantiles.Quantile(0.5), field.quantiles.Quantile(0.5))) << name;
+    // Sketch compaction may change between versions; both medians stay within the rank bound.
+    if (!field.quantiles.empty()) {
+      EXPECT_NEAR(field.quantiles.Rank(old.quantiles.Quantile(0.5)), 0.5,
+                  2 * KllSketch::NormalizedRankError(field.quantiles.k(), true))
+          << name;
+    }
     EXPECT_EQ(old.categories.counts(), field.categories.counts()) << name;
     EXPECT_EQ(old.distinct.Estimate(), field.distinct.Estimate()) << name;
   }

@@ -13,13 +13,16 @@ constexpr size_t kBatch = 4096;
 // Feeds finite and non-finite numbers to the numeric sketches, `batch` at a time.
 void AddNumbers(FieldProfile& profile, const double* values, size_t count) {
   profile.moments.Update(std::span<const double>(values, count));
+  double finite[kBatch];
+  size_t finite_count = 0;
   for (size_t i = 0; i < count; ++i) {
     double value = values[i];
     if (!std::isfinite(value)) continue;
-    profile.quantiles.Update(value);
+    finite[finite_count++] = value;
     profile.numeric_values.Update(value);
     profile.distinct.Update(value);
   }
+  profile.quantiles.UpdateBatch(std::span<const double>(finite, finite_count));
 }
 
 void ProfileNumbers(const Column& column, FieldProfile& profile) {

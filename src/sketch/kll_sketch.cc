@@ -1,6 +1,7 @@
 #include "sketch/kll_sketch.h"
 
 #include <algorithm>
+#include <boost/sort/spreadsort/spreadsort.hpp>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -96,7 +97,7 @@ void KllSketch::CompactLevel(size_t level) {
     RecomputeCapacity();
   }
   std::vector<double>& items = levels_[level];
-  if (level == 0) std::sort(items.begin(), items.end());
+  if (level == 0) boost::sort::spreadsort::spreadsort(items.begin(), items.end());
   // An odd item stays behind (the smallest) so that every promoted item stands for exactly two.
   const size_t first = items.size() % 2;
   const size_t offset = first + (NextRandom() & 1);
@@ -114,6 +115,21 @@ void KllSketch::CompactLevel(size_t level) {
   above.swap(scratch_);
   retained_ -= items.size() - first - promoted;
   items.resize(first);  // the leftover, items[0], stays in place
+}
+
+void KllSketch::UpdateBatch(std::span<const double> values) {
+  std::vector<double>& buffer = levels_[0];
+  const size_t before = buffer.size();
+  for (double value : values) {
+    if (value != value) continue;
+    buffer.push_back(value);
+    min_ = std::min(min_, value);
+    max_ = std::max(max_, value);
+  }
+  const size_t added = buffer.size() - before;
+  retained_ += added;
+  count_ += added;
+  if (retained_ >= capacity_) CompactUntilBelowCapacity();
 }
 
 void KllSketch::Merge(const KllSketch& other) {
@@ -158,6 +174,19 @@ KllSortedView KllSketch::View() const {
     }
   }
   return KllSortedView(std::move(values), std::move(cumulative));
+}
+
+double KllSketch::EstimatedRankErrorStd() const {
+  if (count_ == 0) return 0;
+  double variance = 0;
+  double weight_above = 0;  // weight held at levels above h
+  for (size_t h = levels_.size(); h-- > 1;) {
+    weight_above += static_cast<double>(levels_[h].size()) * std::ldexp(1.0, static_cast<int>(h));
+    const double unit = std::ldexp(1.0, static_cast<int>(h) - 1);  // weight of a level h-1 item
+    const double compactions = weight_above / (unit * level_capacities_[h - 1]);
+    variance += compactions * unit * unit / 4;
+  }
+  return std::sqrt(variance) / static_cast<double>(count_);
 }
 
 double KllSketch::NormalizedRankError(uint16_t k, bool double_sided) {

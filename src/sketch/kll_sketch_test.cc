@@ -85,9 +85,37 @@ TEST_P(KllDistributionTest, MergeOfManySmallSketchesStaysWithinPublishedBound) {
   EXPECT_LE(MaxRankError(merged, values), bound) << GetParam();
 }
 
+TEST_P(KllDistributionTest, BatchedUpdatesStayWithinPublishedBound) {
+  std::vector<double> values = MakeValues(GetParam(), 3);
+  KllSketch sketch;
+  const size_t batch = 4096;
+  for (size_t start = 0; start < values.size(); start += batch) {
+    size_t size = std::min(batch, values.size() - start);
+    sketch.UpdateBatch(std::span<const double>(values.data() + start, size));
+  }
+  EXPECT_EQ(sketch.count(), kValues);
+  EXPECT_EQ(sketch.min(), *std::min_element(values.begin(), values.end()));
+  EXPECT_LT(sketch.retained(), 3u * KllSketch::kDefaultK + 8u * 12);
+  double error = MaxRankError(sketch, values);
+  EXPECT_LE(error, KllSketch::NormalizedRankError(KllSketch::kDefaultK, true)) << GetParam();
+  // The estimated standard deviation of one rank query is of the size of the observed errors:
+  // the largest of 2,001 queries lies within four of them.
+  double estimated = sketch.EstimatedRankErrorStd();
+  EXPECT_GT(estimated, 0.0);
+  EXPECT_LE(error, 4 * estimated) << GetParam();
+  EXPECT_LE(estimated, KllSketch::NormalizedRankError(KllSketch::kDefaultK, false)) << GetParam();
+}
+
 INSTANTIATE_TEST_SUITE_P(Distributions, KllDistributionTest,
                          ::testing::Values("uniform", "normal", "lognormal", "heavy_ties", "sorted",
                                            "reverse_sorted"));
+
+TEST(KllSketchTest, ExactSketchHasNoEstimatedError) {
+  KllSketch sketch;
+  for (int i = 0; i < 150; ++i) sketch.Update(i);
+  EXPECT_TRUE(sketch.exact());
+  EXPECT_EQ(sketch.EstimatedRankErrorStd(), 0.0);
+}
 
 TEST(KllSketchTest, ExactWhileFewerValuesThanK) {
   KllSketch sketch;

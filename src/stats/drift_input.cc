@@ -48,12 +48,12 @@ DriftInput MakeNumericalInput(WeightedSample reference, WeightedSample current, 
   input.current_size = current.total;
   input.reference_distinct = static_cast<double>(reference.values.size());
   input.reference_std = reference.PopulationStd();
-  ForEachPooledValue(reference, current, [&input](double value, double in_reference,
-                                                  double in_current) {
-    input.labels.push_back(FormatNumber(value));
-    input.reference_counts.push_back(in_reference);
-    input.current_counts.push_back(in_current);
-  });
+  ForEachPooledValue(reference, current,
+                     [&input](double value, double in_reference, double in_current) {
+                       input.labels.push_back(FormatNumber(value));
+                       input.reference_counts.push_back(in_reference);
+                       input.current_counts.push_back(in_current);
+                     });
   input.union_distinct = static_cast<double>(input.labels.size());
   input.reference = std::move(reference);
   input.current = std::move(current);

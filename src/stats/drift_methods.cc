@@ -94,11 +94,10 @@ Status NeedsValues(const DriftInput& input, std::string_view method) {
 
 Status NeedsEqualSizes(const DriftInput& input, std::string_view method) {
   if (std::abs(input.reference_size - input.current_size) > 1e-8 * input.reference_size) {
-    return Status::InvalidArgument(std::string(method) +
-                                   " needs reference and current of equal size (" +
-                                   std::to_string(static_cast<uint64_t>(input.reference_size)) +
-                                   " vs " +
-                                   std::to_string(static_cast<uint64_t>(input.current_size)) + ")");
+    return Status::InvalidArgument(
+        std::string(method) + " needs reference and current of equal size (" +
+        std::to_string(static_cast<uint64_t>(input.reference_size)) + " vs " +
+        std::to_string(static_cast<uint64_t>(input.current_size)) + ")");
   }
   return Status::Ok();
 }
@@ -410,8 +409,8 @@ const std::vector<DriftMethod>& DriftMethods() {
        DriftRule::kPValueBelow, MannWhitneyScore},
       {"cramer_von_mises", "Cramer-von Mises p-value", true, false, 0.1,
        DriftRule::kPValueAtOrBelow, CramerVonMisesScore},
-      {"anderson", "Anderson-Darling k-sample p-value", true, false, 0.1,
-       DriftRule::kPValueBelow, AndersonScore},
+      {"anderson", "Anderson-Darling k-sample p-value", true, false, 0.1, DriftRule::kPValueBelow,
+       AndersonScore},
       {"g_test", "G-test p-value", true, true, 0.1, DriftRule::kPValueBelow, GTestScore},
       {"fisher_exact", "Fisher's exact test p-value (binary columns)", false, true, 0.1,
        DriftRule::kPValueBelow, FisherExactScore},

@@ -65,9 +65,9 @@ double FisherExactPValue(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
   const uint64_t column1 = a + c;
   const Hypergeometric h(row1 + row2, row1, column1);
   const auto x = static_cast<int64_t>(a);
-  const auto mode = static_cast<int64_t>(static_cast<double>(column1 + 1) *
-                                         static_cast<double>(row1 + 1) /
-                                         static_cast<double>(row1 + row2 + 2));
+  const auto mode =
+      static_cast<int64_t>(static_cast<double>(column1 + 1) * static_cast<double>(row1 + 1) /
+                           static_cast<double>(row1 + row2 + 2));
   const double p_exact = h.Pmf(x);
   const double p_mode = h.Pmf(mode);
   // Tables as likely as the observed one, within rounding, count as at least as extreme.
@@ -79,8 +79,8 @@ double FisherExactPValue(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
     const double lower = h.Cdf(x);
     const auto last = static_cast<int64_t>(column1);
     if (h.Pmf(last) > p_exact * gamma) return lower;
-    int64_t far = SearchAscending([&h](int64_t k) { return -h.Pmf(k); }, -p_exact * gamma, mode,
-                                  last);
+    int64_t far =
+        SearchAscending([&h](int64_t k) { return -h.Pmf(k); }, -p_exact * gamma, mode, last);
     p = lower + h.Survival(far);
   } else {
     const double upper = h.Survival(x - 1);

@@ -13,9 +13,7 @@ TEST(FisherExactTest, MatchesScipyTwoSided) {
   EXPECT_NEAR(FisherExactPValue(1000, 900, 950, 1010) / 0.010011822121882286, 1.0, 1e-9);
 }
 
-TEST(FisherExactTest, BalancedTableHasPValueOne) {
-  EXPECT_EQ(FisherExactPValue(3, 3, 3, 3), 1.0);
-}
+TEST(FisherExactTest, BalancedTableHasPValueOne) { EXPECT_EQ(FisherExactPValue(3, 3, 3, 3), 1.0); }
 
 TEST(FisherExactTest, EmptyRowOrColumnHasPValueOne) {
   EXPECT_EQ(FisherExactPValue(0, 0, 4, 7), 1.0);

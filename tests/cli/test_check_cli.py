@@ -151,3 +151,40 @@ def test_failed_write_reports_and_leaves_no_partial_file(run, tmp_path):
                      "--output", "/dev/full")
         assert result.returncode == 2 and "/dev/full: write failed" in result.stderr
         assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path, telltale_bin, run):
+    import os
+    import pty
+    import subprocess
+
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(rng.normal(size=(450_000, 5)), columns=list("abcde"))
+    frame.to_csv(tmp_path / "big.csv", index=False)  # a little over the 16 MiB threshold
+    assert (tmp_path / "big.csv").stat().st_size > 16 << 20
+    args = ["check", "--reference", tmp_path / "big.csv", "--current", tmp_path / "big.csv",
+            "--format", "json", "--output", tmp_path / "report.json"]
+
+    primary, secondary = pty.openpty()
+    process = subprocess.Popen([telltale_bin, *map(str, args)], stderr=secondary, stdout=subprocess.DEVNULL)
+    os.close(secondary)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(primary, 4096)
+        except OSError:  # the terminal closed when the process ended
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    assert process.wait() == 0
+    os.close(primary)
+    text = drawn.decode()
+    assert "reading [" in text and "MiB" in text, text
+    assert text.endswith("\r\x1b[K"), text  # the line is cleared before the report
+
+    piped = run(*args, check_exit=0)
+    assert "reading [" not in piped.stderr

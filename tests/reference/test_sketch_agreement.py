@@ -17,13 +17,13 @@ SKETCH_METHODS = {"ks": "numerical", "wasserstein": "numerical", "psi": "both", 
                   "hellinger": "both"}
 # docs/drift.md, "Sketch mode": verdict agreement floors (the default method's verdict, then each
 # method forced on every column it applies to) and score error bounds.
-AGREEMENT = {"default": 0.98, "ks": 0.98, "wasserstein": 0.98, "jensenshannon": 0.97, "hellinger": 0.97,
-             "psi": 0.94}
+AGREEMENT = {"default": 0.98, "ks": 0.97, "wasserstein": 0.99, "jensenshannon": 0.98, "hellinger": 0.97,
+             "psi": 0.93}
 KLL_DOUBLE_SIDED_ERROR = 0.0165
 # Binned distances for numerical columns and categorical columns within the profiles' category cap;
 # above the cap the sketches compare the categories both still track plus one "(other)" bin.
-SCORE_ERROR = {"jensenshannon": lambda exact: 0.06, "hellinger": lambda exact: 0.07,
-               "psi": lambda exact: 1.5 * (0.1 + exact)}
+SCORE_ERROR = {"jensenshannon": lambda exact: 0.07, "hellinger": lambda exact: 0.08,
+               "psi": lambda exact: 2.5 * (0.1 + exact)}
 ABOVE_CATEGORY_CAP = "cat3000"
 
 
@@ -108,4 +108,6 @@ def test_binned_method_errors_within_documented_bound(corpus):
         if exact["method"] in SCORE_ERROR and not column.startswith(ABOVE_CATEGORY_CAP):
             bound = SCORE_ERROR[exact["method"]](exact["score"])
             assert abs(sketch["score"] - exact["score"]) <= bound, (group, column, method)
+
+
 

@@ -6,6 +6,8 @@
 #include <optional>
 #include <vector>
 
+#include "stats/kolmogorov_distribution.h"
+
 namespace telltale {
 namespace {
 
@@ -77,45 +79,14 @@ double KsStatistic(const WeightedSample& reference, const WeightedSample& curren
   double cumulative_current = 0;
   double max_difference = 0;
   double min_difference = 0;
-  size_t i = 0;
-  size_t j = 0;
-  while (i < reference.values.size() || j < current.values.size()) {
-    double x;
-    if (j == current.values.size() ||
-        (i < reference.values.size() && reference.values[i] <= current.values[j])) {
-      x = reference.values[i];
-    } else {
-      x = current.values[j];
-    }
-    while (i < reference.values.size() && reference.values[i] == x)
-      cumulative_reference += reference.weights[i++];
-    while (j < current.values.size() && current.values[j] == x)
-      cumulative_current += current.weights[j++];
+  ForEachPooledValue(reference, current, [&](double, double in_reference, double in_current) {
+    cumulative_reference += in_reference;
+    cumulative_current += in_current;
     double difference = cumulative_reference / reference.total - cumulative_current / current.total;
     max_difference = std::max(max_difference, difference);
     min_difference = std::min(min_difference, difference);
-  }
+  });
   return std::clamp(std::max(max_difference, -min_difference), 0.0, 1.0);
-}
-
-double KolmogorovSurvival(double lambda) {
-  if (lambda <= 0) return 1.0;
-  if (lambda < 0.2) {
-    // The alternating series converges slowly here; use the theta-function form of the CDF.
-    double sum = 0;
-    for (int k = 1; k < 50; ++k) {
-      double odd = 2.0 * k - 1.0;
-      sum += std::exp(-odd * odd * M_PI * M_PI / (8 * lambda * lambda));
-    }
-    return 1.0 - std::sqrt(2 * M_PI) / lambda * sum;
-  }
-  double sum = 0;
-  for (int k = 1; k < 100; ++k) {
-    double term = std::exp(-2.0 * k * k * lambda * lambda);
-    sum += (k % 2 ? term : -term);
-    if (term < 1e-18) break;
-  }
-  return std::clamp(2 * sum, 0.0, 1.0);
 }
 
 double KsPValue(double d, uint64_t n1, uint64_t n2) {
@@ -132,11 +103,11 @@ double KsPValue(double d, uint64_t n1, uint64_t n2) {
                                        : ProbabilityOutsideBand(n1, n2, g, h);
     if (p && *p >= 0 && *p <= 1) return *p;
   }
-  // Asymptotic: the Kolmogorov distribution at sqrt(en) * d, en = n1 n2 / (n1 + n2).
+  // Asymptotic: the one-sample distribution of D for n = n1 n2 / (n1 + n2), rounded half to even.
   const double m = static_cast<double>(std::max(n1, n2));
   const double n = static_cast<double>(std::min(n1, n2));
-  const double en = std::round(m * n / (m + n));
-  return KolmogorovSurvival(std::sqrt(en) * d);
+  const auto en = static_cast<int64_t>(std::nearbyint(m * n / (m + n)));
+  return KolmogorovSurvival(std::max<int64_t>(en, 1), d);
 }
 
 }  // namespace telltale

@@ -1,6 +1,7 @@
 // Two-sample Kolmogorov–Smirnov test, two-sided, as scipy.stats.ks_2samp(method="auto") computes
 // it: the exact distribution when both samples have at most 10,000 values (Hodges' lattice-path
-// recursion in Viehmann's numerically stable form), else the asymptotic Kolmogorov distribution.
+// recursion in Viehmann's numerically stable form), else the finite-n one-sample distribution of D
+// at n = n1 n2 / (n1 + n2) (scipy's kstwo).
 #ifndef TELLTALE_STATS_KS_TWO_SAMPLE_H_
 #define TELLTALE_STATS_KS_TWO_SAMPLE_H_
 
@@ -15,9 +16,6 @@ double KsStatistic(const WeightedSample& reference, const WeightedSample& curren
 
 // The p-value of statistic `d` for samples of n1 and n2 values.
 double KsPValue(double d, uint64_t n1, uint64_t n2);
-
-// Kolmogorov's limiting survival function Q(lambda) = 2 sum (-1)^(k-1) exp(-2 k^2 lambda^2).
-double KolmogorovSurvival(double lambda);
 
 }  // namespace telltale
 

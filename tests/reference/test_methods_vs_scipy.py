@@ -41,6 +41,11 @@ def numeric_pairs():
     yield "tiny_ties", rng.integers(0, 6, 15).astype(float), rng.integers(1, 7, 20).astype(float)
     # Anderson-Darling p-values are interpolated between 0.001 and 0.25; this pair lands inside.
     yield "moderate_shift", rng.normal(0, 1, 300), rng.normal(0.2, 1, 250)
+    # More than 10,000 current values: the KS p-value comes from the finite-n distribution (kstwo),
+    # at n = 849 (Durbin or Pelz-Good; Smirnov's sum when drifted) and n = 99 (Pomeranz).
+    yield "large_current", rng.normal(0, 1, 900), rng.normal(0, 1, 15000)
+    yield "large_current_shift", rng.normal(0, 1, 900), rng.normal(0.15, 1, 15000)
+    yield "small_reference_large_current", rng.normal(0, 1, 100), rng.normal(0.1, 1, 11000)
 
 
 def categorical_pairs():

@@ -47,6 +47,13 @@ ColumnSummary Summarize(const FieldProfile& field, ColumnType type) {
   return summary;
 }
 
+// Quartiles from all values (exact mode) rather than from the sketch.
+void SetExactQuartiles(const WeightedSample& sample, ColumnSummary& summary) {
+  summary.p25 = sample.Quantile(0.25);
+  summary.p50 = sample.Quantile(0.5);
+  summary.p75 = sample.Quantile(0.75);
+}
+
 Distribution Chart(const DriftInput& input) {
   Distribution chart;
   if (input.reference_size == 0 || input.current_size == 0) return chart;
@@ -117,17 +124,19 @@ Result<CheckReport> RunCheck(const CheckInputs& inputs, const CheckOptions& opti
   const Schema& schema = inputs.schema ? *inputs.schema : empty_schema;
   const Table& current_table = *inputs.current_table;
 
+  const bool sketch = options.sketch || inputs.reference_table == nullptr;
+  // Exact mode has the raw values: its profiles need no quantile sketch.
+  SketchOptions sketch_options = options.sketch_options;
+  sketch_options.quantiles = sketch;
   DatasetProfile computed_reference;
   const DatasetProfile* reference = inputs.reference_profile;
   if (reference == nullptr) {
     computed_reference =
-        ProfileTable(*inputs.reference_table, schema, options.sketch_options, options.threads);
+        ProfileTable(*inputs.reference_table, schema, sketch_options, options.threads);
     reference = &computed_reference;
   }
   TELLTALE_RETURN_IF_ERROR(ValidateOptions(options, *reference));
-  DatasetProfile current =
-      ProfileTable(current_table, schema, options.sketch_options, options.threads);
-  const bool sketch = options.sketch || inputs.reference_table == nullptr;
+  DatasetProfile current = ProfileTable(current_table, schema, sketch_options, options.threads);
 
   // Columns to test: the reference's, present in current data, selected and not ignored.
   std::set<std::string> selected(options.columns.begin(), options.columns.end());
@@ -164,6 +173,10 @@ Result<CheckReport> RunCheck(const CheckInputs& inputs, const CheckOptions& opti
     DriftInput input = sketch ? SketchDriftInput(reference_field, current_field, drift.type)
                               : ExactDriftInput(*inputs.reference_table->Find(name),
                                                 *current_table.Find(name), drift.type);
+    if (!sketch && drift.type == ColumnType::kNumerical) {
+      SetExactQuartiles(input.reference, drift.reference);
+      SetExactQuartiles(input.current, drift.current);
+    }
     auto column_method = options.column_methods.find(name);
     const DriftMethod* method = column_method != options.column_methods.end()
                                     ? FindDriftMethod(column_method->second)

@@ -28,6 +28,8 @@ struct SketchOptions {
   uint8_t hll_lg_k = HllSketch::kDefaultLgK;
   // Distinct categories (and numbers) counted exactly before switching to a sketch.
   uint32_t category_cap = CategoryCounts::kDefaultCap;
+  // Whether to fill the KLL sketch. Exact mode, which has the raw values, turns it off.
+  bool quantiles = true;
 };
 
 struct FieldProfile {

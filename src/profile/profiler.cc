@@ -11,7 +11,7 @@ namespace {
 constexpr size_t kBatch = 4096;
 
 // Feeds finite and non-finite numbers to the numeric sketches, `batch` at a time.
-void AddNumbers(FieldProfile& profile, const double* values, size_t count) {
+void AddNumbers(FieldProfile& profile, const double* values, size_t count, bool quantiles) {
   profile.moments.Update(std::span<const double>(values, count));
   double finite[kBatch];
   size_t finite_count = 0;
@@ -22,10 +22,10 @@ void AddNumbers(FieldProfile& profile, const double* values, size_t count) {
     profile.numeric_values.Update(value);
     profile.distinct.Update(value);
   }
-  profile.quantiles.UpdateBatch(std::span<const double>(finite, finite_count));
+  if (quantiles) profile.quantiles.UpdateBatch(std::span<const double>(finite, finite_count));
 }
 
-void ProfileNumbers(const Column& column, FieldProfile& profile) {
+void ProfileNumbers(const Column& column, bool quantiles, FieldProfile& profile) {
   double batch[kBatch];
   size_t filled = 0;
   uint64_t values = 0;
@@ -37,11 +37,11 @@ void ProfileNumbers(const Column& column, FieldProfile& profile) {
     ++values;
     batch[filled++] = value;
     if (filled == kBatch) {
-      AddNumbers(profile, batch, filled);
+      AddNumbers(profile, batch, filled, quantiles);
       filled = 0;
     }
   }
-  AddNumbers(profile, batch, filled);
+  AddNumbers(profile, batch, filled, quantiles);
   (column.integral ? profile.integer_count : profile.float_count) += values;
 }
 
@@ -63,7 +63,8 @@ void ProfileBooleans(const Column& column, FieldProfile& profile) {
   profile.bool_count = counts[0] + counts[1];
 }
 
-void ProfileStrings(const Column& column, bool declared_numerical, FieldProfile& profile) {
+void ProfileStrings(const Column& column, bool declared_numerical, bool quantiles,
+                    FieldProfile& profile) {
   std::vector<uint64_t> occurrences(column.dictionary.size(), 0);
   for (uint32_t code : column.codes) {
     if (code == Column::kNullCode) {
@@ -101,11 +102,11 @@ void ProfileStrings(const Column& column, bool declared_numerical, FieldProfile&
     (integral[code] ? profile.integer_count : profile.float_count) += 1;
     batch[filled++] = parsed[code];
     if (filled == kBatch) {
-      AddNumbers(profile, batch, filled);
+      AddNumbers(profile, batch, filled, quantiles);
       filled = 0;
     }
   }
-  AddNumbers(profile, batch, filled);
+  AddNumbers(profile, batch, filled, quantiles);
 }
 
 }  // namespace
@@ -116,13 +117,13 @@ FieldProfile ProfileColumn(const Column& column, std::optional<ColumnType> decla
   profile.rows = column.size();
   switch (column.kind) {
     case StorageKind::kNumber:
-      ProfileNumbers(column, profile);
+      ProfileNumbers(column, options.quantiles, profile);
       break;
     case StorageKind::kBoolean:
       ProfileBooleans(column, profile);
       break;
     case StorageKind::kString:
-      ProfileStrings(column, declared == ColumnType::kNumerical, profile);
+      ProfileStrings(column, declared == ColumnType::kNumerical, options.quantiles, profile);
       break;
   }
   return profile;

@@ -1,6 +1,8 @@
 #include "stats/drift_input.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "io/table.h"
 
@@ -38,6 +40,24 @@ double WeightedSample::PopulationStd() const {
     squared += deviation * deviation * weights[i];
   }
   return static_cast<double>(std::sqrt(squared / total));
+}
+
+double WeightedSample::Quantile(double rank) const {
+  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
+  // Order statistics at 0-based positions floor(p) and floor(p) + 1, p = rank * (total - 1).
+  const double position = std::clamp(rank, 0.0, 1.0) * (total - 1);
+  const double lower = std::floor(position);
+  auto at = [this](double index) {
+    double seen = 0;
+    for (size_t i = 0; i < values.size(); ++i) {
+      seen += weights[i];
+      if (index < seen) return values[i];
+    }
+    return values.back();
+  };
+  const double below = at(lower);
+  const double above = at(lower + 1);
+  return below + (above - below) * (position - lower);
 }
 
 DriftInput MakeNumericalInput(WeightedSample reference, WeightedSample current, bool integer_data) {

@@ -28,6 +28,9 @@ struct WeightedSample {
   // Weighted mean and population standard deviation, accumulated in long double.
   double Mean() const;
   double PopulationStd() const;
+  // The `rank` quantile (0..1) with linear interpolation between order statistics, as numpy's
+  // default; weights are counts. NaN when empty.
+  double Quantile(double rank) const;
 };
 
 // Walks the distinct values of two samples pooled, in ascending order, calling

@@ -3,6 +3,8 @@ import gzip
 import json
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 
@@ -188,3 +190,23 @@ def test_progress_bar_on_a_terminal_only(tmp_path, telltale_bin, run):
 
     piped = run(*args, check_exit=0)
     assert "reading [" not in piped.stderr
+
+
+def test_exact_mode_summaries_match_pandas(check_json, tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(11)
+    reference = pd.DataFrame({"x": rng.lognormal(0, 1, 5001), "n": rng.integers(0, 1000, 5001)})
+    current = pd.DataFrame({"x": rng.lognormal(0.1, 1, 3000), "n": rng.integers(0, 900, 3000)})
+    reference.to_csv(tmp_path / "r.csv", index=False)
+    current.to_csv(tmp_path / "c.csv", index=False)
+    _, report = check_json(tmp_path / "r.csv", tmp_path / "c.csv")
+    for column in report["columns"]:
+        for side, frame in (("reference", pd.read_csv(tmp_path / "r.csv")), ("current", pd.read_csv(tmp_path / "c.csv"))):
+            values = frame[column["name"]]
+            summary = column[side]
+            for key, q in (("p25", 0.25), ("p50", 0.5), ("p75", 0.75)):
+                assert summary[key] == pytest.approx(values.quantile(q), rel=1e-12), (column["name"], side, key)
+            assert summary["mean"] == pytest.approx(values.mean(), rel=1e-12)
+            assert summary["std"] == pytest.approx(values.std(ddof=0), rel=1e-9)

@@ -66,7 +66,7 @@ Distribution Chart(const DriftInput& input) {
     chart.current = HistogramCounts(input.current, edges);
     chart.edges = std::move(edges);
   } else {
-    std::vector<size_t> order(input.labels.size());
+    std::vector<size_t> order(input.reference_counts.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
       return input.reference_counts[a] + input.current_counts[a] >
@@ -74,7 +74,7 @@ Distribution Chart(const DriftInput& input) {
     });
     if (order.size() > kChartCategories) order.resize(kChartCategories);
     for (size_t i : order) {
-      chart.labels.push_back(input.labels[i]);
+      chart.labels.push_back(input.Label(i));
       chart.reference.push_back(input.reference_counts[i]);
       chart.current.push_back(input.current_counts[i]);
     }

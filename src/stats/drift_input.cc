@@ -70,14 +70,18 @@ DriftInput MakeNumericalInput(WeightedSample reference, WeightedSample current, 
   input.reference_std = reference.PopulationStd();
   ForEachPooledValue(reference, current,
                      [&input](double value, double in_reference, double in_current) {
-                       input.labels.push_back(FormatNumber(value));
+                       input.values.push_back(value);
                        input.reference_counts.push_back(in_reference);
                        input.current_counts.push_back(in_current);
                      });
-  input.union_distinct = static_cast<double>(input.labels.size());
+  input.union_distinct = static_cast<double>(input.values.size());
   input.reference = std::move(reference);
   input.current = std::move(current);
   return input;
+}
+
+std::string DriftInput::Label(size_t k) const {
+  return type == ColumnType::kNumerical ? FormatNumber(values[k]) : labels[k];
 }
 
 DriftInput MakeCategoricalInput(std::vector<std::string> labels,

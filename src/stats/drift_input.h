@@ -64,7 +64,10 @@ struct DriftInput {
   // Both samples were integer-typed data (numpy then widens Sturges bins to at least 1).
   bool integer_data = false;
   // Every column: counts per distinct value of reference and current together, aligned by index.
+  // Categorical columns name the values in `labels`; numerical ones hold them, ascending, in
+  // `values` (formatted only when shown: see Label).
   std::vector<std::string> labels;
+  std::vector<double> values;
   std::vector<double> reference_counts;
   std::vector<double> current_counts;
   // Non-missing values in each sample.
@@ -73,6 +76,9 @@ struct DriftInput {
   // Distinct values in the reference, and in reference and current together.
   double reference_distinct = 0;
   double union_distinct = 0;
+
+  // The k-th distinct value as text.
+  std::string Label(size_t k) const;
 };
 
 // A numerical input from two samples; counts per distinct value are derived from them.

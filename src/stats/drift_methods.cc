@@ -151,7 +151,7 @@ Result<double> ZScore(const DriftInput& input) {
   if (present <= 1) return 1.0;  // one value on both sides: no difference to test
   // Evidently tests the share of the smallest value against all others (numbers ordered as
   // numbers); two-sided, so which value is chosen does not matter when there are two.
-  size_t first = 0;
+  size_t first = 0;  // numerical values are held in ascending order
   for (size_t k = 1; k < input.labels.size(); ++k) {
     if (LabelLess(input.labels[k], input.labels[first])) first = k;
   }
@@ -353,9 +353,9 @@ Result<double> AndersonScore(const DriftInput& input) {
 // of each value's count on each side.
 Result<double> FisherExactScore(const DriftInput& input) {
   TELLTALE_RETURN_IF_ERROR(NeedsValues(input, "fisher_exact"));
-  if (input.labels.size() > 2) {
+  if (input.reference_counts.size() > 2) {
     return Status::InvalidArgument("fisher_exact needs a binary column (found " +
-                                   std::to_string(input.labels.size()) + " values)");
+                                   std::to_string(input.reference_counts.size()) + " values)");
   }
   TELLTALE_RETURN_IF_ERROR(NeedsEqualSizes(input, "fisher_exact"));
   auto count = [](const std::vector<double>& counts, size_t k) {

@@ -73,7 +73,7 @@ WeightedSample SampleFromSketch(const KllSketch& sketch) {
   return sample;
 }
 
-// Exact value counts while the column has few distinct values, else the smoothed KLL sketch.
+// Exact value counts while the column has few distinct values, else the KLL sketch.
 WeightedSample SampleFromProfile(const FieldProfile& profile) {
   if (profile.numeric_values.overflowed()) return SampleFromSketch(profile.quantiles);
   WeightedSample sample;
@@ -155,6 +155,7 @@ DriftInput SketchDriftInput(const FieldProfile& reference, const FieldProfile& c
         MakeNumericalInput(SampleFromProfile(reference), SampleFromProfile(current),
                            ProfileIsIntegerData(reference) && ProfileIsIntegerData(current));
     // Distinct counts and the spread come from the profiles, not from the sketch's items.
+    input.reference_distinct = reference.DistinctCount();
     input.reference_std = reference.moments.stddev();
     // One standard deviation of the difference of the two sketches' rank errors.
     auto sketch_error = [](const FieldProfile& side) {

@@ -63,7 +63,7 @@ void BM_ParseCsv(benchmark::State& state) {
   }
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(text.size()));
 }
-BENCHMARK(BM_ParseCsv)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ParseCsv)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 }  // namespace telltale

@@ -1,9 +1,10 @@
 #include "check/drift_inputs.h"
 
 #include <algorithm>
-#include <boost/sort/spreadsort/spreadsort.hpp>
 #include <cmath>
 #include <map>
+
+#include "common/sort_doubles.h"
 
 namespace telltale {
 namespace {
@@ -13,8 +14,7 @@ constexpr const char* kOtherLabel = "(other)";
 
 std::vector<double> SortedFiniteValues(const Column& column) {
   std::vector<double> values = column.FiniteNumbers();
-  // Boost's spreadsort (radix-based) sorts large float arrays several times faster than std::sort.
-  boost::sort::spreadsort::spreadsort(values.begin(), values.end());
+  SortDoubles(values);
   return values;
 }
 

@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/parallel.h"
 #include "io/column_builder.h"
 #include "io/input_stream.h"
 
@@ -42,6 +43,9 @@ size_t FindFieldEnd(const char* data, size_t from, size_t size, char delimiter) 
   }
   return size;
 }
+
+// Below this many cells a batch is converted on the calling thread.
+constexpr size_t kMinParallelCells = 1 << 16;
 
 // Streaming parser: Feed() consumes complete records and keeps a partial one for the next chunk.
 class CsvParser {
@@ -87,6 +91,7 @@ class CsvParser {
     TELLTALE_ASSIGN_OR_RETURN(size_t consumed, ParseCompleteRecords(at_end));
     // Validated once for the whole span: cheaper than per record.
     TELLTALE_RETURN_IF_ERROR(ValidateUtf8(pending_.data(), consumed, first_line));
+    AppendBatch();
     return consumed;
   }
 
@@ -99,7 +104,6 @@ class CsvParser {
       size_t record_start = position;
       size_t newlines = 0;
       fields_.clear();
-      unescaped_.clear();
       bool complete = false;
       bool incomplete = false;
       while (true) {
@@ -237,15 +241,37 @@ class CsvParser {
       return Error(line_, "row has " + std::to_string(fields_.size()) + " fields, the header has " +
                               std::to_string(builders_.size()));
     }
-    for (size_t i = 0; i < fields_.size(); ++i) builders_[i].AppendText(fields_[i]);
+    batch_.insert(batch_.end(), fields_.begin(), fields_.end());
+    ++batch_rows_;
     ++rows_;
     return Status::Ok();
+  }
+
+  // Converts the batched rows' cells into their columns, columns in parallel when the batch is
+  // large enough to pay for the threads.
+  void AppendBatch() {
+    const size_t columns = builders_.size();
+    auto append_column = [this, columns](size_t column) {
+      ColumnBuilder& builder = builders_[column];
+      for (size_t row = 0; row < batch_rows_; ++row)
+        builder.AppendText(batch_[row * columns + column]);
+    };
+    const unsigned threads = batch_.size() < kMinParallelCells ? 1
+                             : options_.threads > 0            ? options_.threads
+                                                               : DefaultThreads();
+    ParallelFor(columns, threads, append_column);
+    batch_.clear();
+    batch_rows_ = 0;
+    unescaped_.clear();
   }
 
   std::string source_;
   CsvOptions options_;
   std::string pending_;
   std::vector<std::string_view> fields_;
+  // Cells of the rows parsed but not yet appended, row by row; views into pending_ or unescaped_.
+  std::vector<std::string_view> batch_;
+  size_t batch_rows_ = 0;
   std::deque<std::string> unescaped_;  // deque: views into earlier elements stay valid
   std::vector<ColumnBuilder> builders_;
   size_t line_ = 1;

@@ -1,11 +1,12 @@
 #include "sketch/kll_sketch.h"
 
 #include <algorithm>
-#include <boost/sort/spreadsort/spreadsort.hpp>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <string>
+
+#include "common/sort_doubles.h"
 
 namespace telltale {
 namespace {
@@ -97,7 +98,7 @@ void KllSketch::CompactLevel(size_t level) {
     RecomputeCapacity();
   }
   std::vector<double>& items = levels_[level];
-  if (level == 0) boost::sort::spreadsort::spreadsort(items.begin(), items.end());
+  if (level == 0) SortDoubles(items);
   // An odd item stays behind (the smallest) so that every promoted item stands for exactly two.
   const size_t first = items.size() % 2;
   const size_t offset = first + (NextRandom() & 1);

@@ -1,5 +1,6 @@
 #include "io/column_builder.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
@@ -39,14 +40,25 @@ size_t ColumnBuilder::size() const {
   return state_ == State::kEmpty ? leading_nulls_ : column_.size();
 }
 
+void ColumnBuilder::Reserve(size_t rows) {
+  expected_rows_ = rows;
+  if (state_ == State::kString) {
+    column_.codes.reserve(rows);
+  } else if (state_ != State::kEmpty) {
+    column_.numbers.reserve(rows);
+  }
+}
+
 void ColumnBuilder::EnterState(State state) {
   state_ = state;
   column_.kind = state == State::kString    ? StorageKind::kString
                  : state == State::kBoolean ? StorageKind::kBoolean
                                             : StorageKind::kNumber;
   if (state == State::kString) {
+    column_.codes.reserve(expected_rows_);
     column_.codes.assign(leading_nulls_, Column::kNullCode);
   } else {
+    column_.numbers.reserve(expected_rows_);
     column_.numbers.assign(leading_nulls_, kNull);
   }
 }
@@ -136,7 +148,7 @@ void ColumnBuilder::BecomeString() {
   column_.kind = StorageKind::kString;
   column_.integral = false;
   column_.codes.clear();
-  column_.codes.reserve(numbers.size());
+  column_.codes.reserve(std::max(numbers.size(), expected_rows_));
   for (size_t row = 0; row < numbers.size(); ++row) {
     if (std::isnan(numbers[row])) {
       column_.codes.push_back(Column::kNullCode);

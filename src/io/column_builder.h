@@ -19,6 +19,8 @@ class ColumnBuilder {
 
   // A CSV cell: null markers, booleans, numbers and strings are told apart here.
   void AppendText(std::string_view text);
+  // Expects about `rows` cells in all: storage is reserved once instead of grown step by step.
+  void Reserve(size_t rows);
   void AppendNull();
   void AppendNumber(double value, bool integral);
   void AppendBool(bool value);
@@ -38,6 +40,7 @@ class ColumnBuilder {
   Column column_;
   State state_ = State::kEmpty;
   size_t leading_nulls_ = 0;  // nulls seen before the storage kind was known
+  size_t expected_rows_ = 0;  // from Reserve
   std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> codes_;
 };
 

@@ -50,8 +50,9 @@ constexpr size_t kMinParallelCells = 1 << 16;
 // Streaming parser: Feed() consumes complete records and keeps a partial one for the next chunk.
 class CsvParser {
  public:
-  CsvParser(std::string source, const CsvOptions& options)
-      : source_(std::move(source)), options_(options) {}
+  // `expected_bytes`: the input's size when known (0 if not), to size the columns up front.
+  CsvParser(std::string source, const CsvOptions& options, uint64_t expected_bytes = 0)
+      : source_(std::move(source)), options_(options), expected_bytes_(expected_bytes) {}
 
   Status Feed(std::string_view chunk) {
     pending_.append(chunk);
@@ -89,6 +90,7 @@ class CsvParser {
   Result<size_t> ParseRecords(bool at_end) {
     const size_t first_line = line_;
     TELLTALE_ASSIGN_OR_RETURN(size_t consumed, ParseCompleteRecords(at_end));
+    if (!reserved_ && batch_rows_ > 0) ReserveFromFirstRows(consumed);
     // Validated once for the whole span: cheaper than per record.
     TELLTALE_RETURN_IF_ERROR(ValidateUtf8(pending_.data(), consumed, first_line));
     AppendBatch();
@@ -247,6 +249,16 @@ class CsvParser {
     return Status::Ok();
   }
 
+  // After the first rows: the file size over their average length, with 5% to spare.
+  void ReserveFromFirstRows(size_t consumed) {
+    reserved_ = true;
+    if (expected_bytes_ == 0 || consumed == 0) return;
+    const double bytes_per_row = static_cast<double>(consumed) / static_cast<double>(batch_rows_);
+    const auto rows =
+        static_cast<size_t>(static_cast<double>(expected_bytes_) / bytes_per_row * 1.05);
+    for (ColumnBuilder& builder : builders_) builder.Reserve(rows);
+  }
+
   // Converts the batched rows' cells into their columns, columns in parallel when the batch is
   // large enough to pay for the threads.
   void AppendBatch() {
@@ -267,6 +279,8 @@ class CsvParser {
 
   std::string source_;
   CsvOptions options_;
+  uint64_t expected_bytes_ = 0;
+  bool reserved_ = false;
   std::string pending_;
   std::vector<std::string_view> fields_;
   // Cells of the rows parsed but not yet appended, row by row; views into pending_ or unescaped_.
@@ -285,7 +299,7 @@ class CsvParser {
 Result<Table> ReadCsvFile(const std::string& path, const CsvOptions& options,
                           ReadProgress* progress) {
   TELLTALE_ASSIGN_OR_RETURN(std::unique_ptr<InputStream> input, InputStream::Open(path, progress));
-  CsvParser parser(path, options);
+  CsvParser parser(path, options, input->UncompressedSize());
   std::string chunk;
   while (true) {
     chunk.clear();

@@ -22,6 +22,13 @@ Result<std::unique_ptr<InputStream>> InputStream::Open(const std::string& path,
 
 InputStream::~InputStream() { gzclose(file_); }
 
+uint64_t InputStream::UncompressedSize() const {
+  if (gzdirect(file_) == 0) return 0;  // gzip: the decompressed size is not known ahead
+  std::error_code error;
+  uintmax_t size = std::filesystem::file_size(path_, error);
+  return error ? 0 : static_cast<uint64_t>(size);
+}
+
 Result<size_t> InputStream::ReadInto(std::string& out, size_t max_bytes) {
   size_t old_size = out.size();
   out.resize(old_size + max_bytes);

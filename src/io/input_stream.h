@@ -29,6 +29,8 @@ class InputStream {
   Result<std::string> ReadAll();
 
   const std::string& path() const { return path_; }
+  // The file's size when it is not compressed (the bytes that will be read), else 0.
+  uint64_t UncompressedSize() const;
 
  private:
   InputStream(std::string path, gzFile file, ReadProgress* progress)

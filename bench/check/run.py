@@ -4,7 +4,6 @@ per-column drift verdicts are identical.
 
 Usage: python bench/check/run.py [--rows N] [--data DIR]   (run by `make bench-check`)
 """
-import argparse
 import json
 import sys
 import tempfile
@@ -13,6 +12,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BENCH))
 
+from bench_data import prepare  # noqa: E402
 from measure import measure, report  # noqa: E402
 
 REPO = BENCH.parent
@@ -30,15 +30,7 @@ def evidently_verdict(method: str, score: float, threshold: float) -> bool:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--data", type=Path, default=BENCH / "data")
-    args = parser.parse_args()
-    data = args.data / str(args.rows)
-    reference, current = data / "reference.csv", data / "current.csv"
-    if not current.exists():
-        print(f"generating {args.rows} rows x 25 columns in {data} ...", flush=True)
-        measure([sys.executable, str(BENCH / "generate_data.py"), str(data), str(args.rows)])
+    rows, reference, current = prepare(__doc__.splitlines()[0])
     with tempfile.TemporaryDirectory() as scratch:
         ours_path, theirs_path = Path(scratch) / "telltale.json", Path(scratch) / "evidently.json"
         with open(ours_path, "w") as out:
@@ -49,7 +41,7 @@ def main() -> None:
         ours = {c["name"]: c for c in json.loads(ours_path.read_text())["columns"]}
         theirs = json.loads(theirs_path.read_text())
 
-    print(f"\ncheck: {args.rows} rows x 25 columns, reference and current ({reference.stat().st_size >> 20} MiB each)")
+    print(f"\ncheck: {rows} rows x 25 columns, reference and current ({reference.stat().st_size >> 20} MiB each)")
     report([("telltale check", ours_run), ("Evidently DataDriftPreset", theirs_run)])
     print(f"speed-up {theirs_run.seconds / ours_run.seconds:.1f}x, "
           f"memory {ours_run.peak_mib / theirs_run.peak_mib:.3f} of Evidently's "

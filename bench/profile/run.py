@@ -5,7 +5,6 @@ pandas.read_csv plus why.log (what telltale's single command does). Peak memory 
 
 Usage: python bench/profile/run.py [--rows N] [--data DIR]   (run by `make bench-profile`)
 """
-import argparse
 import sys
 import tempfile
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BENCH))
 
+from bench_data import prepare  # noqa: E402
 from measure import Measurement, measure, report  # noqa: E402
 
 REPO = BENCH.parent
@@ -20,21 +20,13 @@ TELLTALE = REPO / "build" / "telltale"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--data", type=Path, default=BENCH / "data")
-    args = parser.parse_args()
-    data = args.data / str(args.rows)
-    source = data / "reference.csv"
-    if not source.exists():
-        print(f"generating {args.rows} rows x 25 columns in {data} ...", flush=True)
-        measure([sys.executable, str(BENCH / "generate_data.py"), str(data), str(args.rows)])
+    rows, source, _ = prepare(__doc__.splitlines()[0])
     with tempfile.TemporaryDirectory() as scratch:
         ours = measure([str(TELLTALE), "profile", str(source), "--output", str(Path(scratch) / "p.ttprofile")])
         with open(Path(scratch) / "whylogs.txt", "w") as out:
             theirs = measure([sys.executable, str(BENCH / "profile" / "whylogs_profile.py"), str(source)], stdout=out)
         log_only = Measurement(float((Path(scratch) / "whylogs.txt").read_text()), theirs.peak_mib)
-    print(f"\nprofile: {args.rows} rows x 25 columns ({source.stat().st_size >> 20} MiB)")
+    print(f"\nprofile: {rows} rows x 25 columns ({source.stat().st_size >> 20} MiB)")
     report([("telltale profile", ours), ("whylogs read_csv + log", theirs), ("whylogs why.log only", log_only)])
     print(f"speed-up {theirs.seconds / ours.seconds:.1f}x end to end, "
           f"{log_only.seconds / ours.seconds:.1f}x against why.log alone; "

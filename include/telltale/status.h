@@ -19,6 +19,7 @@ enum class StatusCode {
   kCorruption,       // stored bytes do not decode (truncated, wrong magic, bad checksum)
   kIoError,          // the operating system refused a read or a write
   kUnsupported,      // a valid request this version cannot serve (e.g. a newer format version)
+  kCancelled,        // the work was stopped because another part of it failed
 };
 
 class Status {
@@ -41,6 +42,10 @@ class Status {
   }
   static Status Unsupported(std::string message) {
     return Status(StatusCode::kUnsupported, std::move(message));
+  }
+
+  static Status Cancelled(std::string message) {
+    return Status(StatusCode::kCancelled, std::move(message));
   }
 
   bool ok() const { return code_ == StatusCode::kOk; }

@@ -49,9 +49,11 @@ ColumnSummary Summarize(const FieldProfile& field, ColumnType type) {
 
 // Quartiles from all values (exact mode) rather than from the sketch.
 void SetExactQuartiles(const WeightedSample& sample, ColumnSummary& summary) {
-  summary.p25 = sample.Quantile(0.25);
-  summary.p50 = sample.Quantile(0.5);
-  summary.p75 = sample.Quantile(0.75);
+  static constexpr double kQuartiles[] = {0.25, 0.5, 0.75};
+  std::vector<double> quartiles = sample.Quantiles(kQuartiles);
+  summary.p25 = quartiles[0];
+  summary.p50 = quartiles[1];
+  summary.p75 = quartiles[2];
 }
 
 Distribution Chart(const DriftInput& input) {

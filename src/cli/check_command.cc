@@ -132,34 +132,25 @@ int CheckCommand::Run() {
   inputs.schema = &schema;
   Table reference_table;
   DatasetProfile reference_profile;
-  // The two files are read at the same time, one per thread; a reference error is reported first.
+  // Both inputs are read at the same time, one thread each. The first failure stops the other
+  // read, so a typo in one path is reported at once; the error reported is one that happened, not
+  // the stop (the reference's when both failed on their own).
   ReadProgress progress;
   read_options.progress = &progress;
   std::optional<ProgressBar> bar(std::in_place, progress,
                                  std::initializer_list<std::string>{reference_, current_});
-  Result<Table> current = Status::InvalidArgument("not read");
-  std::thread current_reader([&] { current = ReadTable(current_, read_options); });
-  if (!reference_.empty()) {
-    Result<Table> table = ReadTable(reference_, read_options);
-    if (!table.ok()) {
-      current_reader.join();
-      return Fail(table.status());
-    }
-    reference_table = std::move(table).value();
-    inputs.reference_table = &reference_table;
-    inputs.reference_source = reference_;
-  } else {
-    Result<DatasetProfile> profile = LoadProfileFile(reference_profile_);
-    if (!profile.ok()) {
-      current_reader.join();
-      return Fail(profile.status());
-    }
-    reference_profile = std::move(profile).value();
-    inputs.reference_profile = &reference_profile;
-    inputs.reference_source = reference_profile_;
-  }
+  Result<Table> current = Status::Cancelled("not read");
+  std::thread current_reader([&] {
+    current = ReadTable(current_, read_options);
+    if (!current.ok()) progress.Cancel();
+  });
+  Status reference_read = LoadReference(read_options, reference_table, reference_profile, inputs);
+  if (!reference_read.ok()) progress.Cancel();
   current_reader.join();
   bar.reset();
+  if (!reference_read.ok() && reference_read.code() != StatusCode::kCancelled) {
+    return Fail(reference_read);
+  }
   if (!current.ok()) return Fail(current.status());
   inputs.current_table = &current.value();
 
@@ -171,6 +162,20 @@ int CheckCommand::Run() {
   Status written = WriteOutput(output_, text);
   if (!written.ok()) return Fail(written);
   return report->failed() ? kExitCheckFailed : kExitOk;
+}
+
+Status CheckCommand::LoadReference(const ReadOptions& options, Table& table,
+                                   DatasetProfile& profile, CheckInputs& inputs) const {
+  if (!reference_.empty()) {
+    TELLTALE_ASSIGN_OR_RETURN(table, ReadTable(reference_, options));
+    inputs.reference_table = &table;
+    inputs.reference_source = reference_;
+  } else {
+    TELLTALE_ASSIGN_OR_RETURN(profile, LoadProfileFile(reference_profile_));
+    inputs.reference_profile = &profile;
+    inputs.reference_source = reference_profile_;
+  }
+  return Status::Ok();
 }
 
 }  // namespace telltale::cli

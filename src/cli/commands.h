@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "check/run_check.h"
+#include "io/table_reader.h"
+#include "profile/dataset_profile.h"
 
 namespace telltale::cli {
 
@@ -22,6 +24,11 @@ class CheckCommand {
   int Run();
 
  private:
+  // Reads --reference or loads --reference-profile into `inputs`, keeping the data in `table` or
+  // `profile`.
+  Status LoadReference(const ReadOptions& options, Table& table, DatasetProfile& profile,
+                       CheckInputs& inputs) const;
+
   CLI::App* command_;
   std::string reference_;
   std::string reference_profile_;

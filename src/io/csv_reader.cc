@@ -90,7 +90,7 @@ class CsvParser {
   Result<size_t> ParseRecords(bool at_end) {
     const size_t first_line = line_;
     TELLTALE_ASSIGN_OR_RETURN(size_t consumed, ParseCompleteRecords(at_end));
-    if (!reserved_ && batch_rows_ > 0) ReserveFromFirstRows(consumed);
+    if (!reserved_ && !batch_.empty()) ReserveFromFirstRows(consumed);
     // Validated once for the whole span: cheaper than per record.
     TELLTALE_RETURN_IF_ERROR(ValidateUtf8(pending_.data(), consumed, first_line));
     AppendBatch();
@@ -244,16 +244,17 @@ class CsvParser {
                               std::to_string(builders_.size()));
     }
     batch_.insert(batch_.end(), fields_.begin(), fields_.end());
-    ++batch_rows_;
     ++rows_;
     return Status::Ok();
   }
+
+  size_t BatchRows() const { return builders_.empty() ? 0 : batch_.size() / builders_.size(); }
 
   // After the first rows: the file size over their average length, with 5% to spare.
   void ReserveFromFirstRows(size_t consumed) {
     reserved_ = true;
     if (expected_bytes_ == 0 || consumed == 0) return;
-    const double bytes_per_row = static_cast<double>(consumed) / static_cast<double>(batch_rows_);
+    const double bytes_per_row = static_cast<double>(consumed) / static_cast<double>(BatchRows());
     const auto rows =
         static_cast<size_t>(static_cast<double>(expected_bytes_) / bytes_per_row * 1.05);
     for (ColumnBuilder& builder : builders_) builder.Reserve(rows);
@@ -263,9 +264,10 @@ class CsvParser {
   // large enough to pay for the threads.
   void AppendBatch() {
     const size_t columns = builders_.size();
-    auto append_column = [this, columns](size_t column) {
+    const size_t rows = BatchRows();
+    auto append_column = [this, columns, rows](size_t column) {
       ColumnBuilder& builder = builders_[column];
-      for (size_t row = 0; row < batch_rows_; ++row)
+      for (size_t row = 0; row < rows; ++row)
         builder.AppendText(batch_[row * columns + column]);
     };
     const unsigned threads = batch_.size() < kMinParallelCells ? 1
@@ -273,7 +275,6 @@ class CsvParser {
                                                                : DefaultThreads();
     ParallelFor(columns, threads, append_column);
     batch_.clear();
-    batch_rows_ = 0;
     unescaped_.clear();
   }
 
@@ -285,7 +286,6 @@ class CsvParser {
   std::vector<std::string_view> fields_;
   // Cells of the rows parsed but not yet appended, row by row; views into pending_ or unescaped_.
   std::vector<std::string_view> batch_;
-  size_t batch_rows_ = 0;
   std::deque<std::string> unescaped_;  // deque: views into earlier elements stay valid
   std::vector<ColumnBuilder> builders_;
   size_t line_ = 1;

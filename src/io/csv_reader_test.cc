@@ -106,6 +106,46 @@ TEST(CsvReaderTest, SameResultWhateverTheChunkBoundaries) {
   }
 }
 
+// Large enough that each chunk's cells are converted on several threads: escaped quotes in every
+// row (their unescaped text must outlive the record) and a column that turns from numbers into
+// text late in the file must read the same as on one thread.
+TEST(CsvReaderTest, ParallelConversionMatchesOneThread) {
+  std::string text = "id,quoted,late_text,value\n";
+  for (int i = 0; i < 40000; ++i) {
+    text += std::to_string(i) + ",\"say \"\"" + std::to_string(i % 97) + "\"\", ok\"," +
+            (i == 35000 ? std::string("n/a?") : std::to_string(i % 13)) + "," +
+            std::to_string(i * 0.25) + "\n";
+  }
+  std::string path = WriteTemp("parallel.csv", text);
+  CsvOptions one_thread;
+  one_thread.threads = 1;
+  CsvOptions two_threads;
+  two_threads.threads = 2;
+  two_threads.chunk_bytes = 1 << 20;  // about 26,000 rows: over the parallel threshold
+  Result<Table> expected = ReadCsvFile(path, one_thread);
+  Result<Table> parallel = ReadCsvFile(path, two_threads);
+  ASSERT_TRUE(expected.ok()) << expected.status().message();
+  ASSERT_TRUE(parallel.ok()) << parallel.status().message();
+  ASSERT_EQ(parallel->rows, 40000u);
+  EXPECT_EQ(parallel->Find("late_text")->kind, StorageKind::kString);
+  EXPECT_EQ(parallel->Find("quoted")->TextAt(5), "say \"5\", ok");
+  for (size_t c = 0; c < 4; ++c) {
+    for (size_t row = 0; row < 40000; ++row) {
+      ASSERT_EQ(parallel->columns[c].TextAt(row), expected->columns[c].TextAt(row))
+          << c << " " << row;
+    }
+  }
+}
+
+TEST(CsvReaderTest, CancelledReadStopsWithCancelled) {
+  std::string path = WriteTemp("cancel.csv", "a,b\n1,2\n");
+  ReadProgress progress;
+  progress.Cancel();
+  Result<Table> table = ReadCsvFile(path, {}, &progress);
+  EXPECT_EQ(table.status().code(), StatusCode::kCancelled);
+  EXPECT_NE(table.status().message().find("reading stopped"), std::string::npos);
+}
+
 TEST(CsvReaderTest, ReadsGzipAndReportsMissingFiles) {
   std::string text = "a,b\n1,x\n2,y\n";
   std::filesystem::path path = std::filesystem::temp_directory_path() / "telltale_io_data.csv.gz";

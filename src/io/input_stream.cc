@@ -30,6 +30,9 @@ uint64_t InputStream::UncompressedSize() const {
 }
 
 Result<size_t> InputStream::ReadInto(std::string& out, size_t max_bytes) {
+  if (progress_ != nullptr && progress_->cancelled()) {
+    return Status::Cancelled(path_ + ": reading stopped");
+  }
   size_t old_size = out.size();
   out.resize(old_size + max_bytes);
   int read = gzread(file_, out.data() + old_size, static_cast<unsigned>(max_bytes));

@@ -23,7 +23,8 @@ class InputStream {
   InputStream(const InputStream&) = delete;
   InputStream& operator=(const InputStream&) = delete;
 
-  // Appends up to `max_bytes` to `out`; returns the number appended, 0 at the end of the data.
+  // Appends up to `max_bytes` to `out`; returns the number appended, 0 at the end of the data;
+  // Cancelled once the shared ReadProgress was cancelled.
   Result<size_t> ReadInto(std::string& out, size_t max_bytes);
   // Reads everything that is left.
   Result<std::string> ReadAll();

@@ -42,22 +42,33 @@ double WeightedSample::PopulationStd() const {
   return static_cast<double>(std::sqrt(squared / total));
 }
 
-double WeightedSample::Quantile(double rank) const {
-  if (values.empty()) return std::numeric_limits<double>::quiet_NaN();
-  // Order statistics at 0-based positions floor(p) and floor(p) + 1, p = rank * (total - 1).
-  const double position = std::clamp(rank, 0.0, 1.0) * (total - 1);
-  const double lower = std::floor(position);
-  auto at = [this](double index) {
-    double seen = 0;
-    for (size_t i = 0; i < values.size(); ++i) {
-      seen += weights[i];
-      if (index < seen) return values[i];
-    }
-    return values.back();
+std::vector<double> WeightedSample::Quantiles(std::span<const double> ranks) const {
+  std::vector<double> out;
+  out.reserve(ranks.size());
+  size_t i = 0;
+  double seen = 0;  // weight of values[0..i)
+  // The value at 0-based order position `index`; positions only move forward.
+  auto at = [&](double index) {
+    while (i + 1 < values.size() && index >= seen + weights[i]) seen += weights[i++];
+    return values[i];
   };
-  const double below = at(lower);
-  const double above = at(lower + 1);
-  return below + (above - below) * (position - lower);
+  for (double rank : ranks) {
+    if (values.empty()) {
+      out.push_back(std::numeric_limits<double>::quiet_NaN());
+      continue;
+    }
+    // Order statistics at floor(p) and floor(p) + 1, p = rank * (total - 1).
+    const double position = std::clamp(rank, 0.0, 1.0) * (total - 1);
+    const double lower = std::floor(position);
+    const double below = at(lower);
+    const size_t below_index = i;
+    const double below_seen = seen;
+    const double above = at(lower + 1);
+    out.push_back(below + (above - below) * (position - lower));
+    i = below_index;  // the next rank's lower position is at or after this one
+    seen = below_seen;
+  }
+  return out;
 }
 
 DriftInput MakeNumericalInput(WeightedSample reference, WeightedSample current, bool integer_data) {

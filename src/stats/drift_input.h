@@ -8,6 +8,7 @@
 #ifndef TELLTALE_STATS_DRIFT_INPUT_H_
 #define TELLTALE_STATS_DRIFT_INPUT_H_
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -28,9 +29,9 @@ struct WeightedSample {
   // Weighted mean and population standard deviation, accumulated in long double.
   double Mean() const;
   double PopulationStd() const;
-  // The `rank` quantile (0..1) with linear interpolation between order statistics, as numpy's
-  // default; weights are counts. NaN when empty.
-  double Quantile(double rank) const;
+  // The quantiles at `ranks` (ascending, in 0..1), with linear interpolation between order
+  // statistics as numpy's default; weights are counts. One pass over the sample; NaN when empty.
+  std::vector<double> Quantiles(std::span<const double> ranks) const;
 };
 
 // Walks the distinct values of two samples pooled, in ascending order, calling

@@ -85,6 +85,12 @@ double Sum(const std::vector<double>& values) {
   return sum;
 }
 
+// Divides every share by their sum, so they add up to one.
+void Normalize(std::vector<double>& shares) {
+  const double sum = Sum(shares);
+  for (double& share : shares) share /= sum;
+}
+
 Status NeedsValues(const DriftInput& input, std::string_view method) {
   if (input.reference_size == 0 || input.current_size == 0) {
     return Status::InvalidArgument(std::string(method) + " needs at least one value on each side");
@@ -209,11 +215,11 @@ Result<double> KlDivergenceScore(const DriftInput& input) {
   std::vector<double> current;
   FilledShares(input, reference, current);
   // scipy.stats.entropy normalizes both vectors first.
-  double reference_sum = Sum(reference);
-  double current_sum = Sum(current);
+  Normalize(reference);
+  Normalize(current);
   double divergence = 0;
   for (size_t k = 0; k < reference.size(); ++k) {
-    divergence += RelativeEntropy(reference[k] / reference_sum, current[k] / current_sum);
+    divergence += RelativeEntropy(reference[k], current[k]);
   }
   return divergence;
 }
@@ -223,16 +229,14 @@ Result<double> JensenShannonScore(const DriftInput& input) {
   std::vector<double> p;
   std::vector<double> q;
   BinnedShares(input, p, q);
-  double p_sum = Sum(p);
-  double q_sum = Sum(q);
+  Normalize(p);  // scipy.spatial.distance.jensenshannon normalizes too
+  Normalize(q);
   double left = 0;
   double right = 0;
   for (size_t k = 0; k < p.size(); ++k) {
-    double pk = p[k] / p_sum;
-    double qk = q[k] / q_sum;
-    double m = (pk + qk) / 2.0;
-    left += RelativeEntropy(pk, m);
-    right += RelativeEntropy(qk, m);
+    double m = (p[k] + q[k]) / 2.0;
+    left += RelativeEntropy(p[k], m);
+    right += RelativeEntropy(q[k], m);
   }
   return std::sqrt((left + right) / 2.0);
 }

@@ -210,3 +210,21 @@ def test_exact_mode_summaries_match_pandas(check_json, tmp_path):
                 assert summary[key] == pytest.approx(values.quantile(q), rel=1e-12), (column["name"], side, key)
             assert summary["mean"] == pytest.approx(values.mean(), rel=1e-12)
             assert summary["std"] == pytest.approx(values.std(ddof=0), rel=1e-9)
+
+
+def test_read_errors_name_the_failing_input_when_both_are_read_at_once(run, tmp_path):
+    ragged = write(tmp_path / "ragged.csv", "a,b\n1,2\n3\n")
+    missing = tmp_path / "missing.csv"
+    # Current fails, reference is fine: the current error, not the stopped reference read.
+    result = run("check", "--reference", EXAMPLES / "reference.csv", "--current", missing)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"telltale: {missing}: no such file"
+    # Both fail: whichever failed first stops the other, and its own error is reported.
+    result = run("check", "--reference", ragged, "--current", missing)
+    assert result.returncode == 2
+    assert result.stderr.strip() in (f"telltale: {ragged}:3: row has 1 fields, the header has 2",
+                                     f"telltale: {missing}: no such file")
+    assert "reading stopped" not in result.stderr
+    result = run("check", "--reference-profile", missing, "--current", ragged)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"telltale: {missing}: no such file"

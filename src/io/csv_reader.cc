@@ -267,8 +267,7 @@ class CsvParser {
     const size_t rows = BatchRows();
     auto append_column = [this, columns, rows](size_t column) {
       ColumnBuilder& builder = builders_[column];
-      for (size_t row = 0; row < rows; ++row)
-        builder.AppendText(batch_[row * columns + column]);
+      for (size_t row = 0; row < rows; ++row) builder.AppendText(batch_[row * columns + column]);
     };
     const unsigned threads = batch_.size() < kMinParallelCells ? 1
                              : options_.threads > 0            ? options_.threads

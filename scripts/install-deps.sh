@@ -10,6 +10,8 @@ debian_packages=(
   clang clang-format clang-tidy libclang-rt-14-dev
   libsimdjson-dev libboost-dev libfmt-dev libcli11-dev libxxhash-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libyaml-cpp-dev nlohmann-json3-dev
+  librocksdb-dev libsqlite3-dev libsqlitecpp-dev libcpp-httplib-dev libssl-dev
+  libhowardhinnant-date-dev tzdata
   python3 python3-venv
 )
 

@@ -20,6 +20,9 @@ enum class StatusCode {
   kIoError,          // the operating system refused a read or a write
   kUnsupported,      // a valid request this version cannot serve (e.g. a newer format version)
   kCancelled,        // the work was stopped because another part of it failed
+  kAlreadyExists,    // an object of that name exists
+  kResourceExhausted,  // a limit was reached (size, count, disk space)
+  kUnavailable,      // the service cannot take the request now; retrying later may succeed
 };
 
 class Status {
@@ -46,6 +49,15 @@ class Status {
 
   static Status Cancelled(std::string message) {
     return Status(StatusCode::kCancelled, std::move(message));
+  }
+  static Status AlreadyExists(std::string message) {
+    return Status(StatusCode::kAlreadyExists, std::move(message));
+  }
+  static Status ResourceExhausted(std::string message) {
+    return Status(StatusCode::kResourceExhausted, std::move(message));
+  }
+  static Status Unavailable(std::string message) {
+    return Status(StatusCode::kUnavailable, std::move(message));
   }
 
   bool ok() const { return code_ == StatusCode::kOk; }

@@ -124,9 +124,8 @@ Status ValidateOptions(const CheckOptions& options, const DatasetProfile& refere
 Result<CheckReport> RunCheck(const CheckInputs& inputs, const CheckOptions& options) {
   const Schema empty_schema;
   const Schema& schema = inputs.schema ? *inputs.schema : empty_schema;
-  const Table& current_table = *inputs.current_table;
-
-  const bool sketch = options.sketch || inputs.reference_table == nullptr;
+  const bool sketch =
+      options.sketch || inputs.reference_table == nullptr || inputs.current_table == nullptr;
   // Exact mode has the raw values: its profiles need no quantile sketch.
   SketchOptions sketch_options = options.sketch_options;
   sketch_options.quantiles = sketch;
@@ -138,7 +137,14 @@ Result<CheckReport> RunCheck(const CheckInputs& inputs, const CheckOptions& opti
     reference = &computed_reference;
   }
   TELLTALE_RETURN_IF_ERROR(ValidateOptions(options, *reference));
-  DatasetProfile current = ProfileTable(current_table, schema, sketch_options, options.threads);
+  DatasetProfile computed_current;
+  const DatasetProfile* current_profile = inputs.current_profile;
+  if (current_profile == nullptr) {
+    computed_current =
+        ProfileTable(*inputs.current_table, schema, sketch_options, options.threads);
+    current_profile = &computed_current;
+  }
+  const DatasetProfile& current = *current_profile;
 
   // Columns to test: the reference's, present in current data, selected and not ignored.
   std::set<std::string> selected(options.columns.begin(), options.columns.end());
@@ -154,9 +160,10 @@ Result<CheckReport> RunCheck(const CheckInputs& inputs, const CheckOptions& opti
   CheckReport report;
   report.mode = sketch ? "sketch" : "exact";
   report.reference_source = inputs.reference_source;
-  report.current_source = current_table.source;
+  report.current_source =
+      inputs.current_table ? inputs.current_table->source : inputs.current_source;
   report.reference_rows = reference->rows();
-  report.current_rows = current_table.rows;
+  report.current_rows = current.rows();
   report.drift_share = options.drift_share;
   report.columns.resize(names.size());
   std::vector<Status> errors(names.size());
@@ -174,7 +181,7 @@ Result<CheckReport> RunCheck(const CheckInputs& inputs, const CheckOptions& opti
     if (drift.type == ColumnType::kText) return;  // text drift is not tested
     DriftInput input = sketch ? SketchDriftInput(reference_field, current_field, drift.type)
                               : ExactDriftInput(*inputs.reference_table->Find(name),
-                                                *current_table.Find(name), drift.type);
+                                                *inputs.current_table->Find(name), drift.type);
     if (!sketch && drift.type == ColumnType::kNumerical) {
       SetExactQuartiles(input.reference, drift.reference);
       SetExactQuartiles(input.current, drift.current);
@@ -217,10 +224,11 @@ Result<CheckReport> RunCheck(const CheckInputs& inputs, const CheckOptions& opti
   report.dataset_drift =
       report.number_of_columns > 0 && report.share_of_drifted_columns >= options.drift_share;
 
+  if (inputs.current_table == nullptr) return report;
   IntegrityInputs integrity;
   integrity.reference = reference;
   integrity.current = &current;
-  integrity.current_table = &current_table;
+  integrity.current_table = inputs.current_table;
   integrity.types = types;
   if (inputs.reference_table && inputs.reference_table->rows > 0) {
     integrity.reference_duplicated_share =

@@ -40,7 +40,11 @@ struct CheckInputs {
   const Table* reference_table = nullptr;
   const DatasetProfile* reference_profile = nullptr;
   std::string reference_source;
+  // Exactly one of these is the current data. With a profile, drift is computed in sketch mode and
+  // the integrity checks, which need raw rows, are left out.
   const Table* current_table = nullptr;
+  const DatasetProfile* current_profile = nullptr;
+  std::string current_source;
   const Schema* schema = nullptr;
 };
 

@@ -4,6 +4,7 @@
 #define TELLTALE_CLI_COMMANDS_H_
 
 #include <CLI/CLI.hpp>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,19 @@ class ProfileCommand {
   std::string schema_;
   char delimiter_ = ',';
   unsigned threads_ = 0;
+};
+
+class ServeCommand {
+ public:
+  explicit ServeCommand(CLI::App& app);
+  CLI::App* command() const { return command_; }
+  int Run();
+
+ private:
+  CLI::App* command_;
+  std::string config_file_;
+  // Flags as given, by setting key (host, port, data_dir, ...).
+  std::map<std::string, std::string> flags_;
 };
 
 }  // namespace telltale::cli

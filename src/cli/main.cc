@@ -7,17 +7,22 @@
 // A function-try-block: third-party libraries may throw (allocation, YAML); telltale reports
 // that as an error instead of aborting.
 int main(int argc, char** argv) try {
-  CLI::App app{"telltale: ML observability. Checks data for drift and breakage, and profiles it."};
+  CLI::App app{
+      "telltale: ML observability. Serves the platform, checks data for drift and breakage, and "
+      "profiles it."};
   app.set_version_flag("--version", std::string("telltale ") + TELLTALE_VERSION);
   app.require_subcommand(1);
   telltale::cli::CheckCommand check(app);
   telltale::cli::ProfileCommand profile(app);
+  telltale::cli::ServeCommand serve(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     return app.exit(error) == 0 ? telltale::cli::kExitOk : telltale::cli::kExitUsage;
   }
-  return app.got_subcommand(check.command()) ? check.Run() : profile.Run();
+  if (app.got_subcommand(check.command())) return check.Run();
+  if (app.got_subcommand(serve.command())) return serve.Run();
+  return profile.Run();
 } catch (const std::exception& error) {
   std::fprintf(stderr, "telltale: %s\n", error.what());
   return telltale::cli::kExitUsage;

@@ -25,6 +25,8 @@ class DatasetProfile {
   // Fields in column order.
   const std::vector<std::pair<std::string, FieldProfile>>& fields() const { return fields_; }
   const FieldProfile* Find(std::string_view name) const;
+  // The field at `index` in column order, for updating in place.
+  FieldProfile& mutable_field(size_t index) { return fields_[index].second; }
   // Adds a field; replaces one of the same name.
   void Put(std::string name, FieldProfile field);
 

@@ -60,7 +60,7 @@ void ProfileBooleans(const Column& column, FieldProfile& profile) {
     profile.categories.Update(names[flag], counts[flag]);
     profile.distinct.Update(std::string_view(names[flag]));
   }
-  profile.bool_count = counts[0] + counts[1];
+  profile.bool_count += counts[0] + counts[1];
 }
 
 void ProfileStrings(const Column& column, bool declared_numerical, bool quantiles,
@@ -114,19 +114,24 @@ void ProfileStrings(const Column& column, bool declared_numerical, bool quantile
 FieldProfile ProfileColumn(const Column& column, std::optional<ColumnType> declared,
                            const SketchOptions& options) {
   FieldProfile profile(options);
-  profile.rows = column.size();
+  AddColumn(column, declared, options.quantiles, profile);
+  return profile;
+}
+
+void AddColumn(const Column& column, std::optional<ColumnType> declared, bool quantiles,
+               FieldProfile& profile) {
+  profile.rows += column.size();
   switch (column.kind) {
     case StorageKind::kNumber:
-      ProfileNumbers(column, options.quantiles, profile);
+      ProfileNumbers(column, quantiles, profile);
       break;
     case StorageKind::kBoolean:
       ProfileBooleans(column, profile);
       break;
     case StorageKind::kString:
-      ProfileStrings(column, declared == ColumnType::kNumerical, options.quantiles, profile);
+      ProfileStrings(column, declared == ColumnType::kNumerical, quantiles, profile);
       break;
   }
-  return profile;
 }
 
 DatasetProfile ProfileTable(const Table& table, const Schema& schema, const SketchOptions& options,

@@ -14,6 +14,10 @@ namespace telltale {
 // type errors (and so as missing), never as values.
 FieldProfile ProfileColumn(const Column& column, std::optional<ColumnType> declared,
                            const SketchOptions& options = {});
+// Adds the cells of `column` to an existing profile (the server folds each request's rows into the
+// profile of their window this way).
+void AddColumn(const Column& column, std::optional<ColumnType> declared, bool quantiles,
+               FieldProfile& profile);
 
 // Profiles every column of `table`, columns in parallel on up to `threads` threads.
 DatasetProfile ProfileTable(const Table& table, const Schema& schema,

@@ -1,0 +1,151 @@
+#include "ingest/ingestor.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "ingest/log_record.h"
+
+namespace telltale {
+namespace {
+
+// Moves the rows `reject` picks (it returns a reason and message) from the accepted rows to the
+// rejected ones.
+template <typename Decide>
+void RejectWhere(DecodedRows& decoded, Decide decide) {
+  size_t kept = 0;
+  for (size_t i = 0; i < decoded.rows.size(); ++i) {
+    Row& row = decoded.rows[i];
+    std::optional<std::pair<RejectReason, std::string>> verdict = decide(row);
+    if (verdict) {
+      decoded.rejected.push_back(
+          {decoded.indexes[i], row.id, verdict->first, std::move(verdict->second)});
+      IntegrityEvent::Kind kind = verdict->first == RejectReason::kDuplicate
+                                      ? IntegrityEvent::Kind::kDuplicate
+                                      : IntegrityEvent::Kind::kRejectedRow;
+      decoded.events.push_back({kind, row.event_time, ""});
+      continue;
+    }
+    if (kept != i) {
+      decoded.rows[kept] = std::move(row);
+      decoded.indexes[kept] = decoded.indexes[i];
+    }
+    ++kept;
+  }
+  decoded.rows.resize(kept);
+  decoded.indexes.resize(kept);
+}
+
+}  // namespace
+
+void Ingestor::RejectOutOfTime(DecodedRows& decoded, int64_t now) {
+  const int64_t earliest = now - limits_.max_lateness_seconds;
+  const int64_t latest = now + limits_.max_future_seconds;
+  RejectWhere(decoded, [&](Row& row) -> std::optional<std::pair<RejectReason, std::string>> {
+    if (row.event_time < earliest) {
+      std::string message = "timestamp " + FormatRfc3339(row.event_time) +
+                            " is older than the allowed lateness of " +
+                            std::to_string(limits_.max_lateness_seconds) + " s";
+      row.event_time = now;  // counted in the window it arrived in
+      return std::make_pair(RejectReason::kTooLate, std::move(message));
+    }
+    if (row.event_time > latest) {
+      std::string message = "timestamp " + FormatRfc3339(row.event_time) +
+                            " is more than " + std::to_string(limits_.max_future_seconds) +
+                            " s in the future";
+      row.event_time = now;
+      return std::make_pair(RejectReason::kInFuture, std::move(message));
+    }
+    return std::nullopt;
+  });
+}
+
+Result<std::vector<std::string>> Ingestor::RejectDuplicates(int64_t version_id,
+                                                            DecodedRows& decoded) {
+  std::vector<std::string> ids;
+  ids.reserve(decoded.rows.size());
+  for (const Row& row : decoded.rows) ids.push_back(row.id);
+  TELLTALE_ASSIGN_OR_RETURN(std::vector<bool> taken, windows_.ClaimIds(version_id, ids));
+  std::vector<std::string> claimed;
+  std::unordered_set<std::string_view> in_request;
+  size_t position = 0;
+  RejectWhere(decoded, [&](Row& row) -> std::optional<std::pair<RejectReason, std::string>> {
+    bool logged_before = taken[position++];
+    if (logged_before || !in_request.insert(row.id).second) {
+      return std::make_pair(RejectReason::kDuplicate,
+                            "id '" + row.id + "' was logged before for this version");
+    }
+    return std::nullopt;
+  });
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!taken[i]) claimed.push_back(ids[i]);
+  }
+  return claimed;
+}
+
+Result<IngestResult> Ingestor::Ingest(const IngestRequest& request) {
+  std::shared_ptr<const VersionSchema> schema = windows_.Schema(request.version_id);
+  if (!schema) return Status::NotFound("model version not found");
+  const int64_t now = clock_.Now();
+  const bool production = request.environment == Environment::kProduction;
+  DecodeOptions options;
+  options.ndjson = request.ndjson;
+  options.require_id = production;
+  options.receive_time = now;
+  TELLTALE_ASSIGN_OR_RETURN(DecodedRows decoded,
+                            DecodeRows(request.body, *schema, options, limits_.decode));
+  std::vector<std::string> claimed;
+  if (production) {
+    RejectOutOfTime(decoded, now);
+    TELLTALE_ASSIGN_OR_RETURN(claimed, RejectDuplicates(request.version_id, decoded));
+  }
+  std::sort(decoded.rejected.begin(), decoded.rejected.end(),
+            [](const Rejection& a, const Rejection& b) { return a.index < b.index; });
+
+  IngestResult result;
+  for (const Rejection& rejection : decoded.rejected) {
+    ++counters_.rejected[static_cast<size_t>(rejection.reason)];
+  }
+  if (request.atomic && !decoded.rejected.empty()) {
+    windows_.ReleaseIds(request.version_id, claimed);
+    result.rejected = std::move(decoded.rejected);
+    result.refused = true;
+    return result;
+  }
+
+  LogRecord record;
+  record.version_id = request.version_id;
+  record.environment = request.environment;
+  record.rows = std::move(decoded.rows);
+  record.events = std::move(decoded.events);
+  if (!record.rows.empty() || !record.events.empty()) {
+    std::vector<std::pair<std::string, int64_t>> ids;
+    if (production) {
+      ids.reserve(record.rows.size());
+      for (const Row& row : record.rows) ids.emplace_back(row.id, HourOf(row.event_time));
+    }
+    Result<uint64_t> sequence = store_.Append(EncodeLogRecord(record), request.version_id, ids);
+    if (!sequence.ok()) {
+      windows_.ReleaseIds(request.version_id, claimed);
+      return sequence.status();
+    }
+    // Durable from here on; a failed fold is repeated from the log at the next start.
+    Status folded = windows_.Fold(record, *sequence);
+    windows_.ReleaseIds(request.version_id, claimed);
+    TELLTALE_RETURN_IF_ERROR(folded);
+  }
+  result.accepted = record.rows.size();
+  result.rejected = std::move(decoded.rejected);
+  counters_.accepted += result.accepted;
+  return result;
+}
+
+Status Ingestor::Recover() {
+  return store_.ForEachLogRecord([&](uint64_t sequence, std::string_view bytes) -> Status {
+    TELLTALE_ASSIGN_OR_RETURN(LogRecord record, DecodeLogRecord(bytes));
+    Status folded = windows_.Fold(record, sequence);
+    if (folded.code() == StatusCode::kNotFound) return Status::Ok();  // a deleted version
+    return folded;
+  });
+}
+
+}  // namespace telltale

@@ -1,0 +1,71 @@
+// Ingestor: the path of one ingest request — decode and validate the rows, refuse late, future and
+// duplicate ones, append what was accepted to the durable log, then fold it into the live windows.
+// A request is acknowledged only after the append returned, so an acknowledged row survives a crash.
+#ifndef TELLTALE_INGEST_INGESTOR_H_
+#define TELLTALE_INGEST_INGESTOR_H_
+
+#include <array>
+#include <atomic>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "ingest/live_windows.h"
+#include "ingest/row_decoder.h"
+#include "store/data_store.h"
+
+namespace telltale {
+
+struct IngestLimits {
+  DecodeLimits decode;
+  int64_t max_lateness_seconds = 7 * 86400;
+  int64_t max_future_seconds = 3600;
+};
+
+struct IngestRequest {
+  int64_t version_id = 0;
+  Environment environment = Environment::kProduction;
+  std::string_view body;
+  bool ndjson = false;
+  bool atomic = false;  // all rows or none
+};
+
+struct IngestResult {
+  size_t accepted = 0;
+  std::vector<Rejection> rejected;
+  bool refused = false;  // atomic and something was rejected: nothing was written
+};
+
+// Totals since start, for /metrics.
+struct IngestCounters {
+  std::atomic<uint64_t> accepted{0};
+  std::array<std::atomic<uint64_t>, kRejectReasonCount> rejected{};
+};
+
+class Ingestor {
+ public:
+  Ingestor(DataStore& store, LiveWindows& windows, const Clock& clock, IngestLimits limits)
+      : store_(store), windows_(windows), clock_(clock), limits_(limits) {}
+
+  // Whole-body failures as Status (InvalidArgument, ResourceExhausted for limits and a full disk,
+  // NotFound for an unknown version); per-row ones in the result.
+  Result<IngestResult> Ingest(const IngestRequest& request);
+  // Folds the records a previous run logged but did not checkpoint.
+  Status Recover();
+
+  const IngestCounters& counters() const { return counters_; }
+
+ private:
+  void RejectOutOfTime(DecodedRows& decoded, int64_t now);
+  Result<std::vector<std::string>> RejectDuplicates(int64_t version_id, DecodedRows& decoded);
+
+  DataStore& store_;
+  LiveWindows& windows_;
+  const Clock& clock_;
+  IngestLimits limits_;
+  IngestCounters counters_;
+};
+
+}  // namespace telltale
+
+#endif  // TELLTALE_INGEST_INGESTOR_H_

@@ -1,0 +1,203 @@
+#include "ingest/live_windows.h"
+
+namespace telltale {
+
+void LiveWindows::AddVersion(int64_t version_id, std::shared_ptr<const VersionSchema> schema) {
+  std::unique_lock lock(versions_mutex_);
+  auto& state = versions_[version_id];
+  if (!state) {
+    state = std::make_shared<VersionState>();
+    state->schema = std::move(schema);
+  }
+}
+
+void LiveWindows::RemoveVersion(int64_t version_id) {
+  std::unique_lock lock(versions_mutex_);
+  auto found = versions_.find(version_id);
+  if (found == versions_.end()) return;
+  // Its folded records are deleted from the log by the next checkpoint.
+  std::lock_guard state_lock(found->second->mutex);
+  std::lock_guard orphans_lock(orphans_mutex_);
+  orphans_.insert(orphans_.end(), found->second->folded.begin(), found->second->folded.end());
+  versions_.erase(found);
+}
+
+std::shared_ptr<LiveWindows::VersionState> LiveWindows::Find(int64_t version_id) const {
+  std::shared_lock lock(versions_mutex_);
+  auto found = versions_.find(version_id);
+  return found == versions_.end() ? nullptr : found->second;
+}
+
+std::shared_ptr<const VersionSchema> LiveWindows::Schema(int64_t version_id) const {
+  std::shared_ptr<VersionState> state = Find(version_id);
+  return state ? state->schema : nullptr;
+}
+
+Result<std::vector<bool>> LiveWindows::ClaimIds(int64_t version_id,
+                                                const std::vector<std::string>& ids) {
+  std::shared_ptr<VersionState> state = Find(version_id);
+  if (!state) return Status::NotFound("version " + std::to_string(version_id));
+  // Under the version's lock: a request that released its claims has already written its ids, so
+  // the store sees them.
+  std::lock_guard lock(state->mutex);
+  TELLTALE_ASSIGN_OR_RETURN(std::vector<bool> taken, store_.HaveIds(version_id, ids));
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!taken[i]) taken[i] = !state->claimed.insert(ids[i]).second;
+  }
+  return taken;
+}
+
+void LiveWindows::ReleaseIds(int64_t version_id, const std::vector<std::string>& ids) {
+  std::shared_ptr<VersionState> state = Find(version_id);
+  if (!state) return;
+  std::lock_guard lock(state->mutex);
+  for (const std::string& id : ids) state->claimed.erase(id);
+}
+
+Result<WindowProfile*> LiveWindows::Open(int64_t version_id, VersionState& state,
+                                         const WindowKey& key) {
+  auto found = state.windows.find(key);
+  if (found != state.windows.end()) return &found->second;
+  WindowProfile window(*state.schema);
+  TELLTALE_ASSIGN_OR_RETURN(std::optional<std::string> stored, store_.GetWindow(version_id, key));
+  if (stored) {
+    TELLTALE_ASSIGN_OR_RETURN(window, WindowProfile::Deserialize(*stored));
+  }
+  return &state.windows.emplace(key, std::move(window)).first->second;
+}
+
+Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
+  std::shared_ptr<VersionState> state = Find(record.version_id);
+  if (!state) {
+    std::lock_guard lock(orphans_mutex_);
+    orphans_.push_back(sequence);
+    return Status::NotFound("version " + std::to_string(record.version_id));
+  }
+  const VersionSchema& schema = *state->schema;
+  const bool baseline = record.environment != Environment::kProduction;
+  auto hour_of = [&](int64_t time) { return baseline ? 0 : HourOf(time); };
+
+  // Rows grouped by window: every row in its "all rows" series and in each segment it belongs to.
+  std::map<WindowKey, std::vector<const Row*>> groups;
+  for (const Row& row : record.rows) {
+    int64_t hour = hour_of(row.event_time);
+    groups[{record.environment, 0, hour}].push_back(&row);
+    for (size_t i = 0; i < schema.segments().size(); ++i) {
+      if (InSegment(schema.segments()[i], row)) {
+        groups[{record.environment, static_cast<uint32_t>(i + 1), hour}].push_back(&row);
+      }
+    }
+  }
+  std::lock_guard lock(state->mutex);
+  for (const auto& [key, rows] : groups) {
+    TELLTALE_ASSIGN_OR_RETURN(WindowProfile * window, Open(record.version_id, *state, key));
+    window->Fold(schema, rows);
+    state->dirty.insert(key);
+  }
+  for (const IntegrityEvent& event : record.events) {
+    WindowKey key{record.environment, 0, hour_of(event.event_time)};
+    TELLTALE_ASSIGN_OR_RETURN(WindowProfile * window, Open(record.version_id, *state, key));
+    window->integrity().Add(event);
+    state->dirty.insert(key);
+  }
+  state->folded.push_back(sequence);
+  return Status::Ok();
+}
+
+Status LiveWindows::Checkpoint(int64_t evict_before_hour) {
+  std::vector<std::pair<int64_t, std::shared_ptr<VersionState>>> versions;
+  {
+    std::shared_lock lock(versions_mutex_);
+    versions.assign(versions_.begin(), versions_.end());
+  }
+  std::vector<WindowEntry> entries;
+  std::vector<uint64_t> folded;
+  {
+    std::lock_guard lock(orphans_mutex_);
+    folded.swap(orphans_);
+  }
+  // Each version's windows and folded records are taken together under its lock, so the batch
+  // holds exactly the rows of the records it deletes.
+  std::vector<std::pair<std::shared_ptr<VersionState>, std::vector<WindowKey>>> written;
+  for (auto& [version_id, state] : versions) {
+    std::lock_guard lock(state->mutex);
+    std::vector<WindowKey> keys(state->dirty.begin(), state->dirty.end());
+    for (const WindowKey& key : keys) {
+      entries.push_back({version_id, key, state->windows.at(key).Serialize()});
+    }
+    folded.insert(folded.end(), state->folded.begin(), state->folded.end());
+    state->folded.clear();
+    state->dirty.clear();
+    written.emplace_back(state, std::move(keys));
+  }
+  Status status = Status::Ok();
+  if (!entries.empty() || !folded.empty()) status = store_.Checkpoint(entries, folded);
+  if (!status.ok()) {
+    // Nothing was written: the windows stay dirty and the records stay in the log.
+    for (auto& [state, keys] : written) {
+      std::lock_guard lock(state->mutex);
+      state->dirty.insert(keys.begin(), keys.end());
+    }
+    std::lock_guard lock(orphans_mutex_);
+    orphans_.insert(orphans_.end(), folded.begin(), folded.end());
+    return status;
+  }
+  for (auto& [version_id, state] : versions) {
+    std::lock_guard lock(state->mutex);
+    for (auto it = state->windows.begin(); it != state->windows.end();) {
+      bool old = it->first.environment != Environment::kProduction ||
+                 it->first.hour < evict_before_hour;
+      it = old && !state->dirty.count(it->first) ? state->windows.erase(it) : std::next(it);
+    }
+  }
+  return Status::Ok();
+}
+
+Status LiveWindows::Visit(int64_t version_id, Environment environment, uint32_t segment,
+                          int64_t from_hour, int64_t to_hour,
+                          const std::function<void(int64_t, const WindowProfile&)>& visit) {
+  std::shared_ptr<VersionState> state = Find(version_id);
+  if (!state) return Status::NotFound("version " + std::to_string(version_id));
+  std::set<int64_t> in_memory;
+  {
+    std::lock_guard lock(state->mutex);
+    auto begin = state->windows.lower_bound({environment, segment, from_hour});
+    auto end = state->windows.lower_bound({environment, segment, to_hour});
+    for (auto it = begin; it != end; ++it) {
+      visit(it->first.hour, it->second);
+      in_memory.insert(it->first.hour);
+    }
+  }
+  return store_.ScanWindows(version_id, environment, segment, from_hour, to_hour,
+                            [&](int64_t hour, std::string_view bytes) -> Status {
+                              if (in_memory.count(hour)) return Status::Ok();
+                              TELLTALE_ASSIGN_OR_RETURN(WindowProfile window,
+                                                        WindowProfile::Deserialize(bytes));
+                              visit(hour, window);
+                              return Status::Ok();
+                            });
+}
+
+Status LiveWindows::ResetBaseline(int64_t version_id, Environment environment) {
+  std::shared_ptr<VersionState> state = Find(version_id);
+  if (!state) return Status::NotFound("version " + std::to_string(version_id));
+  std::lock_guard lock(state->mutex);
+  for (auto it = state->windows.begin(); it != state->windows.end();) {
+    bool match = it->first.environment == environment;
+    if (match) state->dirty.erase(it->first);
+    it = match ? state->windows.erase(it) : std::next(it);
+  }
+  return store_.DeleteSeries(version_id, environment);
+}
+
+size_t LiveWindows::open_windows() const {
+  std::shared_lock lock(versions_mutex_);
+  size_t count = 0;
+  for (const auto& [id, state] : versions_) {
+    std::lock_guard state_lock(state->mutex);
+    count += state->windows.size();
+  }
+  return count;
+}
+
+}  // namespace telltale

@@ -1,0 +1,81 @@
+// LiveWindows: the window profiles being written, per model version, in memory, and the link
+// between them and the durable log.
+//
+// A record appended to the log is folded here and remembered; a checkpoint writes the windows it
+// changed and deletes the records it holds from the log, atomically. Windows no longer being
+// written (older than the open horizon) are dropped from memory after a checkpoint and read back
+// from the store on demand, so memory follows the number of open windows, not the rows ingested.
+#ifndef TELLTALE_INGEST_LIVE_WINDOWS_H_
+#define TELLTALE_INGEST_LIVE_WINDOWS_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "ingest/log_record.h"
+#include "ingest/version_schema.h"
+#include "ingest/window_profile.h"
+#include "store/data_store.h"
+
+namespace telltale {
+
+class LiveWindows {
+ public:
+  explicit LiveWindows(DataStore& store) : store_(store) {}
+
+  void AddVersion(int64_t version_id, std::shared_ptr<const VersionSchema> schema);
+  void RemoveVersion(int64_t version_id);
+  // The schema of a loaded version, or null.
+  std::shared_ptr<const VersionSchema> Schema(int64_t version_id) const;
+
+  // For each id: true if the version has it already (logged, or claimed by a request in flight);
+  // the others are claimed until ReleaseIds.
+  Result<std::vector<bool>> ClaimIds(int64_t version_id, const std::vector<std::string>& ids);
+  void ReleaseIds(int64_t version_id, const std::vector<std::string>& ids);
+
+  // Folds a record that is in the log under `sequence`. NotFound for an unknown version (its
+  // record is dropped by the next checkpoint).
+  Status Fold(const LogRecord& record, uint64_t sequence);
+  // Writes changed windows, deletes the folded records from the log, then drops clean production
+  // windows before `evict_before_hour` from memory.
+  Status Checkpoint(int64_t evict_before_hour);
+
+  // Visits the windows of one series with hour in [from_hour, to_hour), in memory or stored.
+  Status Visit(int64_t version_id, Environment environment, uint32_t segment, int64_t from_hour,
+               int64_t to_hour,
+               const std::function<void(int64_t hour, const WindowProfile&)>& visit);
+  // Clears a baseline (training or validation) so that new rows replace it.
+  Status ResetBaseline(int64_t version_id, Environment environment);
+
+  size_t open_windows() const;
+
+ private:
+  struct VersionState {
+    std::shared_ptr<const VersionSchema> schema;
+    std::mutex mutex;
+    std::map<WindowKey, WindowProfile> windows;
+    std::set<WindowKey> dirty;
+    std::vector<uint64_t> folded;
+    std::unordered_set<std::string> claimed;
+  };
+  std::shared_ptr<VersionState> Find(int64_t version_id) const;
+  // The window for `key`, loaded from the store or created; the version's lock is held.
+  Result<WindowProfile*> Open(int64_t version_id, VersionState& state, const WindowKey& key);
+
+  DataStore& store_;
+  mutable std::shared_mutex versions_mutex_;
+  std::unordered_map<int64_t, std::shared_ptr<VersionState>> versions_;
+  std::mutex orphans_mutex_;
+  std::vector<uint64_t> orphans_;  // records of versions that no longer exist
+};
+
+}  // namespace telltale
+
+#endif  // TELLTALE_INGEST_LIVE_WINDOWS_H_

@@ -1,0 +1,369 @@
+#include "ingest/row_decoder.h"
+
+#include <date/date.h>
+#include <simdjson.h>
+
+#include <charconv>
+#include <cmath>
+#include <unordered_map>
+
+#include "io/table.h"
+
+namespace telltale {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+std::string_view JsonTypeName(element_type type) {
+  switch (type) {
+    case element_type::ARRAY:
+      return "a list";
+    case element_type::OBJECT:
+      return "an object";
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE:
+      return "a number";
+    case element_type::STRING:
+      return "a string";
+    case element_type::BOOL:
+      return "a boolean";
+    case element_type::NULL_VALUE:
+      return "null";
+  }
+  return "a value";
+}
+
+bool IsNumber(element_type type) {
+  return type == element_type::INT64 || type == element_type::UINT64 ||
+         type == element_type::DOUBLE;
+}
+
+double NumberOf(const element& value) {
+  switch (value.type()) {
+    case element_type::INT64:
+      return static_cast<double>(int64_t(value));
+    case element_type::UINT64:
+      return static_cast<double>(uint64_t(value));
+    default:
+      return double(value);
+  }
+}
+
+// What went wrong with one value; empty when it was fine.
+struct CellError {
+  RejectReason reason = RejectReason::kTypeError;
+  std::string message;
+};
+
+class RowValidator {
+ public:
+  RowValidator(const VersionSchema& schema, const DecodeOptions& options,
+               const DecodeLimits& limits)
+      : schema_(schema), options_(options), limits_(limits) {
+    for (size_t i = 0; i < schema.fields().size(); ++i) {
+      const FieldSpec& field = schema.fields()[i];
+      by_role_[static_cast<int>(field.role)].emplace(field.name, i);
+    }
+  }
+
+  void Validate(const element& value, size_t index, DecodedRows& out) {
+    Row row;
+    row.cells.resize(schema_.fields().size());
+    row.event_time = options_.receive_time;
+    std::vector<std::string> unknown;
+    std::optional<CellError> error = ValidateRow(value, row, unknown);
+    if (error) {
+      if (error->reason == RejectReason::kTypeError) {
+        out.events.push_back({IntegrityEvent::Kind::kTypeError, row.event_time, type_error_field_});
+      }
+      out.events.push_back({IntegrityEvent::Kind::kRejectedRow, row.event_time, ""});
+      out.rejected.push_back({index, row.id, error->reason, std::move(error->message)});
+      return;
+    }
+    for (std::string& field : unknown) {
+      out.events.push_back({IntegrityEvent::Kind::kUnknownField, row.event_time, std::move(field)});
+    }
+    out.rows.push_back(std::move(row));
+    out.indexes.push_back(index);
+  }
+
+ private:
+  std::optional<CellError> ValidateRow(const element& value, Row& row,
+                                       std::vector<std::string>& unknown) {
+    if (value.type() != element_type::OBJECT) {
+      return CellError{RejectReason::kMalformed,
+                       "a row must be an object, got " + std::string(JsonTypeName(value.type()))};
+    }
+    simdjson::dom::object object = value;
+    // The id and timestamp first, so every later message can name them.
+    bool has_id = false;
+    for (auto [key, field] : object) {
+      if (key == "id") {
+        if (field.type() != element_type::STRING) {
+          return CellError{RejectReason::kMalformed, "id must be a string, got " +
+                                                         std::string(JsonTypeName(field.type()))};
+        }
+        std::string_view id = field;
+        if (id.empty()) return CellError{RejectReason::kMalformed, "id is empty"};
+        if (id.size() > kMaxIdBytes) {
+          return CellError{RejectReason::kLimit,
+                           "id is longer than " + std::to_string(kMaxIdBytes) + " bytes"};
+        }
+        row.id = id;
+        has_id = true;
+      } else if (key == "timestamp") {
+        if (field.type() != element_type::STRING) {
+          return CellError{RejectReason::kMalformed,
+                           "timestamp must be an RFC 3339 string, got " +
+                               std::string(JsonTypeName(field.type()))};
+        }
+        Result<int64_t> time = ParseRfc3339(std::string_view(field));
+        if (!time.ok()) return CellError{RejectReason::kMalformed, time.status().message()};
+        row.event_time = *time;
+      }
+    }
+    if (!has_id && options_.require_id) return CellError{RejectReason::kMalformed, "id is missing"};
+    for (auto [key, group] : object) {
+      if (key == "id" || key == "timestamp") continue;
+      int role = RoleOf(key);
+      if (role < 0) {
+        return CellError{RejectReason::kMalformed,
+                         "unknown key '" + std::string(key) +
+                             "'; a row has id, timestamp, features, predictions, actuals, raw"};
+      }
+      if (group.type() == element_type::NULL_VALUE) continue;
+      if (group.type() != element_type::OBJECT) {
+        return CellError{RejectReason::kMalformed, std::string(key) + " must be an object, got " +
+                                                       std::string(JsonTypeName(group.type()))};
+      }
+      for (auto [name, cell] : simdjson::dom::object(group)) {
+        auto found = by_role_[role].find(name);
+        if (found == by_role_[role].end()) {
+          unknown.emplace_back(std::string(key) + "." + std::string(name));
+          continue;
+        }
+        const FieldSpec& spec = schema_.fields()[found->second];
+        std::optional<CellError> error = ValidateCell(spec, cell, row.cells[found->second]);
+        if (error) {
+          type_error_field_ = spec.name;
+          error->message = std::string(key) + "." + spec.name + ": " + error->message;
+          return error;
+        }
+      }
+    }
+    return std::nullopt;
+  }
+
+  std::optional<CellError> ValidateCell(const FieldSpec& spec, const element& value, Cell& cell) {
+    element_type type = value.type();
+    if (type == element_type::NULL_VALUE) return std::nullopt;  // missing
+    auto wrong_type = [&](std::string_view expected) {
+      return CellError{RejectReason::kTypeError, "expected " + std::string(expected) + ", got " +
+                                                     std::string(JsonTypeName(type))};
+    };
+    if (type == element_type::STRING && std::string_view(value).size() > limits_.max_string_bytes) {
+      return CellError{RejectReason::kLimit, "string longer than the limit of " +
+                                                 std::to_string(limits_.max_string_bytes) +
+                                                 " bytes"};
+    }
+    switch (spec.type) {
+      case FieldType::kNumeric:
+        if (!IsNumber(type)) return wrong_type("a number");
+        cell.kind = Cell::Kind::kNumber;
+        cell.number = NumberOf(value);
+        cell.integral = type != element_type::DOUBLE;
+        return std::nullopt;
+      case FieldType::kBoolean:
+        if (type != element_type::BOOL) return wrong_type("true or false");
+        cell.kind = Cell::Kind::kBool;
+        cell.flag = bool(value);
+        return std::nullopt;
+      case FieldType::kCategorical:
+        cell.kind = Cell::Kind::kString;
+        if (type == element_type::STRING) {
+          cell.text = std::string_view(value);
+        } else if (IsNumber(type)) {
+          cell.text = FormatNumber(NumberOf(value));
+        } else if (type == element_type::BOOL) {
+          cell.text = bool(value) ? "true" : "false";
+        } else {
+          return wrong_type("a string, number or boolean");
+        }
+        return std::nullopt;
+      case FieldType::kText:
+        if (type != element_type::STRING) return wrong_type("a string");
+        cell.kind = Cell::Kind::kString;
+        cell.text = std::string_view(value);
+        return std::nullopt;
+      case FieldType::kTimestamp:
+        cell.kind = Cell::Kind::kNumber;
+        if (IsNumber(type)) {
+          cell.number = NumberOf(value);
+        } else if (type == element_type::STRING) {
+          Result<int64_t> time = ParseRfc3339(std::string_view(value));
+          if (!time.ok()) return CellError{RejectReason::kTypeError, time.status().message()};
+          cell.number = static_cast<double>(*time);
+        } else {
+          return wrong_type("an RFC 3339 string or Unix seconds");
+        }
+        return std::nullopt;
+      case FieldType::kEmbedding: {
+        std::string expected = "a list of " + std::to_string(spec.dimension) + " numbers";
+        if (type != element_type::ARRAY) return wrong_type(expected);
+        simdjson::dom::array items = value;
+        double squares = 0;
+        size_t count = 0;
+        for (element item : items) {
+          if (!IsNumber(item.type())) return wrong_type(expected);
+          double number = NumberOf(item);
+          squares += number * number;
+          ++count;
+        }
+        if (count != spec.dimension) {
+          return CellError{RejectReason::kTypeError,
+                           "expected " + std::to_string(spec.dimension) + " numbers, got " +
+                               std::to_string(count)};
+        }
+        cell.kind = Cell::Kind::kNumber;
+        cell.number = std::sqrt(squares);
+        return std::nullopt;
+      }
+    }
+    return std::nullopt;
+  }
+
+  static int RoleOf(std::string_view key) {
+    for (int role = 0; role < 4; ++role) {
+      if (FieldRoleKey(static_cast<FieldRole>(role)) == key) return role;
+    }
+    return -1;
+  }
+
+  static constexpr size_t kMaxIdBytes = 1024;
+  const VersionSchema& schema_;
+  const DecodeOptions& options_;
+  const DecodeLimits& limits_;
+  std::unordered_map<std::string_view, size_t> by_role_[4];
+  std::string type_error_field_;
+};
+
+Status ParseError(simdjson::error_code code, std::string_view where, const DecodeLimits& limits) {
+  if (code == simdjson::DEPTH_ERROR) {
+    return Status::ResourceExhausted(std::string(where) + "nested deeper than the limit of " +
+                                     std::to_string(limits.max_depth) + " levels");
+  }
+  return Status::InvalidArgument(std::string(where) + "malformed JSON: " +
+                                 simdjson::error_message(code));
+}
+
+Status TooManyRows(const DecodeLimits& limits) {
+  return Status::ResourceExhausted("more than " + std::to_string(limits.max_rows) +
+                                   " rows in one request (the limit)");
+}
+
+}  // namespace
+
+Result<DecodedRows> DecodeRows(std::string_view body, const VersionSchema& schema,
+                               const DecodeOptions& options, const DecodeLimits& limits) {
+  DecodedRows out;
+  RowValidator validator(schema, options, limits);
+  simdjson::dom::parser parser;
+  if (parser.allocate(std::max<size_t>(body.size(), 64), limits.max_depth) != simdjson::SUCCESS) {
+    return Status::ResourceExhausted("not enough memory to parse the body");
+  }
+  if (options.ndjson) {
+    size_t line_number = 0;
+    size_t start = 0;
+    while (start < body.size()) {
+      size_t end = body.find('\n', start);
+      if (end == std::string_view::npos) end = body.size();
+      std::string_view line = body.substr(start, end - start);
+      start = end + 1;
+      ++line_number;
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      if (out.total == limits.max_rows) return TooManyRows(limits);
+      size_t index = out.total++;
+      simdjson::simdjson_result<element> row = parser.parse(line.data(), line.size(), true);
+      if (row.error() == simdjson::DEPTH_ERROR) {
+        return ParseError(row.error(), "line " + std::to_string(line_number) + ": ", limits);
+      }
+      if (row.error()) {
+        out.rejected.push_back({index, "", RejectReason::kMalformed,
+                                "line " + std::to_string(line_number) + ": malformed JSON: " +
+                                    simdjson::error_message(row.error())});
+        out.events.push_back({IntegrityEvent::Kind::kRejectedRow, options.receive_time, ""});
+        continue;
+      }
+      validator.Validate(row.value_unsafe(), index, out);
+    }
+    return out;
+  }
+  simdjson::simdjson_result<element> document = parser.parse(body.data(), body.size(), true);
+  if (document.error()) return ParseError(document.error(), "", limits);
+  element root = document.value_unsafe();
+  if (root.type() != element_type::OBJECT) {
+    return Status::InvalidArgument("the body must be an object {\"rows\": [...]}");
+  }
+  simdjson::simdjson_result<element> rows = root["rows"];
+  if (rows.error() || rows.value_unsafe().type() != element_type::ARRAY) {
+    return Status::InvalidArgument("the body must have \"rows\", a list of rows");
+  }
+  simdjson::dom::array array = rows.value_unsafe();
+  if (array.size() > limits.max_rows) return TooManyRows(limits);
+  for (element row : array) validator.Validate(row, out.total++, out);
+  return out;
+}
+
+Result<int64_t> ParseRfc3339(std::string_view text) {
+  auto bad = [&] {
+    return Status::InvalidArgument("'" + std::string(text.substr(0, 64)) +
+                                   "' is not an RFC 3339 date-time (2026-11-24T10:00:00Z)");
+  };
+  auto digits = [&](size_t at, size_t count, int& value) {
+    if (at + count > text.size()) return false;
+    auto [end, error] = std::from_chars(text.data() + at, text.data() + at + count, value);
+    return error == std::errc() && end == text.data() + at + count;
+  };
+  int year, month, day, hour, minute, second;
+  if (text.size() < 20 || !digits(0, 4, year) || text[4] != '-' || !digits(5, 2, month) ||
+      text[7] != '-' || !digits(8, 2, day) || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
+      !digits(11, 2, hour) || text[13] != ':' || !digits(14, 2, minute) || text[16] != ':' ||
+      !digits(17, 2, second)) {
+    return bad();
+  }
+  date::year_month_day ymd{date::year(year), date::month(static_cast<unsigned>(month)),
+                           date::day(static_cast<unsigned>(day))};
+  if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) return bad();
+  size_t at = 19;
+  if (at < text.size() && text[at] == '.') {
+    ++at;
+    size_t first = at;
+    while (at < text.size() && text[at] >= '0' && text[at] <= '9') ++at;
+    if (at == first) return bad();
+  }
+  int offset_seconds = 0;
+  if (at < text.size() && (text[at] == 'Z' || text[at] == 'z')) {
+    ++at;
+  } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+    int offset_hours, offset_minutes;
+    if (!digits(at + 1, 2, offset_hours) || at + 3 >= text.size() || text[at + 3] != ':' ||
+        !digits(at + 4, 2, offset_minutes) || offset_hours > 23 || offset_minutes > 59) {
+      return bad();
+    }
+    offset_seconds = (offset_hours * 60 + offset_minutes) * 60 * (text[at] == '-' ? -1 : 1);
+    at += 6;
+  } else {
+    return bad();
+  }
+  if (at != text.size()) return bad();
+  int64_t days = date::sys_days(ymd).time_since_epoch().count();
+  return days * 86400 + hour * 3600 + minute * 60 + std::min(second, 59) - offset_seconds;
+}
+
+std::string FormatRfc3339(int64_t unix_seconds) {
+  return date::format("%FT%TZ", date::sys_seconds(std::chrono::seconds(unix_seconds)));
+}
+
+}  // namespace telltale

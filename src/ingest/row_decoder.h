@@ -1,0 +1,48 @@
+// Decoding a request body of rows — {"rows": [...]} JSON or NDJSON, one row per line — and
+// validating each row against the version's schema. Rows are accepted or rejected one by one; a
+// body that is not rows at all (malformed JSON, too deep, too many rows) fails as a whole.
+#ifndef TELLTALE_INGEST_ROW_DECODER_H_
+#define TELLTALE_INGEST_ROW_DECODER_H_
+
+#include <string_view>
+#include <vector>
+
+#include "ingest/row.h"
+#include "ingest/version_schema.h"
+#include "telltale/result.h"
+
+namespace telltale {
+
+struct DecodeLimits {
+  size_t max_rows = 100000;
+  size_t max_depth = 32;
+  size_t max_string_bytes = 64 * 1024;
+};
+
+struct DecodeOptions {
+  bool ndjson = false;
+  bool require_id = true;    // predictions need an id; training rows may go without
+  int64_t receive_time = 0;  // Unix seconds; the event time of rows without a timestamp
+};
+
+struct DecodedRows {
+  std::vector<Row> rows;
+  std::vector<size_t> indexes;  // each accepted row's position in the request
+  std::vector<Rejection> rejected;
+  std::vector<IntegrityEvent> events;
+  size_t total = 0;  // rows in the request
+};
+
+// InvalidArgument for a body that is not rows (naming the line or byte offset),
+// ResourceExhausted for a body over a limit (naming the limit).
+Result<DecodedRows> DecodeRows(std::string_view body, const VersionSchema& schema,
+                               const DecodeOptions& options, const DecodeLimits& limits);
+
+// Parses an RFC 3339 date-time ("2026-11-24T10:00:00Z", "...+01:00", fractional seconds allowed)
+// to Unix seconds, rounded down.
+Result<int64_t> ParseRfc3339(std::string_view text);
+std::string FormatRfc3339(int64_t unix_seconds);
+
+}  // namespace telltale
+
+#endif  // TELLTALE_INGEST_ROW_DECODER_H_

@@ -1,0 +1,283 @@
+#include "ingest/version_schema.h"
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "io/table.h"
+
+namespace telltale {
+namespace {
+
+constexpr FieldRole kRoles[] = {FieldRole::kFeature, FieldRole::kPrediction, FieldRole::kActual,
+                                FieldRole::kRaw};
+constexpr FieldType kTypes[] = {FieldType::kNumeric,   FieldType::kCategorical,
+                                FieldType::kBoolean,   FieldType::kText,
+                                FieldType::kTimestamp, FieldType::kEmbedding};
+constexpr uint32_t kMaxDimension = 65536;
+
+std::optional<FieldType> ParseFieldType(std::string_view name) {
+  for (FieldType type : kTypes) {
+    if (FieldTypeName(type) == name) return type;
+  }
+  return std::nullopt;
+}
+
+std::string KnownTypes() {
+  std::string names;
+  for (FieldType type : kTypes) {
+    if (!names.empty()) names += ", ";
+    names += FieldTypeName(type);
+  }
+  return names;
+}
+
+Result<FieldSpec> ParseField(FieldRole role, const std::string& name, const nlohmann::json& spec) {
+  std::string where = "schema." + std::string(FieldRoleKey(role)) + "." + name;
+  FieldSpec field;
+  field.name = name;
+  field.role = role;
+  if (name.empty()) return Status::InvalidArgument("schema." + std::string(FieldRoleKey(role)) +
+                                                   ": a field name is empty");
+  const nlohmann::json* type_name = &spec;
+  if (spec.is_object()) {
+    if (!spec.contains("type")) return Status::InvalidArgument(where + ": missing \"type\"");
+    type_name = &spec["type"];
+  }
+  if (!type_name->is_string()) {
+    return Status::InvalidArgument(where + ": the type must be a string, one of " + KnownTypes());
+  }
+  std::optional<FieldType> type = ParseFieldType(type_name->get<std::string>());
+  if (!type) {
+    return Status::InvalidArgument(where + ": unknown type '" + type_name->get<std::string>() +
+                                   "'; known: " + KnownTypes());
+  }
+  field.type = *type;
+  if (field.type == FieldType::kEmbedding) {
+    const nlohmann::json* dimension = spec.is_object() && spec.contains("dimension")
+                                          ? &spec["dimension"]
+                                          : nullptr;
+    if (dimension == nullptr || !dimension->is_number_unsigned() || *dimension == 0 ||
+        *dimension > kMaxDimension) {
+      return Status::InvalidArgument(where + ": an embedding needs \"dimension\", 1 to " +
+                                     std::to_string(kMaxDimension));
+    }
+    field.dimension = dimension->get<uint32_t>();
+  }
+  return field;
+}
+
+std::string ValueText(const nlohmann::json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "true" : "false";
+  return FormatNumber(value.get<double>());
+}
+
+Result<SegmentCondition> ParseCondition(const VersionSchema& schema, const std::string& where,
+                                        const std::string& field_name,
+                                        const nlohmann::json& condition) {
+  SegmentCondition parsed;
+  int field = schema.FindField(field_name);
+  if (field < 0) return Status::InvalidArgument(where + ": the schema has no field '" + field_name + "'");
+  parsed.field = static_cast<size_t>(field);
+  if (condition.is_array()) {
+    if (condition.empty()) return Status::InvalidArgument(where + "." + field_name + ": empty list");
+    for (const nlohmann::json& value : condition) {
+      if (!value.is_string() && !value.is_number() && !value.is_boolean()) {
+        return Status::InvalidArgument(where + "." + field_name +
+                                       ": list values must be strings, numbers or booleans");
+      }
+      parsed.in.push_back(ValueText(value));
+    }
+    return parsed;
+  }
+  if (!condition.is_object() || condition.empty()) {
+    return Status::InvalidArgument(where + "." + field_name +
+                                   ": expected a list of values or a range {gte, gt, lte, lt}");
+  }
+  FieldType type = schema.fields()[parsed.field].type;
+  if (type != FieldType::kNumeric && type != FieldType::kTimestamp) {
+    return Status::InvalidArgument(where + "." + field_name + ": a range needs a numeric field");
+  }
+  for (const auto& [bound, value] : condition.items()) {
+    if (!value.is_number()) {
+      return Status::InvalidArgument(where + "." + field_name + "." + bound + ": not a number");
+    }
+    double number = value.get<double>();
+    if (bound == "gte") {
+      parsed.gte = number;
+    } else if (bound == "gt") {
+      parsed.gt = number;
+    } else if (bound == "lte") {
+      parsed.lte = number;
+    } else if (bound == "lt") {
+      parsed.lt = number;
+    } else {
+      return Status::InvalidArgument(where + "." + field_name + ": unknown bound '" + bound +
+                                     "'; known: gte, gt, lte, lt");
+    }
+  }
+  return parsed;
+}
+
+}  // namespace
+
+std::string_view FieldTypeName(FieldType type) {
+  switch (type) {
+    case FieldType::kNumeric:
+      return "numeric";
+    case FieldType::kCategorical:
+      return "categorical";
+    case FieldType::kBoolean:
+      return "boolean";
+    case FieldType::kText:
+      return "text";
+    case FieldType::kTimestamp:
+      return "timestamp";
+    case FieldType::kEmbedding:
+      return "embedding";
+  }
+  return "numeric";
+}
+
+std::string_view FieldRoleKey(FieldRole role) {
+  switch (role) {
+    case FieldRole::kFeature:
+      return "features";
+    case FieldRole::kPrediction:
+      return "predictions";
+    case FieldRole::kActual:
+      return "actuals";
+    case FieldRole::kRaw:
+      return "raw";
+  }
+  return "features";
+}
+
+ColumnType DriftType(FieldType type) {
+  switch (type) {
+    case FieldType::kCategorical:
+    case FieldType::kBoolean:
+      return ColumnType::kCategorical;
+    case FieldType::kText:
+      return ColumnType::kText;
+    default:
+      return ColumnType::kNumerical;
+  }
+}
+
+Result<VersionSchema> VersionSchema::FromJson(const nlohmann::json& schema,
+                                              const nlohmann::json& segments) {
+  VersionSchema parsed;
+  if (!schema.is_object()) return Status::InvalidArgument("schema: expected an object");
+  for (const auto& [key, value] : schema.items()) {
+    bool known = false;
+    for (FieldRole role : kRoles) known |= FieldRoleKey(role) == key;
+    if (!known) {
+      return Status::InvalidArgument("schema: unknown key '" + key +
+                                     "'; known: features, predictions, actuals, raw");
+    }
+  }
+  std::set<std::string> names;
+  for (FieldRole role : kRoles) {
+    std::string key(FieldRoleKey(role));
+    if (!schema.contains(key)) continue;
+    const nlohmann::json& fields = schema[key];
+    if (!fields.is_object()) {
+      return Status::InvalidArgument("schema." + key + ": expected an object of name: type");
+    }
+    for (const auto& [name, spec] : fields.items()) {
+      TELLTALE_ASSIGN_OR_RETURN(FieldSpec field, ParseField(role, name, spec));
+      if (!names.insert(name).second) {
+        return Status::InvalidArgument("schema." + key + "." + name +
+                                       ": the name is used twice; field names are unique across "
+                                       "features, predictions, actuals and raw");
+      }
+      parsed.fields_.push_back(std::move(field));
+    }
+  }
+  if (parsed.fields_.empty()) return Status::InvalidArgument("schema: no fields");
+  if (parsed.fields_.size() > kMaxFields) {
+    return Status::InvalidArgument("schema: more than " + std::to_string(kMaxFields) + " fields");
+  }
+
+  if (segments.is_null()) return parsed;
+  if (!segments.is_array()) return Status::InvalidArgument("segments: expected a list");
+  if (segments.size() > kMaxSegments) {
+    return Status::InvalidArgument("segments: more than " + std::to_string(kMaxSegments));
+  }
+  std::set<std::string> segment_names;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    std::string where = "segments[" + std::to_string(i) + "]";
+    const nlohmann::json& segment = segments[i];
+    if (!segment.is_object() || !segment.contains("name") || !segment["name"].is_string() ||
+        segment["name"].get<std::string>().empty()) {
+      return Status::InvalidArgument(where + ": needs a \"name\"");
+    }
+    Segment parsed_segment;
+    parsed_segment.name = segment["name"].get<std::string>();
+    if (!segment_names.insert(parsed_segment.name).second) {
+      return Status::InvalidArgument(where + ": segment '" + parsed_segment.name + "' twice");
+    }
+    if (!segment.contains("where") || !segment["where"].is_object() || segment["where"].empty()) {
+      return Status::InvalidArgument(where + ": needs \"where\", an object of field conditions");
+    }
+    for (const auto& [field_name, condition] : segment["where"].items()) {
+      TELLTALE_ASSIGN_OR_RETURN(SegmentCondition parsed_condition,
+                                ParseCondition(parsed, where + ".where", field_name, condition));
+      parsed_segment.where.push_back(std::move(parsed_condition));
+    }
+    parsed.segments_.push_back(std::move(parsed_segment));
+  }
+  return parsed;
+}
+
+int VersionSchema::FindField(FieldRole role, std::string_view name) const {
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    if (fields_[i].role == role && fields_[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+int VersionSchema::FindField(std::string_view name) const {
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    if (fields_[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+nlohmann::json VersionSchema::SchemaJson() const {
+  nlohmann::json schema = nlohmann::json::object();
+  for (const FieldSpec& field : fields_) {
+    nlohmann::json& role = schema[std::string(FieldRoleKey(field.role))];
+    if (field.type == FieldType::kEmbedding) {
+      role[field.name] = {{"type", "embedding"}, {"dimension", field.dimension}};
+    } else {
+      role[field.name] = FieldTypeName(field.type);
+    }
+  }
+  return schema;
+}
+
+nlohmann::json VersionSchema::SegmentsJson() const {
+  nlohmann::json segments = nlohmann::json::array();
+  for (const Segment& segment : segments_) {
+    nlohmann::json where = nlohmann::json::object();
+    for (const SegmentCondition& condition : segment.where) {
+      const std::string& name = fields_[condition.field].name;
+      if (!condition.in.empty()) {
+        where[name] = condition.in;
+        continue;
+      }
+      nlohmann::json range = nlohmann::json::object();
+      if (condition.gte) range["gte"] = *condition.gte;
+      if (condition.gt) range["gt"] = *condition.gt;
+      if (condition.lte) range["lte"] = *condition.lte;
+      if (condition.lt) range["lt"] = *condition.lt;
+      where[name] = range;
+    }
+    segments.push_back({{"name", segment.name}, {"where", where}});
+  }
+  return segments;
+}
+
+}  // namespace telltale

@@ -1,0 +1,194 @@
+#include "ingest/window_profile.h"
+
+#include <algorithm>
+
+#include "common/bytes.h"
+#include "io/column_builder.h"
+#include "io/table.h"
+#include "profile/profiler.h"
+
+namespace telltale {
+namespace {
+
+constexpr std::string_view kMagic = "TTWP";
+constexpr uint16_t kFormatVersion = 1;
+constexpr size_t kMaxCounters = 1 << 20;
+
+void PutCounters(ByteWriter& out, const std::map<std::string, uint64_t>& counters) {
+  out.Put<uint32_t>(static_cast<uint32_t>(counters.size()));
+  for (const auto& [name, count] : counters) {
+    out.PutString(name);
+    out.Put<uint64_t>(count);
+  }
+}
+
+Status GetCounters(ByteReader& in, std::map<std::string, uint64_t>& counters) {
+  TELLTALE_ASSIGN_OR_RETURN(uint32_t size, in.Get<uint32_t>());
+  if (size > kMaxCounters) return Status::Corruption("window profile: too many counters");
+  for (uint32_t i = 0; i < size; ++i) {
+    TELLTALE_ASSIGN_OR_RETURN(std::string name, in.GetString());
+    TELLTALE_ASSIGN_OR_RETURN(uint64_t count, in.Get<uint64_t>());
+    counters[std::move(name)] += count;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string_view RejectReasonName(RejectReason reason) {
+  switch (reason) {
+    case RejectReason::kMalformed:
+      return "malformed";
+    case RejectReason::kTypeError:
+      return "type_error";
+    case RejectReason::kTooLate:
+      return "too_late";
+    case RejectReason::kInFuture:
+      return "in_future";
+    case RejectReason::kDuplicate:
+      return "duplicate";
+    case RejectReason::kLimit:
+      return "limit";
+  }
+  return "malformed";
+}
+
+std::string_view EnvironmentName(Environment environment) {
+  switch (environment) {
+    case Environment::kProduction:
+      return "production";
+    case Environment::kTraining:
+      return "training";
+    case Environment::kValidation:
+      return "validation";
+  }
+  return "production";
+}
+
+void WindowIntegrity::Add(const IntegrityEvent& event) {
+  switch (event.kind) {
+    case IntegrityEvent::Kind::kTypeError:
+      ++type_errors[event.field];
+      break;
+    case IntegrityEvent::Kind::kUnknownField:
+      ++unknown_fields[event.field];
+      break;
+    case IntegrityEvent::Kind::kRejectedRow:
+      ++rejected_rows;
+      break;
+    case IntegrityEvent::Kind::kDuplicate:
+      ++duplicate_ids;
+      break;
+  }
+}
+
+void WindowIntegrity::Merge(const WindowIntegrity& other) {
+  rejected_rows += other.rejected_rows;
+  duplicate_ids += other.duplicate_ids;
+  for (const auto& [name, count] : other.type_errors) type_errors[name] += count;
+  for (const auto& [name, count] : other.unknown_fields) unknown_fields[name] += count;
+}
+
+WindowProfile::WindowProfile(const VersionSchema& schema) {
+  for (const FieldSpec& field : schema.fields()) profile_.Put(field.name, FieldProfile());
+}
+
+void WindowProfile::Fold(const VersionSchema& schema, const std::vector<const Row*>& rows) {
+  if (rows.empty()) return;
+  for (const Row* row : rows) {
+    first_event_ = std::min(first_event_, row->event_time);
+    last_event_ = std::max(last_event_, row->event_time);
+  }
+  for (size_t field = 0; field < schema.fields().size(); ++field) {
+    const FieldSpec& spec = schema.fields()[field];
+    ColumnBuilder builder(spec.name);
+    builder.Reserve(rows.size());
+    for (const Row* row : rows) {
+      const Cell& cell = row->cells[field];
+      switch (cell.kind) {
+        case Cell::Kind::kMissing:
+          builder.AppendNull();
+          break;
+        case Cell::Kind::kNumber:
+          builder.AppendNumber(cell.number, cell.integral);
+          break;
+        case Cell::Kind::kBool:
+          builder.AppendBool(cell.flag);
+          break;
+        case Cell::Kind::kString:
+          builder.AppendString(cell.text);
+          break;
+      }
+    }
+    Column column = std::move(builder).Finish();
+    AddColumn(column, DriftType(spec.type), true, profile_.mutable_field(field));
+  }
+  profile_.set_rows(profile_.rows() + rows.size());
+}
+
+void WindowProfile::Merge(const WindowProfile& other) {
+  profile_.Merge(other.profile_);
+  integrity_.Merge(other.integrity_);
+  first_event_ = std::min(first_event_, other.first_event_);
+  last_event_ = std::max(last_event_, other.last_event_);
+}
+
+std::string WindowProfile::Serialize() const {
+  ByteWriter out;
+  out.PutRaw(kMagic);
+  out.Put<uint16_t>(kFormatVersion);
+  out.PutString(profile_.Serialize());
+  out.Put<uint64_t>(integrity_.rejected_rows);
+  out.Put<uint64_t>(integrity_.duplicate_ids);
+  PutCounters(out, integrity_.type_errors);
+  PutCounters(out, integrity_.unknown_fields);
+  out.Put<int64_t>(first_event_);
+  out.Put<int64_t>(last_event_);
+  return out.Release();
+}
+
+Result<WindowProfile> WindowProfile::Deserialize(std::string_view bytes) {
+  ByteReader in(bytes);
+  TELLTALE_ASSIGN_OR_RETURN(std::string_view magic, in.GetRaw(kMagic.size()));
+  if (magic != kMagic) return Status::Corruption("not a window profile");
+  TELLTALE_ASSIGN_OR_RETURN(uint16_t version, in.Get<uint16_t>());
+  if (version > kFormatVersion) {
+    return Status::Unsupported("window profile format " + std::to_string(version) +
+                               " is newer than this telltale");
+  }
+  WindowProfile window;
+  TELLTALE_ASSIGN_OR_RETURN(std::string profile, in.GetString(1u << 30));
+  TELLTALE_ASSIGN_OR_RETURN(window.profile_, DatasetProfile::Deserialize(profile));
+  TELLTALE_ASSIGN_OR_RETURN(window.integrity_.rejected_rows, in.Get<uint64_t>());
+  TELLTALE_ASSIGN_OR_RETURN(window.integrity_.duplicate_ids, in.Get<uint64_t>());
+  TELLTALE_RETURN_IF_ERROR(GetCounters(in, window.integrity_.type_errors));
+  TELLTALE_RETURN_IF_ERROR(GetCounters(in, window.integrity_.unknown_fields));
+  TELLTALE_ASSIGN_OR_RETURN(window.first_event_, in.Get<int64_t>());
+  TELLTALE_ASSIGN_OR_RETURN(window.last_event_, in.Get<int64_t>());
+  return window;
+}
+
+bool InSegment(const Segment& segment, const Row& row) {
+  for (const SegmentCondition& condition : segment.where) {
+    const Cell& cell = row.cells[condition.field];
+    if (cell.kind == Cell::Kind::kMissing) return false;
+    if (!condition.in.empty()) {
+      std::string text = cell.kind == Cell::Kind::kString ? cell.text
+                         : cell.kind == Cell::Kind::kBool ? (cell.flag ? "true" : "false")
+                                                           : FormatNumber(cell.number);
+      if (std::find(condition.in.begin(), condition.in.end(), text) == condition.in.end()) {
+        return false;
+      }
+      continue;
+    }
+    if (cell.kind != Cell::Kind::kNumber) return false;
+    double value = cell.number;
+    if ((condition.gte && !(value >= *condition.gte)) || (condition.gt && !(value > *condition.gt)) ||
+        (condition.lte && !(value <= *condition.lte)) || (condition.lt && !(value < *condition.lt))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace telltale

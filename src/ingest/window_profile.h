@@ -1,0 +1,81 @@
+// WindowProfile: everything kept for one series in one time window — the dataset profile of the
+// accepted rows, the integrity counters of the rows around them, and the event-time span.
+//
+// A series is (model version, environment, segment). Production rows are kept per hour of event
+// time (UTC); the training and validation baselines are one window each.
+#ifndef TELLTALE_INGEST_WINDOW_PROFILE_H_
+#define TELLTALE_INGEST_WINDOW_PROFILE_H_
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ingest/row.h"
+#include "ingest/version_schema.h"
+#include "profile/dataset_profile.h"
+
+namespace telltale {
+
+enum class Environment : uint8_t { kProduction = 0, kTraining = 1, kValidation = 2 };
+std::string_view EnvironmentName(Environment environment);
+
+inline constexpr int64_t kWindowSeconds = 3600;
+inline int64_t HourOf(int64_t unix_seconds) {
+  return unix_seconds >= 0 ? unix_seconds / kWindowSeconds
+                           : -((-unix_seconds + kWindowSeconds - 1) / kWindowSeconds);
+}
+
+struct WindowKey {
+  Environment environment = Environment::kProduction;
+  uint32_t segment = 0;  // 0: all rows; i + 1: the version's segment i
+  int64_t hour = 0;      // Unix hours; 0 for baselines
+
+  auto operator<=>(const WindowKey&) const = default;
+};
+
+// Rows that did not make it into the profile, and fields the schema does not know.
+struct WindowIntegrity {
+  uint64_t rejected_rows = 0;
+  uint64_t duplicate_ids = 0;
+  std::map<std::string, uint64_t> type_errors;     // by field name
+  std::map<std::string, uint64_t> unknown_fields;  // by "role.name"
+
+  void Add(const IntegrityEvent& event);
+  void Merge(const WindowIntegrity& other);
+};
+
+class WindowProfile {
+ public:
+  // An empty window with a profile per schema field, in schema order.
+  explicit WindowProfile(const VersionSchema& schema);
+  WindowProfile() = default;
+
+  const DatasetProfile& profile() const { return profile_; }
+  const WindowIntegrity& integrity() const { return integrity_; }
+  WindowIntegrity& integrity() { return integrity_; }
+  int64_t first_event() const { return first_event_; }
+  int64_t last_event() const { return last_event_; }
+  bool empty() const { return profile_.rows() == 0 && integrity_.rejected_rows == 0; }
+
+  // Adds accepted rows (all of this window and series) to the profile.
+  void Fold(const VersionSchema& schema, const std::vector<const Row*>& rows);
+  void Merge(const WindowProfile& other);
+
+  std::string Serialize() const;
+  static Result<WindowProfile> Deserialize(std::string_view bytes);
+
+ private:
+  DatasetProfile profile_;
+  WindowIntegrity integrity_;
+  int64_t first_event_ = std::numeric_limits<int64_t>::max();
+  int64_t last_event_ = std::numeric_limits<int64_t>::min();
+};
+
+// Whether `row` belongs to `segment`.
+bool InSegment(const Segment& segment, const Row& row);
+
+}  // namespace telltale
+
+#endif  // TELLTALE_INGEST_WINDOW_PROFILE_H_

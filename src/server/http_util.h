@@ -1,0 +1,52 @@
+// Shared pieces of the HTTP handlers: problem+json errors (RFC 9457), JSON responses, API key
+// authentication and role checks, and query parameters.
+#ifndef TELLTALE_SERVER_HTTP_UTIL_H_
+#define TELLTALE_SERVER_HTTP_UTIL_H_
+
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "server/server_context.h"
+#include "store/control_store.h"
+#include "telltale/result.h"
+
+namespace telltale {
+
+// What a key may do: read (queries), write (ingestion), admin (everything).
+enum class Access { kRead, kWrite, kAdmin };
+
+struct Principal {
+  int64_t project_id = 0;
+  int64_t key_id = 0;
+  Role role = Role::kRead;
+};
+
+void SendJson(httplib::Response& response, int status, const nlohmann::json& body);
+// An application/problem+json body; `detail` names the field, row or limit.
+void SendProblem(httplib::Response& response, int status, std::string_view detail,
+                 nlohmann::json extra = nlohmann::json::object());
+// The HTTP status for a failed Status, and the problem response.
+int HttpStatusOf(const Status& status);
+void SendError(httplib::Response& response, const Status& status);
+
+// Checks the bearer key and its role; on failure sends 401 (no or unknown key) or 403 (a role
+// that may not do this) and returns nothing.
+std::optional<Principal> Authorize(ServerContext& context, const httplib::Request& request,
+                                   httplib::Response& response, Access access);
+
+// The body as a JSON object; InvalidArgument with the parser's position otherwise.
+Result<nlohmann::json> JsonBody(const httplib::Request& request);
+// Optional RFC 3339 query parameter; InvalidArgument names it.
+Result<std::optional<int64_t>> TimeParam(const httplib::Request& request, const std::string& name);
+std::optional<std::string> Param(const httplib::Request& request, const std::string& name);
+
+// Names of models and versions: 1 to 128 of letters, digits, '.', '_', '-'.
+Status ValidateName(std::string_view what, std::string_view name);
+
+}  // namespace telltale
+
+#endif  // TELLTALE_SERVER_HTTP_UTIL_H_

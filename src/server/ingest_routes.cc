@@ -1,0 +1,102 @@
+// Ingestion:
+//   POST /api/v1/models/{model}/versions/{version}/predictions   production rows
+//   POST /api/v1/models/{model}/versions/{version}/training      the training baseline
+//   POST /api/v1/models/{model}/versions/{version}/validation    the validation baseline
+// Bodies: {"rows": [...]} as application/json, or application/x-ndjson; Content-Encoding gzip.
+// ?atomic=true: all rows or none (422 listing every reason).
+#include "server/routes.h"
+
+namespace telltale {
+namespace {
+
+nlohmann::json RejectedJson(const std::vector<Rejection>& rejected) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const Rejection& rejection : rejected) {
+    nlohmann::json item = {{"index", rejection.index},
+                           {"reason", rejection.message},
+                           {"code", RejectReasonName(rejection.reason)}};
+    item["id"] = rejection.id.empty() ? nlohmann::json() : nlohmann::json(rejection.id);
+    list.push_back(std::move(item));
+  }
+  return list;
+}
+
+void HandleIngest(ServerContext& context, Environment environment,
+                  const httplib::Request& request, httplib::Response& response,
+                  const httplib::ContentReader& read_body) {
+  // The body is read first, whatever happens next, so the connection stays usable.
+  std::string body;
+  bool too_large = false;
+  const uint64_t limit = context.config.max_body_bytes;
+  bool read = read_body([&](const char* data, size_t length) {
+    if (body.size() + length > limit) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, length);
+    return true;
+  });
+  if (too_large) {
+    response.set_header("Connection", "close");
+    return SendProblem(response, 413,
+                       "the body is larger than the limit of " + std::to_string(limit) +
+                           " bytes (after decompression)");
+  }
+  if (!read) return SendProblem(response, 400, "the body could not be read (truncated or bad gzip)");
+
+  auto principal = Authorize(context, request, response, Access::kWrite);
+  if (!principal) return;
+  Result<ResolvedVersion> resolved =
+      ResolveVersion(context, *principal, request.matches[1], request.matches[2]);
+  if (!resolved.ok()) return SendError(response, resolved.status());
+
+  std::string content_type = request.get_header_value("Content-Type");
+  content_type = content_type.substr(0, content_type.find(';'));
+  bool ndjson = content_type == "application/x-ndjson" || content_type == "application/jsonl";
+  if (!ndjson && !content_type.empty() && content_type != "application/json") {
+    return SendProblem(response, 415,
+                       "Content-Type '" + content_type +
+                           "' is not accepted; send application/json or application/x-ndjson");
+  }
+  IngestRequest ingest;
+  ingest.version_id = resolved->version.id;
+  ingest.environment = environment;
+  ingest.body = body;
+  ingest.ndjson = ndjson;
+  ingest.atomic = Param(request, "atomic").value_or("false") == "true";
+  Result<IngestResult> result = context.ingestor->Ingest(ingest);
+  if (!result.ok()) {
+    if (result.status().code() == StatusCode::kUnavailable) {
+      response.set_header("Retry-After", "30");
+      return SendProblem(response, 507, result.status().message());
+    }
+    return SendError(response, result.status());
+  }
+  if (result->refused) {
+    return SendProblem(response, 422,
+                       std::to_string(result->rejected.size()) +
+                           " rows were rejected; with atomic=true nothing was accepted",
+                       {{"accepted", 0}, {"rejected", RejectedJson(result->rejected)}});
+  }
+  SendJson(response, 200,
+           {{"accepted", result->accepted}, {"rejected", RejectedJson(result->rejected)}});
+}
+
+}  // namespace
+
+void RegisterIngestRoutes(httplib::Server& server, ServerContext& context) {
+  const std::pair<const char*, Environment> kEndpoints[] = {
+      {"/predictions", Environment::kProduction},
+      {"/training", Environment::kTraining},
+      {"/validation", Environment::kValidation}};
+  for (const auto& [suffix, environment] : kEndpoints) {
+    Environment env = environment;
+    server.Post(std::string(kVersionPath) + suffix,
+                [&context, env](const httplib::Request& request, httplib::Response& response,
+                                const httplib::ContentReader& read_body) {
+                  HandleIngest(context, env, request, response, read_body);
+                });
+  }
+}
+
+}  // namespace telltale

@@ -1,0 +1,225 @@
+// The model registry:
+//   POST /api/v1/models  GET /api/v1/models  GET|PATCH|DELETE /api/v1/models/{model}
+//   POST /api/v1/models/{model}/versions  GET /api/v1/models/{model}/versions[/{version}]
+#include <date/tz.h>
+
+#include "ingest/row_decoder.h"
+#include "ingest/version_schema.h"
+#include "server/routes.h"
+
+namespace telltale {
+namespace {
+
+constexpr const char* kTasks[] = {"binary_classification", "multiclass_classification",
+                                  "regression", "ranking"};
+
+nlohmann::json ModelJson(const ModelRecord& model) {
+  return {{"name", model.name},
+          {"task", model.task},
+          {"timezone", model.timezone},
+          {"description", model.description},
+          {"created_at", FormatRfc3339(model.created_at)},
+          {"updated_at", FormatRfc3339(model.updated_at)}};
+}
+
+nlohmann::json VersionJson(const VersionRecord& version) {
+  return {{"version", version.version},
+          {"schema", nlohmann::json::parse(version.schema_json)},
+          {"segments", nlohmann::json::parse(version.segments_json)},
+          {"created_at", FormatRfc3339(version.created_at)}};
+}
+
+Status ValidateTask(const nlohmann::json& task) {
+  if (task.is_string()) {
+    for (const char* known : kTasks) {
+      if (task.get<std::string>() == known) return Status::Ok();
+    }
+  }
+  return Status::InvalidArgument(
+      "task: one of binary_classification, multiclass_classification, regression, ranking");
+}
+
+Status ValidateTimezone(const nlohmann::json& timezone) {
+  if (timezone.is_string()) {
+    try {
+      date::locate_zone(timezone.get<std::string>());
+      return Status::Ok();
+    } catch (const std::exception&) {
+    }
+  }
+  return Status::InvalidArgument("timezone: '" + (timezone.is_string() ? timezone.get<std::string>()
+                                                                       : timezone.dump()) +
+                                 "' is not an IANA time zone such as America/New_York");
+}
+
+Status ValidateDescription(const nlohmann::json& description) {
+  if (description.is_string() && description.get<std::string>().size() <= 10000) {
+    return Status::Ok();
+  }
+  return Status::InvalidArgument("description: a string of at most 10,000 characters");
+}
+
+// Sends 422 for an invalid field and returns false.
+bool Check(httplib::Response& response, const Status& status) {
+  if (status.ok()) return true;
+  SendProblem(response, 422, status.message());
+  return false;
+}
+
+}  // namespace
+
+Result<ResolvedVersion> ResolveVersion(ServerContext& context, const Principal& principal,
+                                       const std::string& model, const std::string& version) {
+  ResolvedVersion resolved;
+  TELLTALE_ASSIGN_OR_RETURN(resolved.model, context.control->GetModel(principal.project_id, model));
+  Result<VersionRecord> found = context.control->GetVersion(resolved.model.id, version);
+  if (!found.ok()) return found.status().WithContext("model '" + model + "'");
+  resolved.version = std::move(*found);
+  return resolved;
+}
+
+void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
+  server.Post("/api/v1/models", [&context](const httplib::Request& request,
+                                           httplib::Response& response) {
+    auto principal = Authorize(context, request, response, Access::kAdmin);
+    if (!principal) return;
+    Result<nlohmann::json> body = JsonBody(request);
+    if (!body.ok()) return SendError(response, body.status());
+    ModelRecord model;
+    model.project_id = principal->project_id;
+    model.name = body->contains("name") && (*body)["name"].is_string()
+                     ? (*body)["name"].get<std::string>()
+                     : "";
+    if (!Check(response, ValidateName("name", model.name))) return;
+    if (!Check(response, ValidateTask(body->value("task", nlohmann::json())))) return;
+    model.task = (*body)["task"].get<std::string>();
+    nlohmann::json timezone = body->value("timezone", nlohmann::json("UTC"));
+    if (!Check(response, ValidateTimezone(timezone))) return;
+    model.timezone = timezone.get<std::string>();
+    nlohmann::json description = body->value("description", nlohmann::json(""));
+    if (!Check(response, ValidateDescription(description))) return;
+    model.description = description.get<std::string>();
+    model.created_at = model.updated_at = context.clock->Now();
+    Result<ModelRecord> created = context.control->CreateModel(model);
+    if (!created.ok()) return SendError(response, created.status());
+    SendJson(response, 201, ModelJson(*created));
+  });
+
+  server.Get("/api/v1/models", [&context](const httplib::Request& request,
+                                          httplib::Response& response) {
+    auto principal = Authorize(context, request, response, Access::kRead);
+    if (!principal) return;
+    Result<std::vector<ModelRecord>> models = context.control->ListModels(principal->project_id);
+    if (!models.ok()) return SendError(response, models.status());
+    nlohmann::json list = nlohmann::json::array();
+    for (const ModelRecord& model : *models) list.push_back(ModelJson(model));
+    SendJson(response, 200, {{"models", list}});
+  });
+
+  server.Get(kModelPath, [&context](const httplib::Request& request, httplib::Response& response) {
+    auto principal = Authorize(context, request, response, Access::kRead);
+    if (!principal) return;
+    Result<ModelRecord> model = context.control->GetModel(principal->project_id, request.matches[1]);
+    if (!model.ok()) return SendError(response, model.status());
+    SendJson(response, 200, ModelJson(*model));
+  });
+
+  server.Patch(kModelPath, [&context](const httplib::Request& request,
+                                      httplib::Response& response) {
+    auto principal = Authorize(context, request, response, Access::kAdmin);
+    if (!principal) return;
+    Result<ModelRecord> model = context.control->GetModel(principal->project_id, request.matches[1]);
+    if (!model.ok()) return SendError(response, model.status());
+    Result<nlohmann::json> body = JsonBody(request);
+    if (!body.ok()) return SendError(response, body.status());
+    for (const auto& [key, value] : body->items()) {
+      if (key == "task") {
+        if (!Check(response, ValidateTask(value))) return;
+        model->task = value.get<std::string>();
+      } else if (key == "timezone") {
+        if (!Check(response, ValidateTimezone(value))) return;
+        model->timezone = value.get<std::string>();
+      } else if (key == "description") {
+        if (!Check(response, ValidateDescription(value))) return;
+        model->description = value.get<std::string>();
+      } else {
+        return SendProblem(response, 422,
+                           "'" + key + "' cannot be changed; task, timezone and description can");
+      }
+    }
+    model->updated_at = context.clock->Now();
+    Status updated = context.control->UpdateModel(*model);
+    if (!updated.ok()) return SendError(response, updated);
+    SendJson(response, 200, ModelJson(*model));
+  });
+
+  server.Delete(kModelPath, [&context](const httplib::Request& request,
+                                       httplib::Response& response) {
+    auto principal = Authorize(context, request, response, Access::kAdmin);
+    if (!principal) return;
+    Result<ModelRecord> model = context.control->GetModel(principal->project_id, request.matches[1]);
+    if (!model.ok()) return SendError(response, model.status());
+    Result<std::vector<VersionRecord>> versions = context.control->ListVersions(model->id);
+    if (!versions.ok()) return SendError(response, versions.status());
+    Status deleted = context.control->DeleteModel(model->id);
+    if (!deleted.ok()) return SendError(response, deleted);
+    for (const VersionRecord& version : *versions) {
+      context.windows->RemoveVersion(version.id);
+      Status removed = context.data->DeleteVersion(version.id);
+      if (!removed.ok()) return SendError(response, removed);
+    }
+    response.status = 204;
+  });
+
+  server.Post(std::string(kModelPath) + "/versions", [&context](const httplib::Request& request,
+                                                                httplib::Response& response) {
+    auto principal = Authorize(context, request, response, Access::kAdmin);
+    if (!principal) return;
+    Result<ModelRecord> model = context.control->GetModel(principal->project_id, request.matches[1]);
+    if (!model.ok()) return SendError(response, model.status());
+    Result<nlohmann::json> body = JsonBody(request);
+    if (!body.ok()) return SendError(response, body.status());
+    VersionRecord version;
+    version.model_id = model->id;
+    version.version = body->contains("version") && (*body)["version"].is_string()
+                          ? (*body)["version"].get<std::string>()
+                          : "";
+    if (!Check(response, ValidateName("version", version.version))) return;
+    Result<VersionSchema> schema = VersionSchema::FromJson(
+        body->value("schema", nlohmann::json()), body->value("segments", nlohmann::json()));
+    if (!Check(response, schema.status())) return;
+    version.schema_json = schema->SchemaJson().dump();
+    version.segments_json = schema->SegmentsJson().dump();
+    version.created_at = context.clock->Now();
+    Result<VersionRecord> created = context.control->CreateVersion(version);
+    if (!created.ok()) return SendError(response, created.status());
+    context.windows->AddVersion(created->id,
+                                std::make_shared<const VersionSchema>(std::move(*schema)));
+    SendJson(response, 201, VersionJson(*created));
+  });
+
+  server.Get(std::string(kModelPath) + "/versions", [&context](const httplib::Request& request,
+                                                               httplib::Response& response) {
+    auto principal = Authorize(context, request, response, Access::kRead);
+    if (!principal) return;
+    Result<ModelRecord> model = context.control->GetModel(principal->project_id, request.matches[1]);
+    if (!model.ok()) return SendError(response, model.status());
+    Result<std::vector<VersionRecord>> versions = context.control->ListVersions(model->id);
+    if (!versions.ok()) return SendError(response, versions.status());
+    nlohmann::json list = nlohmann::json::array();
+    for (const VersionRecord& version : *versions) list.push_back(VersionJson(version));
+    SendJson(response, 200, {{"versions", list}});
+  });
+
+  server.Get(kVersionPath, [&context](const httplib::Request& request,
+                                      httplib::Response& response) {
+    auto principal = Authorize(context, request, response, Access::kRead);
+    if (!principal) return;
+    Result<ResolvedVersion> resolved =
+        ResolveVersion(context, *principal, request.matches[1], request.matches[2]);
+    if (!resolved.ok()) return SendError(response, resolved.status());
+    SendJson(response, 200, VersionJson(resolved->version));
+  });
+}
+
+}  // namespace telltale

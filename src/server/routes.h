@@ -1,0 +1,35 @@
+// The HTTP routes, one file per resource. Each Register* adds its handlers to the server.
+#ifndef TELLTALE_SERVER_ROUTES_H_
+#define TELLTALE_SERVER_ROUTES_H_
+
+#include <httplib.h>
+
+#include <string>
+
+#include "server/http_util.h"
+#include "server/server_context.h"
+
+namespace telltale {
+
+void RegisterHealthRoutes(httplib::Server& server, ServerContext& context);
+void RegisterKeyRoutes(httplib::Server& server, ServerContext& context);
+void RegisterModelRoutes(httplib::Server& server, ServerContext& context);
+void RegisterIngestRoutes(httplib::Server& server, ServerContext& context);
+void RegisterQueryRoutes(httplib::Server& server, ServerContext& context);
+
+struct ResolvedVersion {
+  ModelRecord model;
+  VersionRecord version;
+};
+// The model and version named in the path, within the caller's project. NotFound names which is
+// missing (another project's model is simply not found).
+Result<ResolvedVersion> ResolveVersion(ServerContext& context, const Principal& principal,
+                                       const std::string& model, const std::string& version);
+
+// Path patterns.
+inline constexpr const char* kModelPath = R"(/api/v1/models/([^/]+))";
+inline constexpr const char* kVersionPath = R"(/api/v1/models/([^/]+)/versions/([^/]+))";
+
+}  // namespace telltale
+
+#endif  // TELLTALE_SERVER_ROUTES_H_

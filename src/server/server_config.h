@@ -1,0 +1,57 @@
+// ServerConfig: every setting of `telltale serve`. Each can be given in a YAML file (--config),
+// as a TELLTALE_* environment variable, or as a command-line flag; later sources win:
+// defaults < file < environment < flags. docs/server.md lists them all.
+//
+//   key (file)            environment                 flag
+//   port                  TELLTALE_PORT               --port
+//   max_body_bytes        TELLTALE_MAX_BODY_BYTES     --max-body-bytes
+#ifndef TELLTALE_SERVER_SERVER_CONFIG_H_
+#define TELLTALE_SERVER_SERVER_CONFIG_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "telltale/result.h"
+
+namespace telltale {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string data_dir = "./telltale-data";
+  int threads = 16;  // HTTP worker threads
+  uint64_t max_body_bytes = 32ull << 20;
+  uint64_t max_rows = 100000;
+  uint64_t max_depth = 32;
+  uint64_t max_string_bytes = 64 << 10;
+  int64_t max_lateness_seconds = 7 * 86400;
+  int64_t max_future_seconds = 3600;
+  int64_t checkpoint_interval_seconds = 5;
+  // Production windows this many hours behind the newest one stay in memory after a checkpoint.
+  int64_t open_hours = 3;
+  // TELLTALE_ADMIN_TOKEN: the bootstrap admin key, instead of a generated one.
+  std::string admin_token;
+};
+
+// One setting: its key in the file, and how its text is parsed.
+struct ConfigOption {
+  std::string key;          // e.g. "max_body_bytes"
+  std::string description;  // for --help and docs
+};
+const std::vector<ConfigOption>& ServerConfigOptions();
+
+// Sets `key` from text ("32MiB", "7d" and such are accepted where they fit). InvalidArgument names
+// the key and `source` (a file and line, an environment variable, a flag).
+Status SetConfigValue(ServerConfig& config, std::string_view key, std::string_view value,
+                      std::string_view source);
+// Applies a YAML file.
+Status ApplyConfigFile(ServerConfig& config, const std::string& path);
+// Applies TELLTALE_<KEY> variables from `environment` (name -> value).
+Status ApplyEnvironment(ServerConfig& config, const std::map<std::string, std::string>& environment);
+
+}  // namespace telltale
+
+#endif  // TELLTALE_SERVER_SERVER_CONFIG_H_

@@ -1,0 +1,75 @@
+#include "server/server_metrics.h"
+
+#include <fmt/format.h>
+
+namespace telltale {
+namespace {
+
+constexpr const char* kGroupNames[kRouteGroupCount] = {"ingest", "query", "registry", "other"};
+
+}  // namespace
+
+void LatencyHistogram::Observe(double seconds) {
+  size_t bucket = 0;
+  while (bucket < kBounds.size() && seconds > kBounds[bucket]) ++bucket;
+  ++counts_[bucket];
+  sum_nanoseconds_ += static_cast<uint64_t>(seconds * 1e9);
+}
+
+void LatencyHistogram::Render(const std::string& name, const std::string& labels,
+                              std::string& out) const {
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < kBounds.size(); ++i) {
+    cumulative += counts_[i].load();
+    out += fmt::format("{}_bucket{{{},le=\"{}\"}} {}\n", name, labels, kBounds[i], cumulative);
+  }
+  cumulative += counts_[kBounds.size()].load();
+  out += fmt::format("{}_bucket{{{},le=\"+Inf\"}} {}\n", name, labels, cumulative);
+  out += fmt::format("{}_sum{{{}}} {}\n", name, labels,
+                     static_cast<double>(sum_nanoseconds_.load()) / 1e9);
+  out += fmt::format("{}_count{{{}}} {}\n", name, labels, cumulative);
+}
+
+void ServerMetrics::ObserveRequest(RouteGroup group, int status, double seconds) {
+  latency_[static_cast<size_t>(group)].Observe(seconds);
+  int status_class = status / 100;
+  ++responses_[status_class >= 1 && status_class <= 5 ? status_class - 1 : 5];
+}
+
+std::string ServerMetrics::Render(const IngestCounters& ingest, uint64_t store_bytes,
+                                  size_t open_windows) const {
+  std::string out;
+  out += "# HELP telltale_rows_ingested_total Rows accepted by ingestion.\n";
+  out += "# TYPE telltale_rows_ingested_total counter\n";
+  out += fmt::format("telltale_rows_ingested_total {}\n", ingest.accepted.load());
+  out += "# HELP telltale_rows_rejected_total Rows rejected by ingestion, by reason.\n";
+  out += "# TYPE telltale_rows_rejected_total counter\n";
+  for (int reason = 0; reason < kRejectReasonCount; ++reason) {
+    out += fmt::format("telltale_rows_rejected_total{{reason=\"{}\"}} {}\n",
+                       RejectReasonName(static_cast<RejectReason>(reason)),
+                       ingest.rejected[static_cast<size_t>(reason)].load());
+  }
+  out += "# HELP telltale_http_request_duration_seconds Request latency by route group.\n";
+  out += "# TYPE telltale_http_request_duration_seconds histogram\n";
+  for (int group = 0; group < kRouteGroupCount; ++group) {
+    latency_[static_cast<size_t>(group)].Render("telltale_http_request_duration_seconds",
+                                                fmt::format("route=\"{}\"", kGroupNames[group]),
+                                                out);
+  }
+  out += "# HELP telltale_http_responses_total Responses by status class.\n";
+  out += "# TYPE telltale_http_responses_total counter\n";
+  static constexpr const char* kClasses[] = {"1xx", "2xx", "3xx", "4xx", "5xx", "other"};
+  for (size_t i = 0; i < responses_.size(); ++i) {
+    out += fmt::format("telltale_http_responses_total{{code=\"{}\"}} {}\n", kClasses[i],
+                       responses_[i].load());
+  }
+  out += "# HELP telltale_store_size_bytes Bytes of the data store on disk.\n";
+  out += "# TYPE telltale_store_size_bytes gauge\n";
+  out += fmt::format("telltale_store_size_bytes {}\n", store_bytes);
+  out += "# HELP telltale_open_windows Window profiles held in memory.\n";
+  out += "# TYPE telltale_open_windows gauge\n";
+  out += fmt::format("telltale_open_windows {}\n", open_windows);
+  return out;
+}
+
+}  // namespace telltale

@@ -1,0 +1,44 @@
+// ServerMetrics: the server's own health in Prometheus text format (GET /metrics): rows ingested
+// and rejected by reason, request latency by route group, requests by status, store size and the
+// number of open windows.
+#ifndef TELLTALE_SERVER_SERVER_METRICS_H_
+#define TELLTALE_SERVER_SERVER_METRICS_H_
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "ingest/ingestor.h"
+
+namespace telltale {
+
+class LatencyHistogram {
+ public:
+  static constexpr std::array<double, 12> kBounds = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                     0.1,   0.25,   0.5,   1,    2.5,   10};
+  void Observe(double seconds);
+  // Appends the _bucket, _sum and _count lines of `name` with the label `labels` ("route=...").
+  void Render(const std::string& name, const std::string& labels, std::string& out) const;
+
+ private:
+  std::array<std::atomic<uint64_t>, kBounds.size() + 1> counts_{};
+  std::atomic<uint64_t> sum_nanoseconds_{0};
+};
+
+enum class RouteGroup { kIngest, kQuery, kRegistry, kOther };
+inline constexpr int kRouteGroupCount = 4;
+
+class ServerMetrics {
+ public:
+  void ObserveRequest(RouteGroup group, int status, double seconds);
+  std::string Render(const IngestCounters& ingest, uint64_t store_bytes, size_t open_windows) const;
+
+ private:
+  std::array<LatencyHistogram, kRouteGroupCount> latency_;
+  std::array<std::atomic<uint64_t>, 6> responses_{};  // by status class: 1xx..5xx, other
+};
+
+}  // namespace telltale
+
+#endif  // TELLTALE_SERVER_SERVER_METRICS_H_

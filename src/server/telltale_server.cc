@@ -1,0 +1,239 @@
+#include "server/telltale_server.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <httplib.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "server/api_keys.h"
+#include "server/routes.h"
+
+namespace telltale {
+namespace {
+
+thread_local std::chrono::steady_clock::time_point request_start;
+
+RouteGroup GroupOf(const httplib::Request& request) {
+  const std::string& path = request.path;
+  if (path.rfind("/api/v1/models/", 0) == 0 && path.find("/versions/") != std::string::npos) {
+    if (request.method == "POST") {
+      for (const char* suffix : {"/predictions", "/training", "/validation"}) {
+        if (path.size() > std::strlen(suffix) &&
+            path.compare(path.size() - std::strlen(suffix), std::string::npos, suffix) == 0) {
+          return RouteGroup::kIngest;
+        }
+      }
+    }
+    if (request.method == "GET") return RouteGroup::kQuery;
+  }
+  return path.rfind("/api/v1/", 0) == 0 ? RouteGroup::kRegistry : RouteGroup::kOther;
+}
+
+// Writes the bootstrap admin key where only the server's user can read it.
+Status WriteKeyFile(const std::string& path, const std::string& secret) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::IoError("cannot write " + path + ": " + std::strerror(errno));
+  std::string line = secret + "\n";
+  bool written = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || !synced) return Status::IoError("cannot write " + path);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TelltaleServer>> TelltaleServer::Open(
+    const ServerConfig& config, const Clock& clock,
+    std::function<void(const std::string&)> announce) {
+  std::unique_ptr<TelltaleServer> server(new TelltaleServer());
+  server->announce_ = std::move(announce);
+  ServerContext& context = server->context_;
+  context.config = config;
+  context.clock = &clock;
+  std::error_code error;
+  std::filesystem::create_directories(config.data_dir, error);
+  if (error) {
+    return Status::IoError("cannot create the data directory " + config.data_dir + ": " +
+                           error.message());
+  }
+  TELLTALE_ASSIGN_OR_RETURN(server->control_,
+                            ControlStore::Open(config.data_dir + "/control.sqlite3"));
+  TELLTALE_ASSIGN_OR_RETURN(server->data_, DataStore::Open(config.data_dir + "/data"));
+  server->windows_ = std::make_unique<LiveWindows>(*server->data_);
+  IngestLimits limits;
+  limits.decode.max_rows = config.max_rows;
+  limits.decode.max_depth = config.max_depth;
+  limits.decode.max_string_bytes = config.max_string_bytes;
+  limits.max_lateness_seconds = config.max_lateness_seconds;
+  limits.max_future_seconds = config.max_future_seconds;
+  server->ingestor_ =
+      std::make_unique<Ingestor>(*server->data_, *server->windows_, clock, limits);
+  server->metrics_ = std::make_unique<ServerMetrics>();
+  context.control = server->control_.get();
+  context.data = server->data_.get();
+  context.windows = server->windows_.get();
+  context.ingestor = server->ingestor_.get();
+  context.metrics = server->metrics_.get();
+
+  TELLTALE_RETURN_IF_ERROR(server->Bootstrap());
+  TELLTALE_RETURN_IF_ERROR(server->LoadVersions());
+  TELLTALE_RETURN_IF_ERROR(server->ingestor_->Recover().WithContext("replaying the log"));
+  TELLTALE_RETURN_IF_ERROR(server->CheckpointNow());
+  context.ready = true;
+  server->ConfigureHttp();
+  server->checkpointer_ = std::thread([raw = server.get()] { raw->CheckpointLoop(); });
+  return server;
+}
+
+TelltaleServer::~TelltaleServer() {
+  Stop();
+  Shutdown();
+}
+
+Status TelltaleServer::Bootstrap() {
+  TELLTALE_ASSIGN_OR_RETURN(int64_t keys, control_->CountKeys());
+  Result<Project> project = control_->FindProject("default");
+  if (project.ok()) {
+    context_.bootstrap_project_id = project->id;
+    if (keys > 0) return Status::Ok();
+  } else {
+    TELLTALE_ASSIGN_OR_RETURN(project, control_->CreateProject("default", context_.clock->Now()));
+    context_.bootstrap_project_id = project->id;
+  }
+  const bool given = !context_.config.admin_token.empty();
+  std::string secret = given ? context_.config.admin_token : GenerateKeySecret();
+  TELLTALE_RETURN_IF_ERROR(control_
+                               ->CreateKey(project->id, "admin", Role::kAdmin, HashKeySecret(secret),
+                                           KeyPrefix(secret), context_.clock->Now())
+                               .status());
+  std::string path = context_.config.data_dir + "/admin.key";
+  TELLTALE_RETURN_IF_ERROR(WriteKeyFile(path, secret));
+  if (!given) {
+    announce_(fmt::format("created the admin key (shown once; also in {}): {}", path, secret));
+  }
+  return Status::Ok();
+}
+
+Status TelltaleServer::LoadVersions() {
+  TELLTALE_ASSIGN_OR_RETURN(std::vector<VersionRecord> versions, control_->AllVersions());
+  for (const VersionRecord& version : versions) {
+    nlohmann::json schema = nlohmann::json::parse(version.schema_json, nullptr, false);
+    nlohmann::json segments = nlohmann::json::parse(version.segments_json, nullptr, false);
+    Result<VersionSchema> parsed = VersionSchema::FromJson(schema, segments);
+    if (!parsed.ok()) {
+      return parsed.status().WithContext("stored schema of version " + version.version);
+    }
+    windows_->AddVersion(version.id, std::make_shared<const VersionSchema>(std::move(*parsed)));
+  }
+  return Status::Ok();
+}
+
+Status TelltaleServer::CheckpointNow() {
+  int64_t evict_before = HourOf(context_.clock->Now()) - context_.config.open_hours;
+  return windows_->Checkpoint(evict_before);
+}
+
+void TelltaleServer::CheckpointLoop() {
+  std::unique_lock lock(stop_mutex_);
+  const auto interval = std::chrono::seconds(std::max<int64_t>(1, context_.config.checkpoint_interval_seconds));
+  while (!stopping_) {
+    stop_signal_.wait_for(lock, interval);
+    if (stopping_) break;
+    lock.unlock();
+    Status status = CheckpointNow();
+    if (!status.ok()) announce_("checkpoint failed (will retry): " + status.message());
+    lock.lock();
+  }
+}
+
+void TelltaleServer::ConfigureHttp() {
+  http_ = std::make_unique<httplib::Server>();
+  const int threads = std::max(1, context_.config.threads);
+  http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  http_->set_payload_max_length(context_.config.max_body_bytes);
+  http_->set_keep_alive_max_count(100000);
+  http_->set_keep_alive_timeout(30);
+  http_->set_read_timeout(30);
+  http_->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+    request_start = std::chrono::steady_clock::now();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  http_->set_logger([this](const httplib::Request& request, const httplib::Response& response) {
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - request_start)
+                         .count();
+    metrics_->ObserveRequest(GroupOf(request), response.status, seconds);
+  });
+  http_->set_error_handler(httplib::Server::HandlerWithResponse(
+      [](const httplib::Request& request, httplib::Response& response) {
+    if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    std::string detail = response.status == 404 ? "no route for " + request.method + " " + request.path
+                         : response.status == 413 ? "the body is larger than the limit"
+                                                  : "the request could not be read";
+    SendProblem(response, response.status, detail);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
+  http_->set_exception_handler(
+      [this](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
+        std::string what = "unknown error";
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& exception) {
+          what = exception.what();
+        } catch (...) {
+        }
+        announce_("internal error: " + what);
+        SendProblem(response, 500, "internal error: " + what);
+      });
+  RegisterHealthRoutes(*http_, context_);
+  RegisterKeyRoutes(*http_, context_);
+  RegisterModelRoutes(*http_, context_);
+  RegisterIngestRoutes(*http_, context_);
+  RegisterQueryRoutes(*http_, context_);
+}
+
+Status TelltaleServer::Run() {
+  const std::string& host = context_.config.host;
+  if (context_.config.port == 0) {
+    port_ = http_->bind_to_any_port(host);
+  } else {
+    port_ = http_->bind_to_port(host, context_.config.port) ? context_.config.port : -1;
+  }
+  if (port_ <= 0) {
+    return Status::Unavailable(fmt::format("cannot listen on {}:{} (in use, or not an address "
+                                           "of this machine)",
+                                           host, context_.config.port));
+  }
+  announce_(fmt::format("telltale listening on http://{}:{} (data: {})", host, port_,
+                        context_.config.data_dir));
+  {
+    std::lock_guard lock(stop_mutex_);
+    if (stopping_) return Status::Ok();
+  }
+  http_->listen_after_bind();  // returns once stopped, after the requests in flight finished
+  Shutdown();
+  return Status::Ok();
+}
+
+void TelltaleServer::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (checkpointer_.joinable()) checkpointer_.join();
+  Status status = CheckpointNow();
+  if (!status.ok()) announce_("final checkpoint failed; the log keeps the rows: " + status.message());
+}
+
+void TelltaleServer::Stop() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  stop_signal_.notify_all();
+  if (http_) http_->stop();  // stops accepting; Run() returns when requests in flight finished
+}
+
+}  // namespace telltale

@@ -1,0 +1,66 @@
+// TelltaleServer: `telltale serve` — opens the store under the data directory (creating a project
+// and an admin key on first start), replays the log a previous run left, serves the REST API, and
+// checkpoints window profiles in the background. Stop() finishes requests in flight, writes a last
+// checkpoint and closes the store.
+#ifndef TELLTALE_SERVER_TELLTALE_SERVER_H_
+#define TELLTALE_SERVER_TELLTALE_SERVER_H_
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "server/server_context.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace telltale {
+
+class TelltaleServer {
+ public:
+  // `announce` receives the lines a person should see (the listening address, a new admin key).
+  static Result<std::unique_ptr<TelltaleServer>> Open(
+      const ServerConfig& config, const Clock& clock,
+      std::function<void(const std::string&)> announce);
+  ~TelltaleServer();
+
+  // Binds and serves until Stop(); returns an error when the address cannot be bound.
+  Status Run();
+  // Safe from any thread, once or more.
+  void Stop();
+  int port() const { return port_; }
+
+ private:
+  TelltaleServer() = default;
+  Status Bootstrap();
+  Status LoadVersions();
+  void CheckpointLoop();
+  Status CheckpointNow();
+  void ConfigureHttp();
+  // Joins the checkpointer and writes the last checkpoint.
+  void Shutdown();
+
+  ServerContext context_;
+  std::function<void(const std::string&)> announce_;
+  std::unique_ptr<ControlStore> control_;
+  std::unique_ptr<DataStore> data_;
+  std::unique_ptr<LiveWindows> windows_;
+  std::unique_ptr<Ingestor> ingestor_;
+  std::unique_ptr<ServerMetrics> metrics_;
+  std::unique_ptr<httplib::Server> http_;
+  int port_ = 0;
+
+  std::mutex stop_mutex_;
+  std::condition_variable stop_signal_;
+  bool stopping_ = false;
+  bool shut_down_ = false;
+  std::thread checkpointer_;
+};
+
+}  // namespace telltale
+
+#endif  // TELLTALE_SERVER_TELLTALE_SERVER_H_

@@ -1,0 +1,437 @@
+#include "store/control_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <utility>
+
+namespace telltale {
+namespace {
+
+// Schema migrations, applied in order; PRAGMA user_version records how many have run.
+constexpr const char* kMigrations[] = {
+    R"sql(
+    CREATE TABLE projects (
+      id INTEGER PRIMARY KEY,
+      name TEXT NOT NULL UNIQUE,
+      created_at INTEGER NOT NULL);
+    CREATE TABLE api_keys (
+      id INTEGER PRIMARY KEY,
+      project_id INTEGER NOT NULL REFERENCES projects(id),
+      name TEXT NOT NULL,
+      role TEXT NOT NULL,
+      hash TEXT NOT NULL UNIQUE,
+      prefix TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      revoked_at INTEGER);
+    CREATE TABLE models (
+      id INTEGER PRIMARY KEY,
+      project_id INTEGER NOT NULL REFERENCES projects(id),
+      name TEXT NOT NULL,
+      task TEXT NOT NULL,
+      timezone TEXT NOT NULL,
+      description TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      UNIQUE (project_id, name));
+    CREATE TABLE versions (
+      id INTEGER PRIMARY KEY,
+      model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+      version TEXT NOT NULL,
+      schema_json TEXT NOT NULL,
+      segments_json TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      UNIQUE (model_id, version));
+    )sql",
+};
+
+Status StoreError(const std::exception& error) {
+  return Status::IoError(std::string("control store: ") + error.what());
+}
+
+bool IsUniqueViolation(const SQLite::Exception& error) {
+  return error.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE;
+}
+
+ApiKeyRecord ReadKey(SQLite::Statement& row) {
+  ApiKeyRecord key;
+  key.id = row.getColumn(0).getInt64();
+  key.project_id = row.getColumn(1).getInt64();
+  key.name = row.getColumn(2).getString();
+  key.role = ParseRole(row.getColumn(3).getString()).value_or(Role::kRead);
+  key.prefix = row.getColumn(4).getString();
+  key.created_at = row.getColumn(5).getInt64();
+  if (!row.getColumn(6).isNull()) key.revoked_at = row.getColumn(6).getInt64();
+  return key;
+}
+constexpr const char* kKeyColumns =
+    "SELECT id, project_id, name, role, prefix, created_at, revoked_at FROM api_keys ";
+
+ModelRecord ReadModel(SQLite::Statement& row) {
+  ModelRecord model;
+  model.id = row.getColumn(0).getInt64();
+  model.project_id = row.getColumn(1).getInt64();
+  model.name = row.getColumn(2).getString();
+  model.task = row.getColumn(3).getString();
+  model.timezone = row.getColumn(4).getString();
+  model.description = row.getColumn(5).getString();
+  model.created_at = row.getColumn(6).getInt64();
+  model.updated_at = row.getColumn(7).getInt64();
+  return model;
+}
+constexpr const char* kModelColumns =
+    "SELECT id, project_id, name, task, timezone, description, created_at, updated_at FROM models ";
+
+VersionRecord ReadVersion(SQLite::Statement& row) {
+  VersionRecord version;
+  version.id = row.getColumn(0).getInt64();
+  version.model_id = row.getColumn(1).getInt64();
+  version.version = row.getColumn(2).getString();
+  version.schema_json = row.getColumn(3).getString();
+  version.segments_json = row.getColumn(4).getString();
+  version.created_at = row.getColumn(5).getInt64();
+  return version;
+}
+constexpr const char* kVersionColumns =
+    "SELECT id, model_id, version, schema_json, segments_json, created_at FROM versions ";
+
+}  // namespace
+
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kAdmin:
+      return "admin";
+    case Role::kWrite:
+      return "write";
+    case Role::kRead:
+      return "read";
+  }
+  return "read";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  if (name == "admin") return Role::kAdmin;
+  if (name == "write") return Role::kWrite;
+  if (name == "read") return Role::kRead;
+  return std::nullopt;
+}
+
+ControlStore::ControlStore(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+ControlStore::~ControlStore() = default;
+
+Result<std::unique_ptr<ControlStore>> ControlStore::Open(const std::string& path) {
+  try {
+    auto db = std::make_unique<SQLite::Database>(
+        path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+    db->exec("PRAGMA journal_mode = WAL");
+    db->exec("PRAGMA synchronous = FULL");
+    db->exec("PRAGMA foreign_keys = ON");
+    db->setBusyTimeout(5000);
+    std::unique_ptr<ControlStore> store(new ControlStore(std::move(db)));
+    TELLTALE_RETURN_IF_ERROR(store->Migrate());
+    return store;
+  } catch (const std::exception& error) {
+    return Status::IoError("cannot open the control store " + path + ": " + error.what());
+  }
+}
+
+Status ControlStore::Migrate() {
+  try {
+    int applied = db_->execAndGet("PRAGMA user_version").getInt();
+    constexpr int kCount = static_cast<int>(std::size(kMigrations));
+    if (applied > kCount) {
+      return Status::Unsupported("the control store was written by a newer telltale (schema " +
+                                 std::to_string(applied) + ")");
+    }
+    for (int i = applied; i < kCount; ++i) {
+      SQLite::Transaction transaction(*db_);
+      db_->exec(kMigrations[i]);
+      db_->exec("PRAGMA user_version = " + std::to_string(i + 1));
+      transaction.commit();
+    }
+    return Status::Ok();
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+}
+
+Result<Project> ControlStore::CreateProject(const std::string& name, int64_t now) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement insert(*db_, "INSERT INTO projects (name, created_at) VALUES (?, ?)");
+    insert.bind(1, name);
+    insert.bind(2, now);
+    insert.exec();
+    return Project{db_->getLastInsertRowid(), name, now};
+  } catch (const SQLite::Exception& error) {
+    if (IsUniqueViolation(error)) return Status::AlreadyExists("project '" + name + "' exists");
+    return StoreError(error);
+  }
+}
+
+Result<Project> ControlStore::FindProject(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement query(*db_, "SELECT id, name, created_at FROM projects WHERE name = ?");
+    query.bind(1, name);
+    if (!query.executeStep()) return Status::NotFound("project '" + name + "' not found");
+    return Project{query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+                   query.getColumn(2).getInt64()};
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+}
+
+Result<std::vector<Project>> ControlStore::ListProjects() {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement query(*db_, "SELECT id, name, created_at FROM projects ORDER BY id");
+    std::vector<Project> projects;
+    while (query.executeStep()) {
+      projects.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getString(),
+                          query.getColumn(2).getInt64()});
+    }
+    return projects;
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+}
+
+Result<ApiKeyRecord> ControlStore::CreateKey(int64_t project_id, const std::string& name, Role role,
+                                             const std::string& hash, const std::string& prefix,
+                                             int64_t now) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement insert(*db_,
+                             "INSERT INTO api_keys (project_id, name, role, hash, prefix, "
+                             "created_at) VALUES (?, ?, ?, ?, ?, ?)");
+    insert.bind(1, project_id);
+    insert.bind(2, name);
+    insert.bind(3, std::string(RoleName(role)));
+    insert.bind(4, hash);
+    insert.bind(5, prefix);
+    insert.bind(6, now);
+    insert.exec();
+    ApiKeyRecord key;
+    key.id = db_->getLastInsertRowid();
+    key.project_id = project_id;
+    key.name = name;
+    key.role = role;
+    key.prefix = prefix;
+    key.created_at = now;
+    return key;
+  } catch (const SQLite::Exception& error) {
+    if (IsUniqueViolation(error)) return Status::AlreadyExists("this key exists");
+    return StoreError(error);
+  }
+}
+
+Result<std::optional<ApiKeyRecord>> ControlStore::FindKeyByHash(const std::string& hash) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement query(*db_,
+                            std::string(kKeyColumns) + "WHERE hash = ? AND revoked_at IS NULL");
+    query.bind(1, hash);
+    if (!query.executeStep()) return std::optional<ApiKeyRecord>();
+    return std::optional<ApiKeyRecord>(ReadKey(query));
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+}
+
+Result<std::vector<ApiKeyRecord>> ControlStore::ListKeys(int64_t project_id) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement query(*db_, std::string(kKeyColumns) + "WHERE project_id = ? ORDER BY id");
+    query.bind(1, project_id);
+    std::vector<ApiKeyRecord> keys;
+    while (query.executeStep()) keys.push_back(ReadKey(query));
+    return keys;
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+}
+
+Status ControlStore::RevokeKey(int64_t project_id, int64_t key_id, int64_t now) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement update(*db_,
+                             "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) "
+                             "WHERE id = ? AND project_id = ?");
+    update.bind(1, now);
+    update.bind(2, key_id);
+    update.bind(3, project_id);
+    if (update.exec() == 0) return Status::NotFound("key " + std::to_string(key_id) + " not found");
+    return Status::Ok();
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+}
+
+Result<int64_t> ControlStore::CountKeys() {
+  std::lock_guard lock(mutex_);
+  try {
+    return db_->execAndGet("SELECT COUNT(*) FROM api_keys").getInt64();
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+}
+
+Result<ModelRecord> ControlStore::CreateModel(const ModelRecord& model) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement insert(*db_,
+                             "INSERT INTO models (project_id, name, task, timezone, description, "
+                             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, model.project_id);
+    insert.bind(2, model.name);
+    insert.bind(3, model.task);
+    insert.bind(4, model.timezone);
+    insert.bind(5, model.description);
+    insert.bind(6, model.created_at);
+    insert.bind(7, model.updated_at);
+    insert.exec();
+    ModelRecord created = model;
+    created.id = db_->getLastInsertRowid();
+    return created;
+  } catch (const SQLite::Exception& error) {
+    if (IsUniqueViolation(error)) {
+      return Status::AlreadyExists("model '" + model.name + "' exists");
+    }
+    return StoreError(error);
+  }
+}
+
+Result<std::vector<ModelRecord>> ControlStore::ListModels(int64_t project_id) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement query(*db_,
+                            std::string(kModelColumns) + "WHERE project_id = ? ORDER BY name");
+    query.bind(1, project_id);
+    std::vector<ModelRecord> models;
+    while (query.executeStep()) models.push_back(ReadModel(query));
+    return models;
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+}
+
+Result<ModelRecord> ControlStore::GetModel(int64_t project_id, const std::string& name) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement query(*db_,
+                            std::string(kModelColumns) + "WHERE project_id = ? AND name = ?");
+    query.bind(1, project_id);
+    query.bind(2, name);
+    if (!query.executeStep()) return Status::NotFound("model '" + name + "' not found");
+    return ReadModel(query);
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+}
+
+Result<ModelRecord> ControlStore::GetModelById(int64_t model_id) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement query(*db_, std::string(kModelColumns) + "WHERE id = ?");
+    query.bind(1, model_id);
+    if (!query.executeStep()) return Status::NotFound("model " + std::to_string(model_id));
+    return ReadModel(query);
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+}
+
+Status ControlStore::UpdateModel(const ModelRecord& model) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement update(*db_,
+                             "UPDATE models SET task = ?, timezone = ?, description = ?, "
+                             "updated_at = ? WHERE id = ?");
+    update.bind(1, model.task);
+    update.bind(2, model.timezone);
+    update.bind(3, model.description);
+    update.bind(4, model.updated_at);
+    update.bind(5, model.id);
+    if (update.exec() == 0) return Status::NotFound("model '" + model.name + "' not found");
+    return Status::Ok();
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+}
+
+Status ControlStore::DeleteModel(int64_t model_id) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement remove(*db_, "DELETE FROM models WHERE id = ?");
+    remove.bind(1, model_id);
+    remove.exec();
+    return Status::Ok();
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+}
+
+Result<VersionRecord> ControlStore::CreateVersion(const VersionRecord& version) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement insert(*db_,
+                             "INSERT INTO versions (model_id, version, schema_json, segments_json, "
+                             "created_at) VALUES (?, ?, ?, ?, ?)");
+    insert.bind(1, version.model_id);
+    insert.bind(2, version.version);
+    insert.bind(3, version.schema_json);
+    insert.bind(4, version.segments_json);
+    insert.bind(5, version.created_at);
+    insert.exec();
+    VersionRecord created = version;
+    created.id = db_->getLastInsertRowid();
+    return created;
+  } catch (const SQLite::Exception& error) {
+    if (IsUniqueViolation(error)) {
+      return Status::AlreadyExists("version '" + version.version + "' exists");
+    }
+    return StoreError(error);
+  }
+}
+
+Result<std::vector<VersionRecord>> ControlStore::ListVersions(int64_t model_id) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement query(*db_, std::string(kVersionColumns) + "WHERE model_id = ? ORDER BY id");
+    query.bind(1, model_id);
+    std::vector<VersionRecord> versions;
+    while (query.executeStep()) versions.push_back(ReadVersion(query));
+    return versions;
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+}
+
+Result<VersionRecord> ControlStore::GetVersion(int64_t model_id, const std::string& version) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement query(*db_,
+                            std::string(kVersionColumns) + "WHERE model_id = ? AND version = ?");
+    query.bind(1, model_id);
+    query.bind(2, version);
+    if (!query.executeStep()) return Status::NotFound("version '" + version + "' not found");
+    return ReadVersion(query);
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+}
+
+Result<std::vector<VersionRecord>> ControlStore::AllVersions() {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement query(*db_, std::string(kVersionColumns) + "ORDER BY id");
+    std::vector<VersionRecord> versions;
+    while (query.executeStep()) versions.push_back(ReadVersion(query));
+    return versions;
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+}
+
+}  // namespace telltale

@@ -1,0 +1,241 @@
+#include "store/data_store.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <filesystem>
+
+namespace telltale {
+namespace {
+
+void PutBigEndian(std::string& out, uint64_t value, int bytes) {
+  for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+uint64_t GetBigEndian(std::string_view bytes) {
+  uint64_t value = 0;
+  for (char byte : bytes) value = (value << 8) | static_cast<uint8_t>(byte);
+  return value;
+}
+
+// Signed numbers with the sign bit flipped sort in numeric order as unsigned big-endian bytes.
+uint64_t Ordered(int64_t value) { return static_cast<uint64_t>(value) ^ (1ull << 63); }
+
+std::string SequenceKey(uint64_t sequence) {
+  std::string key;
+  PutBigEndian(key, sequence, 8);
+  return key;
+}
+
+std::string SeriesPrefix(int64_t version_id, Environment environment, uint32_t segment) {
+  std::string key;
+  PutBigEndian(key, static_cast<uint64_t>(version_id), 8);
+  key.push_back(static_cast<char>(environment));
+  PutBigEndian(key, segment, 4);
+  return key;
+}
+
+std::string WindowKeyBytes(int64_t version_id, const WindowKey& window) {
+  std::string key = SeriesPrefix(version_id, window.environment, window.segment);
+  PutBigEndian(key, Ordered(window.hour), 8);
+  return key;
+}
+
+std::string VersionPrefix(int64_t version_id) {
+  std::string key;
+  PutBigEndian(key, static_cast<uint64_t>(version_id), 8);
+  return key;
+}
+
+std::string IdKey(int64_t version_id, std::string_view id) {
+  std::string key = VersionPrefix(version_id);
+  key.append(id);
+  return key;
+}
+
+Status FromRocks(const rocksdb::Status& status, std::string_view what) {
+  if (status.ok()) return Status::Ok();
+  if (status.IsNoSpace() || status.ToString().find("No space") != std::string::npos) {
+    return Status::Unavailable(std::string(what) + ": the disk is full");
+  }
+  if (status.IsCorruption()) return Status::Corruption(std::string(what) + ": " + status.ToString());
+  return Status::IoError(std::string(what) + ": " + status.ToString());
+}
+
+}  // namespace
+
+DataStore::~DataStore() {
+  if (db_) {
+    for (rocksdb::ColumnFamilyHandle* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
+    db_->Close();
+  }
+}
+
+Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.IncreaseParallelism(2);
+  options.max_total_wal_size = 256 << 20;
+  options.enable_pipelined_write = true;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions family_options(options);
+  family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, family_options},
+      {"log", family_options},
+      {"windows", family_options},
+      {"ids", family_options}};
+  std::unique_ptr<DataStore> store(new DataStore());
+  store->directory_ = directory;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status status = rocksdb::DB::Open(options, directory, families, &store->handles_, &db);
+  if (!status.ok()) return FromRocks(status, "cannot open the data store " + directory);
+  store->db_.reset(db);
+  store->log_ = store->handles_[1];
+  store->windows_ = store->handles_[2];
+  store->ids_ = store->handles_[3];
+
+  std::unique_ptr<rocksdb::Iterator> last(db->NewIterator(rocksdb::ReadOptions(), store->log_));
+  last->SeekToLast();
+  if (last->Valid()) store->next_sequence_ = GetBigEndian(last->key().ToStringView()) + 1;
+  return store;
+}
+
+Status DataStore::ResumeIfStopped() {
+  if (!stopped_.load()) return Status::Ok();
+  rocksdb::Status status = db_->Resume();
+  if (!status.ok()) return FromRocks(status, "the data store cannot resume writing");
+  stopped_ = false;
+  return Status::Ok();
+}
+
+Result<uint64_t> DataStore::Append(std::string_view record, int64_t version_id,
+                                   const std::vector<std::pair<std::string, int64_t>>& ids) {
+  TELLTALE_RETURN_IF_ERROR(ResumeIfStopped());
+  uint64_t sequence = next_sequence_.fetch_add(1);
+  rocksdb::WriteBatch batch;
+  batch.Put(log_, SequenceKey(sequence), rocksdb::Slice(record.data(), record.size()));
+  for (const auto& [id, hour] : ids) {
+    std::string value;
+    PutBigEndian(value, Ordered(hour), 8);
+    batch.Put(ids_, IdKey(version_id, id), value);
+  }
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  rocksdb::Status status = db_->Write(options, &batch);
+  if (!status.ok()) {
+    stopped_ = true;
+    return FromRocks(status, "cannot write to the data store");
+  }
+  return sequence;
+}
+
+Result<std::vector<bool>> DataStore::HaveIds(int64_t version_id,
+                                             const std::vector<std::string>& ids) {
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (const std::string& id : ids) keys.push_back(IdKey(version_id, id));
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db_->MultiGet(rocksdb::ReadOptions(), ids_, keys.size(), slices.data(), values.data(),
+                statuses.data());
+  std::vector<bool> found(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].ok()) {
+      found[i] = true;
+    } else if (!statuses[i].IsNotFound()) {
+      return FromRocks(statuses[i], "cannot read the id index");
+    }
+  }
+  return found;
+}
+
+Status DataStore::Checkpoint(const std::vector<WindowEntry>& windows,
+                             const std::vector<uint64_t>& folded) {
+  TELLTALE_RETURN_IF_ERROR(ResumeIfStopped());
+  rocksdb::WriteBatch batch;
+  for (const WindowEntry& window : windows) {
+    batch.Put(windows_, WindowKeyBytes(window.version_id, window.key), window.bytes);
+  }
+  for (uint64_t sequence : folded) batch.Delete(log_, SequenceKey(sequence));
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  rocksdb::Status status = db_->Write(options, &batch);
+  if (!status.ok()) stopped_ = true;
+  return FromRocks(status, "cannot write a checkpoint");
+}
+
+Status DataStore::ForEachLogRecord(
+    const std::function<Status(uint64_t, std::string_view)>& visit) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    TELLTALE_RETURN_IF_ERROR(
+        visit(GetBigEndian(it->key().ToStringView()), it->value().ToStringView()));
+  }
+  return FromRocks(it->status(), "cannot read the log");
+}
+
+Result<std::optional<std::string>> DataStore::GetWindow(int64_t version_id, const WindowKey& key) {
+  std::string value;
+  rocksdb::Status status =
+      db_->Get(rocksdb::ReadOptions(), windows_, WindowKeyBytes(version_id, key), &value);
+  if (status.IsNotFound()) return std::optional<std::string>();
+  if (!status.ok()) return FromRocks(status, "cannot read a window");
+  return std::optional<std::string>(std::move(value));
+}
+
+Status DataStore::ScanWindows(int64_t version_id, Environment environment, uint32_t segment,
+                              int64_t from_hour, int64_t to_hour,
+                              const std::function<Status(int64_t, std::string_view)>& visit) {
+  std::string prefix = SeriesPrefix(version_id, environment, segment);
+  std::string start = WindowKeyBytes(version_id, {environment, segment, from_hour});
+  std::string end = WindowKeyBytes(version_id, {environment, segment, to_hour});
+  rocksdb::Slice upper(end);
+  rocksdb::ReadOptions options;
+  options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(options, windows_));
+  for (it->Seek(start); it->Valid(); it->Next()) {
+    std::string_view key = it->key().ToStringView();
+    int64_t hour = static_cast<int64_t>(GetBigEndian(key.substr(prefix.size())) ^ (1ull << 63));
+    TELLTALE_RETURN_IF_ERROR(visit(hour, it->value().ToStringView()));
+  }
+  return FromRocks(it->status(), "cannot read windows");
+}
+
+Status DataStore::DeleteVersion(int64_t version_id) {
+  std::string begin = VersionPrefix(version_id);
+  std::string end = VersionPrefix(version_id + 1);
+  rocksdb::WriteBatch batch;
+  batch.DeleteRange(windows_, begin, end);
+  batch.DeleteRange(ids_, begin, end);
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  return FromRocks(db_->Write(options, &batch), "cannot delete a version's data");
+}
+
+Status DataStore::DeleteSeries(int64_t version_id, Environment environment) {
+  std::string begin = VersionPrefix(version_id);
+  begin.push_back(static_cast<char>(environment));
+  std::string end = VersionPrefix(version_id);
+  end.push_back(static_cast<char>(static_cast<uint8_t>(environment) + 1));
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  return FromRocks(db_->DeleteRange(options, windows_, begin, end), "cannot delete a baseline");
+}
+
+uint64_t DataStore::SizeBytes() const {
+  uint64_t total = 0;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(directory_, error)) {
+    if (entry.is_regular_file(error)) total += entry.file_size(error);
+  }
+  return total;
+}
+
+}  // namespace telltale

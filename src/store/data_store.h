@@ -1,0 +1,86 @@
+// DataStore: the data plane in one RocksDB database — the durable ingest log, the window profiles,
+// and the index of logged prediction ids.
+//
+//   log      sequence number -> LogRecord        appended (fsync) before a request is acknowledged
+//   windows  version|env|segment|hour -> WindowProfile   written by checkpoints
+//   ids      version|id -> hour                  written with the log record that accepted the id
+//
+// Concurrent appends share one fsync (RocksDB's group commit). A checkpoint writes window profiles
+// and deletes the log records folded into them in one atomic batch, so a row is counted exactly once
+// whether the server stops before or after a checkpoint.
+#ifndef TELLTALE_STORE_DATA_STORE_H_
+#define TELLTALE_STORE_DATA_STORE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ingest/window_profile.h"
+#include "telltale/result.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace telltale {
+
+struct WindowEntry {
+  int64_t version_id = 0;
+  WindowKey key;
+  std::string bytes;  // a serialized WindowProfile
+};
+
+class DataStore {
+ public:
+  static Result<std::unique_ptr<DataStore>> Open(const std::string& directory);
+  ~DataStore();
+
+  // Appends `record` and claims `ids` (id -> hour) for the version, durably. Returns the record's
+  // sequence number. Unavailable when the disk is full, IoError for other failures; nothing
+  // is written then.
+  Result<uint64_t> Append(std::string_view record, int64_t version_id,
+                          const std::vector<std::pair<std::string, int64_t>>& ids);
+  // For each id, whether the version logged it before.
+  Result<std::vector<bool>> HaveIds(int64_t version_id, const std::vector<std::string>& ids);
+
+  // Writes `windows` and deletes the log records `folded`, atomically and durably.
+  Status Checkpoint(const std::vector<WindowEntry>& windows, const std::vector<uint64_t>& folded);
+  // Every log record not yet deleted by a checkpoint, in sequence order.
+  Status ForEachLogRecord(const std::function<Status(uint64_t, std::string_view)>& visit);
+  Result<std::optional<std::string>> GetWindow(int64_t version_id, const WindowKey& key);
+  // Windows of one series with hour in [from_hour, to_hour).
+  Status ScanWindows(int64_t version_id, Environment environment, uint32_t segment,
+                     int64_t from_hour, int64_t to_hour,
+                     const std::function<Status(int64_t hour, std::string_view bytes)>& visit);
+  // Removes a version's windows and ids (log records are removed by the next checkpoint).
+  Status DeleteVersion(int64_t version_id);
+  // Deletes one series' windows (a replaced baseline).
+  Status DeleteSeries(int64_t version_id, Environment environment);
+  // Bytes on disk: SST files plus write-ahead log.
+  uint64_t SizeBytes() const;
+
+ private:
+  DataStore() = default;
+  // After a failed write (a full disk) RocksDB refuses writes until resumed.
+  Status ResumeIfStopped();
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::ColumnFamilyHandle* log_ = nullptr;
+  rocksdb::ColumnFamilyHandle* windows_ = nullptr;
+  rocksdb::ColumnFamilyHandle* ids_ = nullptr;
+  std::atomic<uint64_t> next_sequence_{1};
+  std::atomic<bool> stopped_{false};
+  std::string directory_;
+};
+
+}  // namespace telltale
+
+#endif  // TELLTALE_STORE_DATA_STORE_H_

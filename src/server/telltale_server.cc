@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "server/api_keys.h"
+#include "server/graceful_http_server.h"
 #include "server/routes.h"
 
 namespace telltale {
@@ -151,21 +152,23 @@ void TelltaleServer::CheckpointLoop() {
 }
 
 void TelltaleServer::ConfigureHttp() {
-  http_ = std::make_unique<httplib::Server>();
+  http_ = std::make_unique<GracefulHttpServer>();
   const int threads = std::max(1, context_.config.threads);
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   http_->set_payload_max_length(context_.config.max_body_bytes);
   http_->set_keep_alive_max_count(100000);
   http_->set_keep_alive_timeout(30);
   http_->set_read_timeout(30);
-  http_->set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+  http_->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response&) {
     request_start = std::chrono::steady_clock::now();
+    http_->RequestStarted(request);
     return httplib::Server::HandlerResponse::Unhandled;
   });
   http_->set_logger([this](const httplib::Request& request, const httplib::Response& response) {
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - request_start)
                          .count();
     metrics_->ObserveRequest(GroupOf(request), response.status, seconds);
+    http_->RequestFinished(request);
   });
   http_->set_error_handler(httplib::Server::HandlerWithResponse(
       [](const httplib::Request& request, httplib::Response& response) {
@@ -207,6 +210,7 @@ Status TelltaleServer::Run() {
                                            "of this machine)",
                                            host, context_.config.port));
   }
+  http_->set_port(port_);
   announce_(fmt::format("telltale listening on http://{}:{} (data: {})", host, port_,
                         context_.config.data_dir));
   {
@@ -233,7 +237,7 @@ void TelltaleServer::Stop() {
     stopping_ = true;
   }
   stop_signal_.notify_all();
-  if (http_) http_->stop();  // stops accepting; Run() returns when requests in flight finished
+  if (http_) http_->Shutdown();  // Run() returns when the requests in flight finished
 }
 
 }  // namespace telltale

@@ -14,11 +14,9 @@
 
 #include "server/server_context.h"
 
-namespace httplib {
-class Server;
-}
-
 namespace telltale {
+
+class GracefulHttpServer;
 
 class TelltaleServer {
  public:
@@ -51,7 +49,7 @@ class TelltaleServer {
   std::unique_ptr<LiveWindows> windows_;
   std::unique_ptr<Ingestor> ingestor_;
   std::unique_ptr<ServerMetrics> metrics_;
-  std::unique_ptr<httplib::Server> http_;
+  std::unique_ptr<GracefulHttpServer> http_;
   int port_ = 0;
 
   std::mutex stop_mutex_;

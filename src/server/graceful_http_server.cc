@@ -1,0 +1,81 @@
+#include "server/graceful_http_server.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstdlib>
+#include <optional>
+
+namespace telltale {
+namespace {
+
+// The peer of a TCP socket accepted on `port`, or nothing for other descriptors.
+std::optional<std::pair<std::string, int>> PeerOf(int fd, int port) {
+  sockaddr_storage local{};
+  socklen_t length = sizeof(local);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) return std::nullopt;
+  int local_port = local.ss_family == AF_INET
+                       ? ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port)
+                   : local.ss_family == AF_INET6
+                       ? ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port)
+                       : -1;
+  if (local_port != port) return std::nullopt;
+  sockaddr_storage peer{};
+  length = sizeof(peer);
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &length) != 0) return std::nullopt;
+  char address[INET6_ADDRSTRLEN] = {};
+  int peer_port = 0;
+  if (peer.ss_family == AF_INET) {
+    auto* in = reinterpret_cast<sockaddr_in*>(&peer);
+    inet_ntop(AF_INET, &in->sin_addr, address, sizeof(address));
+    peer_port = ntohs(in->sin_port);
+  } else if (peer.ss_family == AF_INET6) {
+    auto* in = reinterpret_cast<sockaddr_in6*>(&peer);
+    inet_ntop(AF_INET6, &in->sin6_addr, address, sizeof(address));
+    peer_port = ntohs(in->sin6_port);
+  } else {
+    return std::nullopt;
+  }
+  return std::make_pair(std::string(address), peer_port);
+}
+
+}  // namespace
+
+void GracefulHttpServer::RequestStarted(const httplib::Request& request) {
+  std::lock_guard lock(mutex_);
+  busy_.emplace(request.remote_addr, request.remote_port);
+}
+
+void GracefulHttpServer::RequestFinished(const httplib::Request& request) {
+  std::lock_guard lock(mutex_);
+  Peer peer(request.remote_addr, request.remote_port);
+  auto found = busy_.find(peer);
+  if (found != busy_.end()) busy_.erase(found);
+  // The response is written; the client's next request finds the connection closed.
+  if (shutting_down_) CloseConnections(&peer);
+}
+
+void GracefulHttpServer::Shutdown() {
+  stop();
+  std::lock_guard lock(mutex_);
+  shutting_down_ = true;
+  CloseConnections(nullptr);
+}
+
+void GracefulHttpServer::CloseConnections(const Peer* only) {
+  DIR* descriptors = opendir("/proc/self/fd");
+  if (descriptors == nullptr) return;
+  while (dirent* entry = readdir(descriptors)) {
+    int fd = std::atoi(entry->d_name);
+    if (fd <= 2 || fd == dirfd(descriptors)) continue;
+    std::optional<Peer> peer = PeerOf(fd, port_);
+    if (!peer) continue;
+    bool close = only ? *peer == *only : busy_.count(*peer) == 0;
+    if (close) ::shutdown(fd, SHUT_RD);
+  }
+  closedir(descriptors);
+}
+
+}  // namespace telltale

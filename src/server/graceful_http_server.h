@@ -1,0 +1,46 @@
+// GracefulHttpServer: an httplib::Server whose Shutdown() does not wait for idle keep-alive
+// connections.
+//
+// httplib's stop() closes the listening socket, but a worker waiting on an idle keep-alive
+// connection notices only after the keep-alive timeout. This server knows which clients have a
+// request in progress (by their address) and, on Shutdown(), half-closes (SHUT_RD) the connections
+// of all other clients at once and each busy one as soon as its response is written: requests in
+// flight finish, nobody waits for a client's next request.
+#ifndef TELLTALE_SERVER_GRACEFUL_HTTP_SERVER_H_
+#define TELLTALE_SERVER_GRACEFUL_HTTP_SERVER_H_
+
+#include <httplib.h>
+
+#include <mutex>
+#include <set>
+#include <string>
+#include <utility>
+
+namespace telltale {
+
+class GracefulHttpServer : public httplib::Server {
+ public:
+  explicit GracefulHttpServer(int port = 0) : port_(port) {}
+  void set_port(int port) { port_ = port; }
+
+  // From the pre-routing handler and the logger: a request started / was answered.
+  void RequestStarted(const httplib::Request& request);
+  void RequestFinished(const httplib::Request& request);
+  // Stops accepting and closes every connection once it is idle.
+  void Shutdown();
+
+ private:
+  using Peer = std::pair<std::string, int>;
+  // Half-closes this process's connections on the server port, those to `only` if given, else all
+  // but the busy ones.
+  void CloseConnections(const Peer* only);
+
+  int port_;
+  std::mutex mutex_;
+  std::multiset<Peer> busy_;
+  bool shutting_down_ = false;
+};
+
+}  // namespace telltale
+
+#endif  // TELLTALE_SERVER_GRACEFUL_HTTP_SERVER_H_

@@ -36,7 +36,8 @@ void HandleIngest(ServerContext& context, Environment environment,
     body.append(data, length);
     return true;
   });
-  if (too_large) {
+  // httplib refuses a Content-Length over its payload limit itself, setting 413.
+  if (too_large || response.status == 413) {
     response.set_header("Connection", "close");
     return SendProblem(response, 413,
                        "the body is larger than the limit of " + std::to_string(limit) +

@@ -1,0 +1,197 @@
+"""Ingestion: body formats, per-row validation, atomic batches, duplicates, time bounds, limits and
+hostile bodies. Every failure is a 4xx problem naming what was wrong; the server keeps serving."""
+import gzip
+import json
+
+import pytest
+
+SCHEMA = {"features": {"age": "numeric", "country": "categorical", "active": "boolean",
+                       "note": "text", "emb": {"type": "embedding", "dimension": 3}},
+          "predictions": {"score": "numeric"}}
+PATH = "/api/v1/models/churn/versions/v1"
+T0 = "2026-11-20T10:15:00Z"
+
+
+@pytest.fixture
+def model(api):
+    api.create_model("churn")
+    api.create_version("churn", "v1", SCHEMA, [{"name": "US", "where": {"country": ["US"]}}])
+    return api
+
+
+def row(i, **features):
+    return {"id": f"r{i}", "timestamp": T0, "features": {"age": 30 + i, "country": "US", **features},
+            "predictions": {"score": 0.5}}
+
+
+def summary(api, **params):
+    params = {"from": "2026-11-20T00:00:00Z", "to": "2026-11-21T00:00:00Z", **params}
+    response = api.get(PATH + "/summary", params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_json_rows_are_accepted_and_counted(model):
+    result = model.log("churn", "v1", [row(i) for i in range(10)])
+    assert result == {"accepted": 10, "rejected": []}
+    s = summary(model)
+    assert s["rows"] == 10 and s["windows"] == 1
+    assert s["first_event"] == T0 and s["last_event"] == T0
+    assert summary(model, segment="US")["rows"] == 10
+
+
+def test_ndjson_and_gzip(model):
+    lines = "\n".join(json.dumps(row(i)) for i in range(5)) + "\n\n"
+    response = model.post(PATH + "/predictions", data=lines,
+                          headers={"Content-Type": "application/x-ndjson"})
+    assert response.json() == {"accepted": 5, "rejected": []}
+    body = gzip.compress(json.dumps({"rows": [row(i) for i in range(5, 9)]}).encode())
+    response = model.post(PATH + "/predictions", data=body,
+                          headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    assert response.json() == {"accepted": 4, "rejected": []}
+    assert summary(model)["rows"] == 9
+
+
+def test_ndjson_malformed_line_rejects_only_that_row(model):
+    lines = json.dumps(row(1)) + "\n{\"id\": \"r2\", broken\n" + json.dumps(row(3))
+    response = model.post(PATH + "/predictions", data=lines,
+                          headers={"Content-Type": "application/x-ndjson"})
+    result = response.json()
+    assert result["accepted"] == 2
+    assert [r["index"] for r in result["rejected"]] == [1]
+    assert result["rejected"][0]["reason"].startswith("line 2: malformed JSON")
+
+
+def test_invalid_rows_are_rejected_individually_with_reasons(model):
+    rows = [
+        row(0),
+        row(1, age="thirty"),
+        {"id": "r2", "timestamp": "yesterday"},
+        {"timestamp": T0, "features": {"age": 1}},
+        row(4, emb=[1, 2]),
+        row(5, active="yes"),
+        {"id": "r6", "timestamp": T0, "feature": {"age": 1}},
+        "not an object",
+        row(8, unknown_thing=3),
+        row(9, age=None, country=None),
+    ]
+    result = model.log("churn", "v1", rows)
+    assert result["accepted"] == 3  # r0, r8 (unknown field counted), r9 (missing values)
+    reasons = {r["index"]: (r["id"], r["code"], r["reason"]) for r in result["rejected"]}
+    assert reasons[1] == ("r1", "type_error", "features.age: expected a number, got a string")
+    assert reasons[2][1] == "malformed" and "RFC 3339" in reasons[2][2]
+    assert reasons[3] == (None, "malformed", "id is missing")
+    assert reasons[4] == ("r4", "type_error", "features.emb: expected 3 numbers, got 2")
+    assert reasons[5] == ("r5", "type_error", "features.active: expected true or false, got a string")
+    assert "unknown key 'feature'" in reasons[6][2]
+    assert reasons[7][2] == "a row must be an object, got a string"
+    s = summary(model)
+    assert s["rows"] == 3
+    integrity = s["integrity"]
+    assert integrity["type_errors"] == {"age": 1, "emb": 1, "active": 1}
+    assert integrity["unknown_fields"] == {"features.unknown_thing": 1}
+    assert integrity["missing_values"]["age"] == 1 and integrity["missing_values"]["country"] == 1
+    # Rows without a valid timestamp are counted in the hour they arrived.
+    assert integrity["rejected_rows"] == 5
+    assert model.get(PATH + "/summary").json()["integrity"]["rejected_rows"] == 2
+
+
+def test_atomic_batches_are_all_or_nothing(model):
+    response = model.post(PATH + "/predictions", params={"atomic": "true"},
+                          json={"rows": [row(0), row(1, age="x"), row(2, active=3)]})
+    assert response.status_code == 422
+    problem = response.json()
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert [r["index"] for r in problem["rejected"]] == [1, 2]
+    assert summary(model)["rows"] == 0
+    # Nothing was claimed either: the same ids go through afterwards.
+    assert model.log("churn", "v1", [row(0), row(1)], atomic="true")["accepted"] == 2
+
+
+def test_duplicate_ids_are_counted_once(model):
+    model.log("churn", "v1", [row(0), row(1)])
+    result = model.log("churn", "v1", [row(1), row(2), row(2)])
+    assert result["accepted"] == 1
+    assert [(r["index"], r["code"]) for r in result["rejected"]] == [(0, "duplicate"), (2, "duplicate")]
+    s = summary(model)
+    assert s["rows"] == 3 and s["integrity"]["duplicate_ids"] == 2
+
+
+def test_late_and_future_events_are_rejected_and_counted(start_server):
+    api = start_server(["--max-lateness", "2h", "--max-future", "10m"]).api()
+    api.create_model("churn")
+    api.create_version("churn", "v1", SCHEMA)
+    result = api.log("churn", "v1", [
+        {"id": "old", "timestamp": "2001-01-01T00:00:00Z"},
+        {"id": "future", "timestamp": "2999-01-01T00:00:00Z"},
+        {"id": "now"},
+    ])
+    assert result["accepted"] == 1
+    codes = [r["code"] for r in result["rejected"]]
+    assert codes == ["too_late", "in_future"]
+    assert "older than the allowed lateness of 7200 s" in result["rejected"][0]["reason"]
+    metrics = api.get("/metrics").text
+    assert 'telltale_rows_rejected_total{reason="too_late"} 1' in metrics
+    assert 'telltale_rows_rejected_total{reason="in_future"} 1' in metrics
+    assert "telltale_rows_ingested_total 1" in metrics
+
+
+def assert_problem(response, status, *words):
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"] == "application/problem+json"
+    detail = response.json()["detail"]
+    for word in words:
+        assert word in detail, detail
+
+
+def test_limits(start_server):
+    api = start_server(["--max-body-bytes", "64KiB", "--max-rows", "100", "--max-depth", "8",
+                        "--max-string-bytes", "16", "--max-lateness", "3650d"]).api()
+    api.create_model("churn")
+    api.create_version("churn", "v1", SCHEMA)
+    post = lambda data, **headers: api.post(PATH + "/predictions", data=data,
+                                             headers={"Content-Type": "application/json", **headers})
+    assert_problem(post(b"{\"rows\": [" + b" " * 70000 + b"]}"), 413, "limit")
+    bomb = gzip.compress(b"{\"rows\": [" + b" " * 50_000_000 + b"]}")
+    assert len(bomb) < 64 * 1024
+    assert_problem(post(bomb, **{"Content-Encoding": "gzip"}), 413, "65536 bytes", "decompression")
+    assert_problem(post(json.dumps({"rows": [row(i) for i in range(101)]})), 413, "100 rows")
+    assert_problem(post("{\"rows\": [" + "[" * 100_000 + "]" * 100_000 + "]}"), 413, "limit")
+    deep = post(json.dumps({"rows": [{"id": "d", "raw": {"a": {"b": {"c": {"d": {"e": {"f": {}}}}}}}}]}))
+    assert_problem(deep, 413, "8 levels")
+    long_string = api.log("churn", "v1", [row(1, country="x" * 17)])
+    assert long_string["rejected"][0]["code"] == "limit"
+    assert "16 bytes" in long_string["rejected"][0]["reason"]
+    assert api.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("body, status, words", [
+    (b"{\"rows\": [{\"id\": \"a\"", 400, ["malformed JSON"]),
+    (b"{\"rows\": [{\"id\": \"\xff\xfe\"}]}", 400, ["malformed JSON"]),
+    (b"{\"rows\": [{\"id\": \"a\", \"features\": {\"age\": 1e400}}]}", 400, ["malformed JSON"]),
+    (b"[1, 2, 3]", 400, ["{\"rows\": [...]}"]),
+    (b"{\"data\": []}", 400, ["\"rows\""]),
+    (b"", 400, []),
+])
+def test_malformed_bodies(model, body, status, words):
+    response = model.post(PATH + "/predictions", data=body, headers={"Content-Type": "application/json"})
+    assert_problem(response, status, *words)
+    assert model.log("churn", "v1", [row(1)])["accepted"] == 1
+
+
+def test_wrong_content_type_and_unknown_model(model):
+    assert_problem(model.post(PATH + "/predictions", data="id,age\n1,2", headers={"Content-Type": "text/plain"}),
+                   415, "text/plain")
+    assert_problem(model.post("/api/v1/models/nope/versions/v1/predictions", json={"rows": []}), 404, "nope")
+    assert_problem(model.post("/api/v1/models/churn/versions/v9/predictions", json={"rows": []}), 404, "v9")
+    assert_problem(model.post("/api/v1/models/churn/versions/v1/predictions", data=b"\x1f\x8b garbage",
+                              headers={"Content-Type": "application/json", "Content-Encoding": "gzip"}),
+                   400)
+
+
+def test_training_rows_need_no_id_or_time(model):
+    result = model.log("churn", "v1", [{"features": {"age": i, "country": "DE"}} for i in range(20)],
+                       environment="training")
+    assert result["accepted"] == 20
+    s = summary(model)
+    assert s["baselines"]["training"]["rows"] == 20 and s["rows"] == 0

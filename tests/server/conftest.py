@@ -16,8 +16,9 @@ ADMIN_TOKEN = "tt_test_admin_token"
 class ServerProcess:
     """One `telltale serve`, started and stopped (politely or with kill -9) by the test."""
 
-    def __init__(self, binary, data_dir, args=(), env=None):
+    def __init__(self, binary, data_dir, args=(), env=None, port=0):
         self.binary = binary
+        self.port = port
         self.data_dir = data_dir
         self.args = list(args)
         self.env = dict(env or {})
@@ -27,7 +28,7 @@ class ServerProcess:
 
     def start(self, timeout=30):
         env = {**os.environ, "TELLTALE_ADMIN_TOKEN": ADMIN_TOKEN, **self.env}
-        command = [self.binary, "serve", "--port", "0", "--data-dir", str(self.data_dir), *self.args]
+        command = [self.binary, "serve", "--port", str(self.port), "--data-dir", str(self.data_dir), *self.args]
         self.process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                         text=True, env=env)
         self.log = []

@@ -5,6 +5,8 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include <sys/statvfs.h>
+
 #include <filesystem>
 
 namespace telltale {
@@ -73,13 +75,13 @@ DataStore::~DataStore() {
   }
 }
 
-Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory) {
+Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
+                                                   uint64_t min_free_bytes) {
   rocksdb::Options options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
   options.IncreaseParallelism(2);
   options.max_total_wal_size = 256 << 20;
-  options.enable_pipelined_write = true;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   rocksdb::ColumnFamilyOptions family_options(options);
@@ -92,6 +94,7 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory)
       {"ids", family_options}};
   std::unique_ptr<DataStore> store(new DataStore());
   store->directory_ = directory;
+  store->min_free_bytes_ = min_free_bytes;
   rocksdb::DB* db = nullptr;
   rocksdb::Status status = rocksdb::DB::Open(options, directory, families, &store->handles_, &db);
   if (!status.ok()) return FromRocks(status, "cannot open the data store " + directory);
@@ -109,13 +112,28 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory)
 Status DataStore::ResumeIfStopped() {
   if (!stopped_.load()) return Status::Ok();
   rocksdb::Status status = db_->Resume();
-  if (!status.ok()) return FromRocks(status, "the data store cannot resume writing");
+  if (!status.ok()) {
+    // Still no space (or the store is recovering): the caller may retry later.
+    return Status::Unavailable("the data store stopped writing after a failed write (is the disk "
+                               "full?) and cannot resume yet: " + status.ToString());
+  }
   stopped_ = false;
   return Status::Ok();
 }
 
+Status DataStore::CheckSpace(uint64_t incoming) const {
+  struct statvfs info {};
+  if (statvfs(directory_.c_str(), &info) != 0) return Status::Ok();  // cannot tell: let it try
+  uint64_t free_bytes = static_cast<uint64_t>(info.f_bavail) * info.f_frsize;
+  if (free_bytes >= min_free_bytes_ + incoming) return Status::Ok();
+  return Status::Unavailable("the disk is full: " + std::to_string(free_bytes >> 20) +
+                             " MiB free under " + directory_ + ", writes stop below " +
+                             std::to_string(min_free_bytes_ >> 20) + " MiB (min_free_bytes)");
+}
+
 Result<uint64_t> DataStore::Append(std::string_view record, int64_t version_id,
                                    const std::vector<std::pair<std::string, int64_t>>& ids) {
+  TELLTALE_RETURN_IF_ERROR(CheckSpace(record.size() * 2));
   TELLTALE_RETURN_IF_ERROR(ResumeIfStopped());
   uint64_t sequence = next_sequence_.fetch_add(1);
   rocksdb::WriteBatch batch;
@@ -158,6 +176,9 @@ Result<std::vector<bool>> DataStore::HaveIds(int64_t version_id,
 
 Status DataStore::Checkpoint(const std::vector<WindowEntry>& windows,
                              const std::vector<uint64_t>& folded) {
+  uint64_t bytes = 0;
+  for (const WindowEntry& window : windows) bytes += window.bytes.size();
+  TELLTALE_RETURN_IF_ERROR(CheckSpace(bytes * 2));
   TELLTALE_RETURN_IF_ERROR(ResumeIfStopped());
   rocksdb::WriteBatch batch;
   for (const WindowEntry& window : windows) {

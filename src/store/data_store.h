@@ -39,7 +39,11 @@ struct WindowEntry {
 
 class DataStore {
  public:
-  static Result<std::unique_ptr<DataStore>> Open(const std::string& directory);
+  // Writes are refused (Unavailable) while the file system has less than `min_free_bytes` free:
+  // a write that fails for lack of space can leave RocksDB unable to continue in-process, so the
+  // store stops short of a full disk.
+  static Result<std::unique_ptr<DataStore>> Open(const std::string& directory,
+                                                 uint64_t min_free_bytes = 64ull << 20);
   ~DataStore();
 
   // Appends `record` and claims `ids` (id -> hour) for the version, durably. Returns the record's
@@ -70,6 +74,8 @@ class DataStore {
   DataStore() = default;
   // After a failed write (a full disk) RocksDB refuses writes until resumed.
   Status ResumeIfStopped();
+  // Unavailable when less than the reserve (plus `incoming`) is free.
+  Status CheckSpace(uint64_t incoming) const;
 
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
@@ -79,6 +85,7 @@ class DataStore {
   std::atomic<uint64_t> next_sequence_{1};
   std::atomic<bool> stopped_{false};
   std::string directory_;
+  uint64_t min_free_bytes_ = 0;
 };
 
 }  // namespace telltale

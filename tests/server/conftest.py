@@ -27,7 +27,9 @@ class ServerProcess:
         self.log = []
 
     def start(self, timeout=30):
-        env = {**os.environ, "TELLTALE_ADMIN_TOKEN": ADMIN_TOKEN, **self.env}
+        # A small disk reserve, so the suite also runs on a machine with little free space.
+        env = {**os.environ, "TELLTALE_ADMIN_TOKEN": ADMIN_TOKEN, "TELLTALE_MIN_FREE_BYTES": "8MiB",
+               **self.env}
         command = [self.binary, "serve", "--port", str(self.port), "--data-dir", str(self.data_dir), *self.args]
         self.process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                         text=True, env=env)

@@ -132,6 +132,11 @@ Result<nlohmann::json> JsonBody(const httplib::Request& request) {
   return body;
 }
 
+std::string StringMember(const nlohmann::json& object, const char* key) {
+  auto found = object.find(key);
+  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
 std::optional<std::string> Param(const httplib::Request& request, const std::string& name) {
   if (!request.has_param(name.c_str())) return std::nullopt;
   return request.get_param_value(name.c_str());

@@ -40,6 +40,8 @@ std::optional<Principal> Authorize(ServerContext& context, const httplib::Reques
 
 // The body as a JSON object; InvalidArgument with the parser's position otherwise.
 Result<nlohmann::json> JsonBody(const httplib::Request& request);
+// The string member `key` of a JSON object, or "" when it is absent or not a string.
+std::string StringMember(const nlohmann::json& object, const char* key);
 // Optional RFC 3339 query parameter; InvalidArgument names it.
 Result<std::optional<int64_t>> TimeParam(const httplib::Request& request, const std::string& name);
 std::optional<std::string> Param(const httplib::Request& request, const std::string& name);

@@ -61,17 +61,13 @@ void RegisterKeyRoutes(httplib::Server& server, ServerContext& context) {
     if (!principal) return;
     Result<nlohmann::json> body = JsonBody(request);
     if (!body.ok()) return SendError(response, body.status());
-    std::string name = body->value("name", "");
+    std::string name = StringMember(*body, "name");
     if (name.empty() || name.size() > 200) {
       return SendProblem(response, 422, "name: required, at most 200 characters");
     }
-    if (!body->contains("role") || !(*body)["role"].is_string() ||
-        !ParseRole((*body)["role"].get<std::string>())) {
-      return SendProblem(response, 422, "role: one of admin, write, read");
-    }
-    Result<nlohmann::json> key =
-        IssueKey(context, principal->project_id, name,
-                 *ParseRole((*body)["role"].get<std::string>()));
+    std::optional<Role> role = ParseRole(StringMember(*body, "role"));
+    if (!role) return SendProblem(response, 422, "role: one of admin, write, read");
+    Result<nlohmann::json> key = IssueKey(context, principal->project_id, name, *role);
     if (!key.ok()) return SendError(response, key.status());
     SendJson(response, 201, *key);
   });
@@ -95,7 +91,7 @@ void RegisterKeyRoutes(httplib::Server& server, ServerContext& context) {
     }
     Result<nlohmann::json> body = JsonBody(request);
     if (!body.ok()) return SendError(response, body.status());
-    std::string name = body->value("name", "");
+    std::string name = StringMember(*body, "name");
     Status valid = ValidateName("project name", name);
     if (!valid.ok()) return SendProblem(response, 422, valid.message());
     Result<Project> project = context.control->CreateProject(name, context.clock->Now());

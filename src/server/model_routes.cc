@@ -87,9 +87,7 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
     if (!body.ok()) return SendError(response, body.status());
     ModelRecord model;
     model.project_id = principal->project_id;
-    model.name = body->contains("name") && (*body)["name"].is_string()
-                     ? (*body)["name"].get<std::string>()
-                     : "";
+    model.name = StringMember(*body, "name");
     if (!Check(response, ValidateName("name", model.name))) return;
     if (!Check(response, ValidateTask(body->value("task", nlohmann::json())))) return;
     model.task = (*body)["task"].get<std::string>();
@@ -181,9 +179,7 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
     if (!body.ok()) return SendError(response, body.status());
     VersionRecord version;
     version.model_id = model->id;
-    version.version = body->contains("version") && (*body)["version"].is_string()
-                          ? (*body)["version"].get<std::string>()
-                          : "";
+    version.version = StringMember(*body, "version");
     if (!Check(response, ValidateName("version", version.version))) return;
     Result<VersionSchema> schema = VersionSchema::FromJson(
         body->value("schema", nlohmann::json()), body->value("segments", nlohmann::json()));

@@ -1,4 +1,4 @@
-# telltale: `make run` starts telltale on a bundled example, `make test` runs every test.
+# telltale: `make run` starts the server on the embedded store, `make test` runs every test.
 # Each target installs what is missing first (scripts/install-deps.sh), so both work on a fresh machine.
 
 JOBS ?= $(shell nproc)
@@ -24,11 +24,14 @@ build-fuzz: deps
 	@CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTELLTALE_FUZZ=ON -DTELLTALE_BENCH=OFF > /dev/null
 	@cmake --build build-fuzz -j $(JOBS)
 
-# Until the server exists, `make run` checks the bundled example pair and prints the report.
+# The server on the embedded store under ./telltale-data (TELLTALE_* variables and a --config file
+# change its settings; docs/server.md). The first start prints the admin key and writes it to
+# telltale-data/admin.key. Ctrl-C stops it cleanly.
+DATA_DIR ?= ./telltale-data
 run: build
-	@echo "telltale check --reference examples/reference.csv --current examples/current.csv"
-	@build/telltale check --reference examples/reference.csv --current examples/current.csv; \
-	  status=$$?; echo; echo "exit code $$status (0 = no drift, 1 = drift or a failed integrity check)"
+	@echo "starting telltale serve on http://127.0.0.1:8080 (REST API under /api/v1; data in $(DATA_DIR))"
+	@echo "try: curl -H \"Authorization: Bearer \$$(cat $(DATA_DIR)/admin.key)\" http://127.0.0.1:8080/api/v1/models"
+	@exec build/telltale serve --data-dir $(DATA_DIR)
 
 test: unit-test asan-test cli-test fuzz-test lint
 	@echo "make test: every suite passed"

@@ -56,7 +56,7 @@ Result<FieldSpec> ParseField(FieldRole role, const std::string& name, const nloh
     const nlohmann::json* dimension = spec.is_object() && spec.contains("dimension")
                                           ? &spec["dimension"]
                                           : nullptr;
-    if (dimension == nullptr || !dimension->is_number_unsigned() || *dimension == 0 ||
+    if (dimension == nullptr || !dimension->is_number_integer() || *dimension <= 0 ||
         *dimension > kMaxDimension) {
       return Status::InvalidArgument(where + ": an embedding needs \"dimension\", 1 to " +
                                      std::to_string(kMaxDimension));

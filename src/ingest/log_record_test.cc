@@ -1,0 +1,61 @@
+#include "ingest/log_record.h"
+
+#include <gtest/gtest.h>
+
+namespace telltale {
+namespace {
+
+LogRecord Sample() {
+  LogRecord record;
+  record.version_id = 42;
+  record.environment = Environment::kTraining;
+  Row row;
+  row.id = "p-1";
+  row.event_time = -7200;
+  row.cells.resize(4);
+  row.cells[0].kind = Cell::Kind::kNumber;
+  row.cells[0].number = 1.5;
+  row.cells[1].kind = Cell::Kind::kNumber;
+  row.cells[1].number = 3;
+  row.cells[1].integral = true;
+  row.cells[2].kind = Cell::Kind::kBool;
+  row.cells[2].flag = true;
+  row.cells[3].kind = Cell::Kind::kString;
+  row.cells[3].text = std::string("a\0b", 3);
+  record.rows = {row, Row{"p-2", 10, std::vector<Cell>(4)}};
+  record.events = {{IntegrityEvent::Kind::kUnknownField, 99, "features.x"},
+                   {IntegrityEvent::Kind::kDuplicate, 5, ""}};
+  return record;
+}
+
+TEST(LogRecordTest, RoundTrips) {
+  LogRecord record = Sample();
+  Result<LogRecord> decoded = DecodeLogRecord(EncodeLogRecord(record));
+  ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+  EXPECT_EQ(decoded->version_id, 42);
+  EXPECT_EQ(decoded->environment, Environment::kTraining);
+  ASSERT_EQ(decoded->rows.size(), 2u);
+  const Row& row = decoded->rows[0];
+  EXPECT_EQ(row.id, "p-1");
+  EXPECT_EQ(row.event_time, -7200);
+  EXPECT_EQ(row.cells[0].number, 1.5);
+  EXPECT_FALSE(row.cells[0].integral);
+  EXPECT_TRUE(row.cells[1].integral);
+  EXPECT_TRUE(row.cells[2].flag);
+  EXPECT_EQ(row.cells[3].text, std::string("a\0b", 3));
+  EXPECT_EQ(decoded->rows[1].cells[0].kind, Cell::Kind::kMissing);
+  ASSERT_EQ(decoded->events.size(), 2u);
+  EXPECT_EQ(decoded->events[0].field, "features.x");
+  EXPECT_EQ(decoded->events[1].kind, IntegrityEvent::Kind::kDuplicate);
+}
+
+TEST(LogRecordTest, EveryTruncationIsCorruptionNotACrash) {
+  std::string bytes = EncodeLogRecord(Sample());
+  for (size_t length = 0; length < bytes.size(); ++length) {
+    EXPECT_FALSE(DecodeLogRecord(std::string_view(bytes).substr(0, length)).ok()) << length;
+  }
+  EXPECT_EQ(DecodeLogRecord(bytes + "x").status().code(), StatusCode::kCorruption);
+}
+
+}  // namespace
+}  // namespace telltale

@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build build-asan build-fuzz run test unit-test asan-test cli-test fuzz-test lint bench bench-micro bench-check bench-profile clean
+.PHONY: all deps build build-asan build-tsan build-fuzz run test unit-test asan-test tsan-test cli-test fuzz-test lint bench bench-micro bench-check bench-profile clean
 
 all: build
 
@@ -20,6 +20,10 @@ build-asan: deps
 	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTELLTALE_SANITIZE=ON > /dev/null
 	@cmake --build build-asan -j $(JOBS) --target telltale_tests
 
+build-tsan: deps
+	@cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTELLTALE_TSAN=ON > /dev/null
+	@cmake --build build-tsan -j $(JOBS) --target telltale_tests
+
 build-fuzz: deps
 	@CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTELLTALE_FUZZ=ON -DTELLTALE_BENCH=OFF > /dev/null
 	@cmake --build build-fuzz -j $(JOBS)
@@ -33,7 +37,7 @@ run: build
 	@echo "try: curl -H \"Authorization: Bearer \$$(cat $(DATA_DIR)/admin.key)\" http://127.0.0.1:8080/api/v1/models"
 	@exec build/telltale serve --data-dir $(DATA_DIR)
 
-test: unit-test asan-test cli-test fuzz-test lint
+test: unit-test asan-test tsan-test cli-test fuzz-test lint
 	@echo "make test: every suite passed"
 
 unit-test: build
@@ -41,6 +45,11 @@ unit-test: build
 
 asan-test: build-asan
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
+
+# The concurrent parts (ingestion, live windows) under ThreadSanitizer.
+tsan-test: build-tsan
+	@cd build-tsan && TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/scripts/tsan.supp" \
+	  ctest --output-on-failure -j $(JOBS) -R 'IngestorTest'
 
 cli-test: build
 	@TELLTALE_BIN=$(CURDIR)/build/telltale .venv/bin/python -m pytest -q tests
@@ -73,4 +82,4 @@ bench-profile: build $(BENCH_PYTHON)
 	@$(BENCH_PYTHON) bench/profile/run.py --rows $(BENCH_ROWS)
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz

@@ -156,6 +156,12 @@ void TelltaleServer::ConfigureHttp() {
   const int threads = std::max(1, context_.config.threads);
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   http_->set_payload_max_length(context_.config.max_body_bytes);
+  // Address reuse for quick restarts, but not SO_REUSEPORT (httplib's default): a second server
+  // on the same port must fail to start, not share the port.
+  http_->set_socket_options([](socket_t socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   http_->set_keep_alive_max_count(100000);
   http_->set_keep_alive_timeout(30);
   http_->set_read_timeout(30);

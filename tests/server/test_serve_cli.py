@@ -1,0 +1,97 @@
+"""`telltale serve` as an operator runs it: --help, settings from a YAML file, the environment and
+flags (later wins), errors that name where a bad setting came from, and a clean SIGTERM."""
+import os
+import re
+import signal
+import subprocess
+
+from conftest import ADMIN_TOKEN, ServerProcess
+
+
+def serve(telltale_bin, tmp_path, args=(), env=None, timeout=20):
+    """Starts `telltale serve` and returns (process, first line of stderr)."""
+    process = subprocess.Popen([telltale_bin, "serve", "--data-dir", str(tmp_path / "data"), *args],
+                               stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "TELLTALE_ADMIN_TOKEN": ADMIN_TOKEN,
+                                    "TELLTALE_MIN_FREE_BYTES": "8MiB", **(env or {})})
+    return process, process.stderr.readline()
+
+
+def test_help_lists_every_setting(run):
+    result = run("serve", "--help", check_exit=0)
+    for flag in ("--host", "--port", "--data-dir", "--config", "--max-body-bytes", "--max-rows",
+                 "--max-lateness", "--checkpoint-interval", "--min-free-bytes"):
+        assert flag in result.stdout, flag
+    assert "--admin-token" not in result.stdout  # secrets stay out of the process list
+
+
+def test_file_then_environment_then_flags(telltale_bin, tmp_path):
+    config = tmp_path / "telltale.yaml"
+    config.write_text("port: 0\nhost: 127.0.0.1\nmax_rows: 5\n")
+    process, line = serve(telltale_bin, tmp_path, ["--config", str(config)],
+                          env={"TELLTALE_MAX_ROWS": "3"})
+    try:
+        url = re.search(r"listening on (http://\S+)", line).group(1)
+        server = ServerProcess.__new__(ServerProcess)
+        server.url = url
+        api = server.api()
+        api.create_model("m")
+        api.create_version("m", "v1", {"features": {"x": "numeric"}})
+        too_many = api.post("/api/v1/models/m/versions/v1/predictions",
+                            json={"rows": [{"id": str(i)} for i in range(4)]})
+        assert too_many.status_code == 413 and "more than 3 rows" in too_many.json()["detail"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    process, line = serve(telltale_bin, tmp_path, ["--config", str(config), "--max-rows", "10"],
+                          env={"TELLTALE_MAX_ROWS": "3"})
+    try:
+        server.url = re.search(r"listening on (http://\S+)", line).group(1)
+        ok = server.api().post("/api/v1/models/m/versions/v1/predictions",
+                               json={"rows": [{"id": str(i)} for i in range(4)]})
+        assert ok.status_code == 200, ok.text
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+
+
+def test_bad_settings_name_their_source(telltale_bin, tmp_path):
+    config = tmp_path / "bad.yaml"
+    config.write_text("port: 0\nmax_body: 5\n")
+    cases = [
+        (["--config", str(config)], {}, f"{config}:2: unknown setting 'max_body'"),
+        (["--port", "0"], {"TELLTALE_MAX_LATENESS": "soon"}, "TELLTALE_MAX_LATENESS: max_lateness = 'soon' is not a duration"),
+        (["--port", "0", "--max-body-bytes", "lots"], {}, "--max-body-bytes: max_body_bytes = 'lots' is not a size"),
+        (["--config", str(tmp_path / "missing.yaml")], {}, "cannot read the config file"),
+    ]
+    for args, env, message in cases:
+        process, line = serve(telltale_bin, tmp_path, args, env)
+        assert process.wait(timeout=20) == 2, line
+        assert message in line, line
+    config.write_text("port: [1, 2\n")
+    process, line = serve(telltale_bin, tmp_path, ["--config", str(config)])
+    assert process.wait(timeout=20) == 2 and f"{config}:" in line
+
+
+def test_port_in_use_is_a_clear_error(start_server, telltale_bin, tmp_path):
+    first = start_server()
+    port = first.url.rsplit(":", 1)[1]
+    process, line = serve(telltale_bin, tmp_path, ["--port", port])
+    assert process.wait(timeout=20) == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in line
+
+
+def test_sigterm_mid_ingestion_loses_nothing_acknowledged(start_server, tmp_path):
+    server = start_server(["--max-lateness", "3650d", "--checkpoint-interval", "1h"], data_dir=tmp_path / "d")
+    api = server.api()
+    api.create_model("m")
+    api.create_version("m", "v1", {"features": {"x": "numeric"}})
+    for batch in range(5):
+        api.log("m", "v1", [{"id": f"{batch}-{i}", "timestamp": "2026-11-20T10:00:00Z",
+                             "features": {"x": i}} for i in range(100)])
+    assert server.stop() == 0
+    assert any("stopping" in line for line in server.log)
+    server = start_server(data_dir=tmp_path / "d")
+    summary = server.api().get("/api/v1/models/m/versions/v1/summary",
+                               params={"from": "2026-11-20T00:00:00Z", "to": "2026-11-21T00:00:00Z"})
+    assert summary.json()["rows"] == 500

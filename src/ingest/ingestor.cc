@@ -123,20 +123,72 @@ Result<IngestResult> Ingestor::Ingest(const IngestRequest& request) {
       ids.reserve(record.rows.size());
       for (const Row& row : record.rows) ids.emplace_back(row.id, HourOf(row.event_time));
     }
-    Result<uint64_t> sequence = store_.Append(EncodeLogRecord(record), request.version_id, ids);
-    if (!sequence.ok()) {
-      windows_.ReleaseIds(request.version_id, claimed);
-      return sequence.status();
-    }
-    // Durable from here on; a failed fold is repeated from the log at the next start.
-    Status folded = windows_.Fold(record, *sequence);
+    TELLTALE_RETURN_IF_ERROR(Commit(record, ids, claimed));
+  } else {
     windows_.ReleaseIds(request.version_id, claimed);
-    TELLTALE_RETURN_IF_ERROR(folded);
   }
   result.accepted = record.rows.size();
   result.rejected = std::move(decoded.rejected);
   counters_.accepted += result.accepted;
   return result;
+}
+
+Status Ingestor::Commit(const LogRecord& record,
+                        const std::vector<std::pair<std::string, int64_t>>& ids,
+                        const std::vector<std::string>& claimed) {
+  Result<uint64_t> sequence = store_.Append(EncodeLogRecord(record), record.version_id, ids);
+  if (!sequence.ok()) {
+    windows_.ReleaseIds(record.version_id, claimed);
+    return sequence.status();
+  }
+  // Durable from here on; a failed fold is repeated from the log at the next start.
+  Status folded = windows_.Fold(record, *sequence);
+  windows_.ReleaseIds(record.version_id, claimed);
+  return folded;
+}
+
+Result<uint64_t> Ingestor::IngestProfile(const ProfileRequest& request) {
+  std::shared_ptr<const VersionSchema> schema = windows_.Schema(request.version_id);
+  if (!schema) return Status::NotFound("model version not found");
+  Result<DatasetProfile> profile = DatasetProfile::Deserialize(request.profile);
+  if (!profile.ok()) {
+    return Status::InvalidArgument("the body is not a telltale profile: " +
+                                   profile.status().message());
+  }
+  for (const auto& [name, field] : profile->fields()) {
+    if (schema->FindField(name) < 0) {
+      return Status::InvalidArgument("the profile has field '" + name +
+                                     "', which the version's schema does not");
+    }
+  }
+  const bool production = request.environment == Environment::kProduction;
+  const int64_t hour = production ? HourOf(request.window_start) : 0;
+  if (production) {
+    const int64_t now = clock_.Now();
+    if (request.window_start + kWindowSeconds <= now - limits_.max_lateness_seconds ||
+        request.window_start > now + limits_.max_future_seconds) {
+      return Status::InvalidArgument("window " + FormatRfc3339(hour * kWindowSeconds) +
+                                     " is outside the accepted range (max_lateness, max_future)");
+    }
+  }
+  std::vector<std::string> claimed;
+  std::vector<std::pair<std::string, int64_t>> ids;
+  if (!request.upload_id.empty()) {
+    std::string key = "\x01upload:" + request.upload_id;
+    TELLTALE_ASSIGN_OR_RETURN(std::vector<bool> taken, windows_.ClaimIds(request.version_id, {key}));
+    if (taken[0]) {
+      return Status::AlreadyExists("upload '" + request.upload_id + "' was received before");
+    }
+    claimed.push_back(key);
+    ids.emplace_back(key, hour);
+  }
+  LogRecord record;
+  record.version_id = request.version_id;
+  record.environment = request.environment;
+  record.profiles.push_back({request.segment, hour, std::string(request.profile)});
+  TELLTALE_RETURN_IF_ERROR(Commit(record, ids, claimed));
+  counters_.accepted += profile->rows();
+  return profile->rows();
 }
 
 Status Ingestor::Recover() {

@@ -30,6 +30,16 @@ struct IngestRequest {
   bool atomic = false;  // all rows or none
 };
 
+// A profile computed elsewhere for one window (the agent, the SDK's privacy mode).
+struct ProfileRequest {
+  int64_t version_id = 0;
+  Environment environment = Environment::kProduction;
+  uint32_t segment = 0;      // 0: all rows
+  int64_t window_start = 0;  // Unix seconds; production profiles land in this hour
+  std::string_view profile;  // a serialized DatasetProfile (`telltale profile` writes them)
+  std::string upload_id;     // optional: a retried upload with the same id is refused, not re-added
+};
+
 struct IngestResult {
   size_t accepted = 0;
   std::vector<Rejection> rejected;
@@ -50,6 +60,10 @@ class Ingestor {
   // Whole-body failures as Status (InvalidArgument, ResourceExhausted for limits and a full disk,
   // NotFound for an unknown version); per-row ones in the result.
   Result<IngestResult> Ingest(const IngestRequest& request);
+  // Adds an uploaded profile to its window, durably. InvalidArgument names what does not fit (not
+  // a profile, a field the schema does not have, a window outside the allowed lateness);
+  // AlreadyExists for a repeated upload id. Returns the profile's row count.
+  Result<uint64_t> IngestProfile(const ProfileRequest& request);
   // Folds the records a previous run logged but did not checkpoint.
   Status Recover();
 
@@ -57,6 +71,9 @@ class Ingestor {
 
  private:
   void RejectOutOfTime(DecodedRows& decoded, int64_t now);
+  // Appends a record (and its ids) to the log and folds it; releases `claimed` either way.
+  Status Commit(const LogRecord& record, const std::vector<std::pair<std::string, int64_t>>& ids,
+                const std::vector<std::string>& claimed);
   Result<std::vector<std::string>> RejectDuplicates(int64_t version_id, DecodedRows& decoded);
 
   DataStore& store_;

@@ -88,6 +88,12 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
       }
     }
   }
+  // Uploaded profiles are decoded before anything is folded: a record folds whole or not at all.
+  std::vector<DatasetProfile> uploads;
+  for (const ProfileUpload& upload : record.profiles) {
+    TELLTALE_ASSIGN_OR_RETURN(DatasetProfile profile, DatasetProfile::Deserialize(upload.profile));
+    uploads.push_back(std::move(profile));
+  }
   std::lock_guard lock(state->mutex);
   for (const auto& [key, rows] : groups) {
     TELLTALE_ASSIGN_OR_RETURN(WindowProfile * window, Open(record.version_id, *state, key));
@@ -98,6 +104,13 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
     WindowKey key{record.environment, 0, hour_of(event.event_time)};
     TELLTALE_ASSIGN_OR_RETURN(WindowProfile * window, Open(record.version_id, *state, key));
     window->integrity().Add(event);
+    state->dirty.insert(key);
+  }
+  for (size_t i = 0; i < uploads.size(); ++i) {
+    int64_t hour = baseline ? 0 : record.profiles[i].hour;
+    WindowKey key{record.environment, record.profiles[i].segment, hour};
+    TELLTALE_ASSIGN_OR_RETURN(WindowProfile * window, Open(record.version_id, *state, key));
+    window->MergeProfile(uploads[i], hour * kWindowSeconds, (hour + 1) * kWindowSeconds - 1);
     state->dirty.insert(key);
   }
   state->folded.push_back(sequence);

@@ -42,6 +42,12 @@ std::string EncodeLogRecord(const LogRecord& record) {
     out.Put<int64_t>(event.event_time);
     out.PutString(event.field);
   }
+  out.Put<uint32_t>(static_cast<uint32_t>(record.profiles.size()));
+  for (const ProfileUpload& upload : record.profiles) {
+    out.Put<uint32_t>(upload.segment);
+    out.Put<int64_t>(upload.hour);
+    out.PutString(upload.profile);
+  }
   return out.Release();
 }
 
@@ -92,6 +98,13 @@ Result<LogRecord> DecodeLogRecord(std::string_view bytes) {
     event.kind = static_cast<IntegrityEvent::Kind>(kind);
     TELLTALE_ASSIGN_OR_RETURN(event.event_time, in.Get<int64_t>());
     TELLTALE_ASSIGN_OR_RETURN(event.field, in.GetString());
+  }
+  TELLTALE_ASSIGN_OR_RETURN(uint32_t profiles, GetCount(in));
+  record.profiles.resize(profiles);
+  for (ProfileUpload& upload : record.profiles) {
+    TELLTALE_ASSIGN_OR_RETURN(upload.segment, in.Get<uint32_t>());
+    TELLTALE_ASSIGN_OR_RETURN(upload.hour, in.Get<int64_t>());
+    TELLTALE_ASSIGN_OR_RETURN(upload.profile, in.GetString(1u << 30));
   }
   if (in.remaining() != 0) return Status::Corruption("log record: trailing bytes");
   return record;

@@ -15,11 +15,19 @@
 
 namespace telltale {
 
+// A profile computed elsewhere (the agent, the SDK's privacy mode) for one window of a series.
+struct ProfileUpload {
+  uint32_t segment = 0;
+  int64_t hour = 0;
+  std::string profile;  // a serialized DatasetProfile
+};
+
 struct LogRecord {
   int64_t version_id = 0;
   Environment environment = Environment::kProduction;
   std::vector<Row> rows;
   std::vector<IntegrityEvent> events;
+  std::vector<ProfileUpload> profiles;
 };
 
 std::string EncodeLogRecord(const LogRecord& record);

@@ -133,6 +133,13 @@ void WindowProfile::Merge(const WindowProfile& other) {
   last_event_ = std::max(last_event_, other.last_event_);
 }
 
+void WindowProfile::MergeProfile(const DatasetProfile& profile, int64_t first, int64_t last) {
+  if (profile.rows() == 0) return;
+  profile_.Merge(profile);
+  first_event_ = std::min(first_event_, first);
+  last_event_ = std::max(last_event_, last);
+}
+
 std::string WindowProfile::Serialize() const {
   ByteWriter out;
   out.PutRaw(kMagic);

@@ -62,6 +62,8 @@ class WindowProfile {
   // Adds accepted rows (all of this window and series) to the profile.
   void Fold(const VersionSchema& schema, const std::vector<const Row*>& rows);
   void Merge(const WindowProfile& other);
+  // Adds a profile computed elsewhere for this window, whose events span [first, last].
+  void MergeProfile(const DatasetProfile& profile, int64_t first, int64_t last);
 
   std::string Serialize() const;
   static Result<WindowProfile> Deserialize(std::string_view bytes);

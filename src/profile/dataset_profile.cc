@@ -37,7 +37,13 @@ void DatasetProfile::Put(std::string name, FieldProfile field) {
 
 void DatasetProfile::Merge(const DatasetProfile& other) {
   rows_ += other.rows_;
-  for (const auto& [name, field] : other.fields_) {
+  for (size_t index = 0; index < other.fields_.size(); ++index) {
+    const auto& [name, field] = other.fields_[index];
+    // Profiles of one schema list their fields in the same order.
+    if (index < fields_.size() && fields_[index].first == name) {
+      fields_[index].second.Merge(field);
+      continue;
+    }
     bool merged = false;
     for (auto& [our_name, ours] : fields_) {
       if (our_name == name) {

@@ -4,6 +4,8 @@
 //   POST /api/v1/models/{model}/versions/{version}/validation    the validation baseline
 // Bodies: {"rows": [...]} as application/json, or application/x-ndjson; Content-Encoding gzip.
 // ?atomic=true: all rows or none (422 listing every reason).
+//   POST /api/v1/models/{model}/versions/{version}/profiles?window_start=T[&environment=E]
+//        [&segment=S][&upload_id=U]   a profile computed elsewhere, as `telltale profile` writes it
 #include "server/routes.h"
 
 namespace telltale {
@@ -21,11 +23,10 @@ nlohmann::json RejectedJson(const std::vector<Rejection>& rejected) {
   return list;
 }
 
-void HandleIngest(ServerContext& context, Environment environment,
-                  const httplib::Request& request, httplib::Response& response,
-                  const httplib::ContentReader& read_body) {
-  // The body is read first, whatever happens next, so the connection stays usable.
-  std::string body;
+// Reads the whole body (so the connection stays usable whatever happens next); sends 413 or 400
+// and returns false when it cannot.
+bool ReadBody(ServerContext& context, httplib::Response& response,
+              const httplib::ContentReader& read_body, std::string& body) {
   bool too_large = false;
   const uint64_t limit = context.config.max_body_bytes;
   bool read = read_body([&](const char* data, size_t length) {
@@ -39,12 +40,23 @@ void HandleIngest(ServerContext& context, Environment environment,
   // httplib refuses a Content-Length over its payload limit itself, setting 413.
   if (too_large || response.status == 413) {
     response.set_header("Connection", "close");
-    return SendProblem(response, 413,
-                       "the body is larger than the limit of " + std::to_string(limit) +
-                           " bytes (after decompression)");
+    SendProblem(response, 413,
+                "the body is larger than the limit of " + std::to_string(limit) +
+                    " bytes (after decompression)");
+    return false;
   }
-  if (!read) return SendProblem(response, 400, "the body could not be read (truncated or bad gzip)");
+  if (!read) {
+    SendProblem(response, 400, "the body could not be read (truncated or bad gzip)");
+    return false;
+  }
+  return true;
+}
 
+void HandleIngest(ServerContext& context, Environment environment,
+                  const httplib::Request& request, httplib::Response& response,
+                  const httplib::ContentReader& read_body) {
+  std::string body;
+  if (!ReadBody(context, response, read_body, body)) return;
   auto principal = Authorize(context, request, response, Access::kWrite);
   if (!principal) return;
   Result<ResolvedVersion> resolved =
@@ -83,6 +95,61 @@ void HandleIngest(ServerContext& context, Environment environment,
            {{"accepted", result->accepted}, {"rejected", RejectedJson(result->rejected)}});
 }
 
+void HandleProfile(ServerContext& context, const httplib::Request& request,
+                   httplib::Response& response, const httplib::ContentReader& read_body) {
+  std::string body;
+  if (!ReadBody(context, response, read_body, body)) return;
+  auto principal = Authorize(context, request, response, Access::kWrite);
+  if (!principal) return;
+  Result<ResolvedVersion> resolved =
+      ResolveVersion(context, *principal, request.matches[1], request.matches[2]);
+  if (!resolved.ok()) return SendError(response, resolved.status());
+  std::shared_ptr<const VersionSchema> schema = context.windows->Schema(resolved->version.id);
+  if (!schema) return SendProblem(response, 404, "version data not loaded");
+
+  ProfileRequest upload;
+  upload.version_id = resolved->version.id;
+  upload.profile = body;
+  upload.upload_id = Param(request, "upload_id").value_or("");
+  std::string environment = Param(request, "environment").value_or("production");
+  if (environment == "training") {
+    upload.environment = Environment::kTraining;
+  } else if (environment == "validation") {
+    upload.environment = Environment::kValidation;
+  } else if (environment != "production") {
+    return SendProblem(response, 400,
+                       "query parameter 'environment': one of production, training, validation");
+  }
+  Result<std::optional<int64_t>> window_start = TimeParam(request, "window_start");
+  if (!window_start.ok()) return SendError(response, window_start.status());
+  if (upload.environment == Environment::kProduction) {
+    if (!window_start->has_value()) {
+      return SendProblem(response, 400, "query parameter 'window_start' is required for production profiles");
+    }
+    upload.window_start = **window_start;
+  }
+  if (std::optional<std::string> segment = Param(request, "segment")) {
+    for (size_t i = 0; i < schema->segments().size(); ++i) {
+      if (schema->segments()[i].name == *segment) upload.segment = static_cast<uint32_t>(i + 1);
+    }
+    if (upload.segment == 0) {
+      return SendProblem(response, 404, "segment '" + *segment + "' is not defined for this version");
+    }
+  }
+  Result<uint64_t> rows = context.ingestor->IngestProfile(upload);
+  if (!rows.ok()) {
+    if (rows.status().code() == StatusCode::kUnavailable) {
+      response.set_header("Retry-After", "30");
+      return SendProblem(response, 507, rows.status().message());
+    }
+    if (rows.status().code() == StatusCode::kInvalidArgument) {
+      return SendProblem(response, 422, rows.status().message());
+    }
+    return SendError(response, rows.status());
+  }
+  SendJson(response, 200, {{"accepted_rows", *rows}});
+}
+
 }  // namespace
 
 void RegisterIngestRoutes(httplib::Server& server, ServerContext& context) {
@@ -98,6 +165,11 @@ void RegisterIngestRoutes(httplib::Server& server, ServerContext& context) {
                   HandleIngest(context, env, request, response, read_body);
                 });
   }
+  server.Post(std::string(kVersionPath) + "/profiles",
+              [&context](const httplib::Request& request, httplib::Response& response,
+                         const httplib::ContentReader& read_body) {
+                HandleProfile(context, request, response, read_body);
+              });
 }
 
 }  // namespace telltale

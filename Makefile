@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build build-asan build-tsan build-fuzz run test unit-test asan-test tsan-test cli-test fuzz-test lint bench bench-micro bench-check bench-profile clean
+.PHONY: all deps build build-asan build-tsan build-fuzz run test unit-test asan-test tsan-test cli-test fuzz-test lint bench bench-micro bench-check bench-profile bench-ingest clean
 
 all: build
 
@@ -65,7 +65,7 @@ lint: build
 BENCH_ROWS ?= 1000000
 BENCH_PYTHON := bench/.venv/bin/python
 
-bench: bench-micro bench-check bench-profile
+bench: bench-micro bench-check bench-profile bench-ingest
 
 bench-micro: build
 	@bench/run.sh
@@ -80,6 +80,12 @@ bench-check: build $(BENCH_PYTHON)
 
 bench-profile: build $(BENCH_PYTHON)
 	@$(BENCH_PYTHON) bench/profile/run.py --rows $(BENCH_ROWS)
+
+# telltale serve: sustained durable ingestion vs the in-process parse ceiling, latency at half load,
+# RSS after 10M rows, and a 30-day drift query (bench/ingest/run.py; BENCH_SECONDS per phase).
+BENCH_SECONDS ?= 30
+bench-ingest: build
+	@.venv/bin/python bench/ingest/run.py --seconds $(BENCH_SECONDS)
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz

@@ -87,11 +87,21 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
   rocksdb::ColumnFamilyOptions family_options(options);
   family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 
+  // Log records live until the next checkpoint (seconds): a large memtable lets most of them be
+  // deleted before they are ever flushed, and compressing them would be wasted work.
+  rocksdb::ColumnFamilyOptions log_options = family_options;
+  log_options.compression = rocksdb::kNoCompression;
+  log_options.write_buffer_size = 128 << 20;
+  // Nearly every id lookup is a miss (a new prediction): a bloom filter on the memtable answers
+  // those without searching it.
+  rocksdb::ColumnFamilyOptions id_options = family_options;
+  id_options.memtable_whole_key_filtering = true;
+  id_options.memtable_prefix_bloom_size_ratio = 0.1;
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, family_options},
-      {"log", family_options},
+      {"log", log_options},
       {"windows", family_options},
-      {"ids", family_options}};
+      {"ids", id_options}};
   std::unique_ptr<DataStore> store(new DataStore());
   store->directory_ = directory;
   store->min_free_bytes_ = min_free_bytes;

@@ -1,0 +1,230 @@
+// telltale_load: posts batches of rows to a telltale server over keep-alive connections and reports
+// throughput and request latency; or, with --parse-only, decodes the same bodies in-process (the
+// ceiling the server's ingestion is compared with).
+//
+//   telltale_load --url http://127.0.0.1:8080 --token KEY --model m --version v1
+//                 [--connections 8] [--seconds 30] [--rate ROWS_PER_S] [--rows 1000]
+//                 [--features 25] [--max-rows N]
+//   telltale_load --parse-only [--seconds 10] [--threads 2] [--rows 1000] [--features 25]
+//
+// Prints one JSON object. Each request's rows carry fresh ids (a counter written into a prepared
+// body), so none is rejected as a duplicate; event times spread over the last hours.
+#include <httplib.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "ingest/row_decoder.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kIdDigits = 12;
+
+// A request body of `rows` rows whose ids are 12-digit counters patched in place.
+struct BodyTemplate {
+  std::string text;
+  std::vector<size_t> id_offsets;
+
+  void Stamp(uint64_t first_id) {
+    for (size_t i = 0; i < id_offsets.size(); ++i) {
+      uint64_t id = first_id + i;
+      for (int digit = kIdDigits - 1; digit >= 0; --digit) {
+        text[id_offsets[i] + static_cast<size_t>(digit)] = static_cast<char>('0' + id % 10);
+        id /= 10;
+      }
+    }
+  }
+};
+
+std::string FeatureName(int i) { return "f" + std::to_string(i); }
+
+BodyTemplate MakeBody(int rows, int features, uint64_t seed, int64_t now) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal(0, 1);
+  BodyTemplate body;
+  body.text = "{\"rows\":[";
+  char time[32];
+  for (int r = 0; r < rows; ++r) {
+    if (r) body.text += ',';
+    body.text += "{\"id\":\"";
+    body.id_offsets.push_back(body.text.size());
+    body.text += std::string(kIdDigits, '0');
+    time_t t = static_cast<time_t>(now - static_cast<int64_t>(rng() % 7200));
+    std::strftime(time, sizeof(time), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    body.text += "\",\"timestamp\":\"" + std::string(time) + "\",\"features\":{";
+    for (int f = 0; f < features; ++f) {
+      if (f) body.text += ',';
+      body.text += "\"" + FeatureName(f) + "\":";
+      if (f % 5 == 4) {
+        body.text += "\"c" + std::to_string(rng() % 20) + "\"";
+      } else {
+        char number[32];
+        std::snprintf(number, sizeof(number), "%.4f", normal(rng) * (f + 1) + f);
+        body.text += number;
+      }
+    }
+    body.text += "},\"predictions\":{\"score\":" + std::to_string((rng() % 1000) / 1000.0) + "}}";
+  }
+  body.text += "]}";
+  return body;
+}
+
+nlohmann::json SchemaJson(int features) {
+  nlohmann::json schema;
+  for (int f = 0; f < features; ++f) {
+    schema["features"][FeatureName(f)] = f % 5 == 4 ? "categorical" : "numeric";
+  }
+  schema["predictions"]["score"] = "numeric";
+  return schema;
+}
+
+double Percentile(std::vector<double> values, double q) {
+  if (values.empty()) return 0;
+  size_t index = static_cast<size_t>(q * static_cast<double>(values.size() - 1));
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index), values.end());
+  return values[index];
+}
+
+int ParseOnly(int seconds, int threads, int rows, int features) {
+  telltale::VersionSchema schema =
+      telltale::VersionSchema::FromJson(SchemaJson(features), nullptr).value();
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  std::atomic<uint64_t> decoded{0};
+  std::atomic<uint64_t> bytes{0};
+  auto deadline = Clock::now() + std::chrono::seconds(seconds);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      BodyTemplate body = MakeBody(rows, features, static_cast<uint64_t>(t) + 1, now);
+      telltale::DecodeOptions options;
+      options.receive_time = now;
+      uint64_t id = static_cast<uint64_t>(t) << 40;
+      while (Clock::now() < deadline) {
+        body.Stamp(id);
+        id += static_cast<uint64_t>(rows);
+        auto result = telltale::DecodeRows(body.text, schema, options, {});
+        if (!result.ok() || result->rows.size() != static_cast<size_t>(rows)) std::abort();
+        decoded += result->rows.size();
+        bytes += body.text.size();
+      }
+    });
+  }
+  auto start = Clock::now();
+  for (auto& worker : workers) worker.join();
+  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  nlohmann::json out = {{"mode", "parse_only"},
+                        {"threads", threads},
+                        {"rows_per_second", static_cast<double>(decoded.load()) / elapsed},
+                        {"megabytes_per_second", static_cast<double>(bytes.load()) / elapsed / 1e6}};
+  std::printf("%s\n", out.dump().c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Load generator for telltale's ingestion."};
+  std::string url = "http://127.0.0.1:8080", token, model = "bench", version = "v1";
+  int connections = 8, seconds = 30, rows = 1000, features = 25, threads = 2;
+  double rate = 0;
+  uint64_t max_rows = 0;
+  bool parse_only = false, setup = false;
+  app.add_option("--url", url);
+  app.add_option("--token", token);
+  app.add_option("--model", model);
+  app.add_option("--version", version);
+  app.add_option("--connections", connections);
+  app.add_option("--seconds", seconds);
+  app.add_option("--rate", rate, "target rows per second (0: as fast as possible)");
+  app.add_option("--rows", rows, "rows per request");
+  app.add_option("--features", features);
+  app.add_option("--max-rows", max_rows, "stop after this many rows (0: run for --seconds)");
+  app.add_option("--threads", threads, "--parse-only threads");
+  app.add_flag("--parse-only", parse_only);
+  app.add_flag("--setup", setup, "create the model and version first");
+  CLI11_PARSE(app, argc, argv);
+  if (parse_only) return ParseOnly(seconds, threads, rows, features);
+
+  httplib::Headers headers = {{"Authorization", "Bearer " + token}};
+  std::string path = "/api/v1/models/" + model + "/versions/" + version + "/predictions";
+  if (setup) {
+    httplib::Client client(url);
+    client.Post("/api/v1/models", headers,
+                nlohmann::json({{"name", model}, {"task", "regression"}}).dump(),
+                "application/json");
+    auto created = client.Post("/api/v1/models/" + model + "/versions", headers,
+                               nlohmann::json({{"version", version}, {"schema", SchemaJson(features)}})
+                                   .dump(),
+                               "application/json");
+    if (!created || (created->status != 201 && created->status != 409)) {
+      std::fprintf(stderr, "cannot create the version\n");
+      return 2;
+    }
+  }
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  std::atomic<uint64_t> next_id{static_cast<uint64_t>(now) * 1000000};
+  std::atomic<uint64_t> sent_rows{0}, errors{0};
+  std::mutex latency_mutex;
+  std::vector<double> latencies;
+  auto start = Clock::now();
+  auto deadline = start + std::chrono::seconds(seconds);
+  // With a rate, each connection sends its share on a fixed schedule (open loop).
+  double interval = rate > 0 ? connections * rows / rate : 0;
+  std::vector<std::thread> workers;
+  for (int c = 0; c < connections; ++c) {
+    workers.emplace_back([&, c] {
+      httplib::Client client(url);
+      client.set_keep_alive(true);
+      client.set_read_timeout(60);
+      BodyTemplate body = MakeBody(rows, features, static_cast<uint64_t>(c) + 7, now);
+      std::vector<double> mine;
+      auto next = start + std::chrono::duration<double>(interval * c / connections);
+      while (Clock::now() < deadline && (max_rows == 0 || sent_rows.load() < max_rows)) {
+        if (interval > 0) {
+          std::this_thread::sleep_until(next);
+          next += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval));
+        }
+        body.Stamp(next_id.fetch_add(static_cast<uint64_t>(rows)));
+        auto sent = Clock::now();
+        auto response = client.Post(path, headers, body.text, "application/json");
+        mine.push_back(std::chrono::duration<double>(Clock::now() - sent).count());
+        if (!response || response->status != 200) {
+          ++errors;
+          continue;
+        }
+        sent_rows += static_cast<uint64_t>(rows);
+      }
+      std::lock_guard lock(latency_mutex);
+      latencies.insert(latencies.end(), mine.begin(), mine.end());
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  nlohmann::json out = {{"mode", "http"},
+                        {"connections", connections},
+                        {"target_rows_per_second", rate},
+                        {"rows", sent_rows.load()},
+                        {"seconds", elapsed},
+                        {"rows_per_second", static_cast<double>(sent_rows.load()) / elapsed},
+                        {"requests", latencies.size()},
+                        {"errors", errors.load()},
+                        {"latency_p50_ms", Percentile(latencies, 0.5) * 1000},
+                        {"latency_p99_ms", Percentile(latencies, 0.99) * 1000},
+                        {"latency_max_ms", Percentile(latencies, 1.0) * 1000}};
+  std::printf("%s\n", out.dump().c_str());
+  return errors.load() == 0 ? 0 : 1;
+}

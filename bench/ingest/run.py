@@ -1,0 +1,136 @@
+"""bench/ingest: telltale serve's ingestion and queries, on this machine, in one run.
+
+1. The ceiling: decoding and validating the same request bodies in-process (telltale_load
+   --parse-only, 2 threads) — what ingestion would reach if HTTP, durability and profiling were free.
+2. Sustained ingestion: batches of 1,000 rows x 25 features posted over 8 keep-alive connections
+   for --seconds, each acknowledged only once durable; rows/s and the ratio to the ceiling.
+3. Latency at half that load (open loop): p50 / p99 / max per request.
+4. Server memory (RSS) after 10M rows (and 100M with --rows-100m): bounded by open windows.
+5. A drift query over 30 days of hourly windows for a version with 100 features.
+
+Usage: make bench-ingest  (or: python bench/ingest/run.py [--seconds 30] [--rows-100m])
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parents[2]
+BUILD = REPO / "build"
+TOKEN = "tt_bench_admin"
+
+
+def start_server(data_dir):
+    shutil.rmtree(data_dir, ignore_errors=True)
+    process = subprocess.Popen(
+        [str(BUILD / "telltale"), "serve", "--port", "0", "--data-dir", str(data_dir),
+         "--max-lateness", "40d"],
+        stderr=subprocess.PIPE, text=True, env={**os.environ, "TELLTALE_ADMIN_TOKEN": TOKEN})
+    for line in process.stderr:
+        found = re.search(r"listening on (http://\S+)", line)
+        if found:
+            return process, found.group(1)
+    raise SystemExit("the server did not start")
+
+
+def rss_mib(pid):
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+
+
+def load(url, *args):
+    result = subprocess.run([str(BUILD / "telltale_load"), "--url", url, "--token", TOKEN, *args],
+                            capture_output=True, text=True, check=False)
+    if not result.stdout.strip():
+        raise SystemExit(result.stderr)
+    return json.loads(result.stdout)
+
+
+def drift_query(url, samples=20):
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {TOKEN}"
+    features = {f"x{i}": "numeric" for i in range(100)}
+    session.post(url + "/api/v1/models", json={"name": "wide", "task": "regression"}).raise_for_status()
+    session.post(url + "/api/v1/models/wide/versions",
+                 json={"version": "v1", "schema": {"features": features}}).raise_for_status()
+    path = url + "/api/v1/models/wide/versions/v1"
+    rows = [{"features": {f"x{i}": (j * 7 + i) % 101 / 3 for i in range(100)}} for j in range(5000)]
+    session.post(path + "/training", json={"rows": rows}).raise_for_status()
+    end = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    start = end - timedelta(days=30)
+    batch, n = [], 0
+    for hour in range(30 * 24):
+        t = (start + timedelta(hours=hour, minutes=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        for j in range(20):
+            n += 1
+            batch.append({"id": f"w{n}", "timestamp": t,
+                          "features": {f"x{i}": (n * 13 + i * 5) % 97 / 3 for i in range(100)}})
+        if len(batch) >= 4000:
+            session.post(path + "/predictions", json={"rows": batch}).raise_for_status()
+            batch = []
+    if batch:
+        session.post(path + "/predictions", json={"rows": batch}).raise_for_status()
+    time.sleep(6)  # let a checkpoint write the windows, as a month-old series would be stored
+    params = {"from": start.strftime("%Y-%m-%dT%H:%M:%SZ"), "to": end.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    times = []
+    for _ in range(samples):
+        began = time.perf_counter()
+        response = session.get(path + "/drift", params=params)
+        times.append(time.perf_counter() - began)
+        response.raise_for_status()
+    columns = len(response.json()["columns"])
+    return {"columns": columns, "windows": 30 * 24, "rows": n,
+            "median_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--rows-100m", action="store_true", help="also ingest up to 100M rows for the RSS figure")
+    args = parser.parse_args()
+    data_dir = REPO / "bench" / "data" / "ingest-store"
+
+    ceiling = load("http://unused", "--parse-only", "--seconds", "10", "--threads", "2")
+    print(f"ceiling (decode + validate, 2 threads): {ceiling['rows_per_second']:,.0f} rows/s")
+
+    server, url = start_server(data_dir)
+    try:
+        full = load(url, "--setup", "--connections", "8", "--seconds", str(args.seconds))
+        ratio = full["rows_per_second"] / ceiling["rows_per_second"]
+        print(f"sustained, durable: {full['rows_per_second']:,.0f} rows/s "
+              f"({ratio:.1%} of the ceiling); p99 {full['latency_p99_ms']:.1f} ms at full load")
+        half = load(url, "--connections", "8", "--seconds", str(args.seconds),
+                     "--rate", str(full["rows_per_second"] / 2))
+        print(f"at half load ({half['rows_per_second']:,.0f} rows/s): p50 {half['latency_p50_ms']:.1f} ms, "
+              f"p99 {half['latency_p99_ms']:.1f} ms, max {half['latency_max_ms']:.1f} ms")
+        ingested = full["rows"] + half["rows"]
+        memory = {}
+        for target in [10_000_000] + ([100_000_000] if args.rows_100m else []):
+            if ingested < target:
+                more = load(url, "--connections", "8", "--seconds", "100000", "--max-rows", str(target - ingested))
+                ingested += more["rows"]
+            memory[target] = rss_mib(server.pid)
+            print(f"server RSS after {ingested:,} rows: {memory[target]:.0f} MiB")
+        query = drift_query(url)
+        print(f"drift query, {query['columns']} fields over {query['windows']} hourly windows: "
+              f"median {query['median_ms']:.1f} ms, max {query['max_ms']:.1f} ms")
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    summary = {"ceiling": ceiling, "full_load": full, "half_load": half,
+               "rss_mib": {str(k): v for k, v in memory.items()}, "drift_query": query}
+    (REPO / "bench" / "data").mkdir(exist_ok=True)
+    (REPO / "bench" / "data" / "ingest.json").write_text(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,6 +2,8 @@
 // folding, checkpoints, replay after a crash (exactly once), eviction and concurrent writers.
 #include "ingest/ingestor.h"
 
+#include "ingest/row_decoder.h"
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -61,12 +63,13 @@ class IngestorTest : public ::testing::Test {
     }
     return nlohmann::json({{"rows", rows}}).dump();
   }
-  // Rows and the sum of x over all windows of a series.
-  std::pair<uint64_t, double> Totals(uint32_t segment = 0) {
+  // Rows and the sum of x over all windows of a series, from hourly windows or day rollups.
+  std::pair<uint64_t, double> Totals(uint32_t segment = 0,
+                                     LiveWindows::Span span = LiveWindows::Span::kHours) {
     uint64_t rows = 0;
     double sum = 0;
     EXPECT_TRUE(windows_
-                    ->Visit(1, Environment::kProduction, segment, 0, 1 << 30,
+                    ->Visit(1, Environment::kProduction, segment, 0, 1 << 30, span,
                             [&](int64_t, const WindowProfile& window) {
                               rows += window.profile().rows();
                               const FieldProfile* x = window.profile().Find("x");
@@ -94,6 +97,8 @@ TEST_F(IngestorTest, EveryAcknowledgedRowIsCountedOnceAcrossCrashesAndCheckpoint
   EXPECT_EQ(Totals().first, 175u);
   EXPECT_DOUBLE_EQ(Totals().second, 174.0 * 175 / 2);
   EXPECT_EQ(Totals(1).first, 87u);  // segment A: odd x
+  EXPECT_EQ(Totals(0, LiveWindows::Span::kAny), Totals());  // the day rollups agree
+  EXPECT_EQ(Totals(1, LiveWindows::Span::kAny), Totals(1));
   ASSERT_TRUE(windows_->Checkpoint(0).ok());
   Close();
   Open();  // replays nothing twice
@@ -108,10 +113,12 @@ TEST_F(IngestorTest, EveryAcknowledgedRowIsCountedOnceAcrossCrashesAndCheckpoint
 TEST_F(IngestorTest, OldWindowsLeaveMemoryButNotTheStore) {
   Ingest(Rows(0, 10, "2026-11-20T09:00:00Z"));
   Ingest(Rows(10, 10, "2026-11-24T09:00:00Z"));
-  EXPECT_EQ(windows_->open_windows(), 4u);  // two hours x (all rows, segment A)
+  // Two hours and their two days, for all rows and for segment A.
+  EXPECT_EQ(windows_->open_windows(), 8u);
   ASSERT_TRUE(windows_->Checkpoint(HourOf(kNow) - 3).ok());
-  EXPECT_EQ(windows_->open_windows(), 2u);
+  EXPECT_EQ(windows_->open_windows(), 4u);
   EXPECT_EQ(Totals().first, 20u);
+  EXPECT_EQ(Totals(0, LiveWindows::Span::kAny).first, 20u);
   // A late row reopens its window from the store.
   Ingest(Rows(20, 1, "2026-11-20T09:10:00Z"));
   EXPECT_EQ(Totals().first, 21u);
@@ -119,6 +126,38 @@ TEST_F(IngestorTest, OldWindowsLeaveMemoryButNotTheStore) {
   Close();
   Open();
   EXPECT_EQ(Totals().first, 21u);
+  EXPECT_EQ(Totals(0, LiveWindows::Span::kAny).first, 21u);
+}
+
+TEST_F(IngestorTest, RangesMergeDayRollupsAndTheHoursAtTheirEnds) {
+  // Rows in 60 consecutive hours from 2026-11-21T00:00Z.
+  for (int hour = 0; hour < 60; ++hour) {
+    std::string time = FormatRfc3339(ParseRfc3339("2026-11-21T00:30:00Z").value() + hour * 3600);
+    Ingest(Rows(hour * 10, 10, time.c_str()));
+  }
+  ASSERT_TRUE(windows_->Checkpoint(HourOf(kNow)).ok());  // everything goes to the store
+  int64_t start = HourOf(ParseRfc3339("2026-11-21T00:00:00Z").value());
+  for (auto [from, to] : {std::pair{start + 5, start + 53}, {start, start + 48}, {start + 1, start + 23},
+                          {start + 23, start + 25}, {start - 100, start + 1000}}) {
+    uint64_t by_hour = 0, any = 0, visits = 0;
+    ASSERT_TRUE(windows_
+                    ->Visit(1, Environment::kProduction, 0, from, to, LiveWindows::Span::kHours,
+                            [&](int64_t, const WindowProfile& w) { by_hour += w.profile().rows(); })
+                    .ok());
+    ASSERT_TRUE(windows_
+                    ->Visit(1, Environment::kProduction, 0, from, to, LiveWindows::Span::kAny,
+                            [&](int64_t, const WindowProfile& w) {
+                              any += w.profile().rows();
+                              ++visits;
+                            })
+                    .ok());
+    int64_t covered = std::max<int64_t>(0, std::min<int64_t>(to, start + 60) - std::max(from, start));
+    EXPECT_EQ(by_hour, static_cast<uint64_t>(covered * 10)) << from - start << ".." << to - start;
+    EXPECT_EQ(any, by_hour) << from - start << ".." << to - start;
+    if (from == start && to == start + 48) {
+      EXPECT_EQ(visits, 2u);  // two whole days
+    }
+  }
 }
 
 TEST_F(IngestorTest, ConcurrentWritersRacingForTheSameIdsAcceptEachOnce) {

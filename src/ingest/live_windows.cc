@@ -77,17 +77,26 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
   const bool baseline = record.environment != Environment::kProduction;
   auto hour_of = [&](int64_t time) { return baseline ? 0 : HourOf(time); };
 
-  // Rows grouped by window: every row in its "all rows" series and in each segment it belongs to.
+  // Rows grouped by window: every row in its "all rows" series and in each segment it belongs to;
+  // production rows also in the day rollups of those series.
   std::map<WindowKey, std::vector<const Row*>> groups;
+  auto add = [&](uint32_t segment, int64_t hour, const Row& row) {
+    groups[{record.environment, false, segment, hour}].push_back(&row);
+    if (!baseline) groups[{record.environment, true, segment, DayStartHour(hour)}].push_back(&row);
+  };
   for (const Row& row : record.rows) {
     int64_t hour = hour_of(row.event_time);
-    groups[{record.environment, 0, hour}].push_back(&row);
+    add(0, hour, row);
     for (size_t i = 0; i < schema.segments().size(); ++i) {
-      if (InSegment(schema.segments()[i], row)) {
-        groups[{record.environment, static_cast<uint32_t>(i + 1), hour}].push_back(&row);
-      }
+      if (InSegment(schema.segments()[i], row)) add(static_cast<uint32_t>(i + 1), hour, row);
     }
   }
+  // The windows (the hour, and its day for production) that something at `hour` lands in.
+  auto windows_of = [&](uint32_t segment, int64_t hour) {
+    std::vector<WindowKey> keys = {{record.environment, false, segment, hour}};
+    if (!baseline) keys.push_back({record.environment, true, segment, DayStartHour(hour)});
+    return keys;
+  };
   // Uploaded profiles are decoded before anything is folded: a record folds whole or not at all.
   std::vector<DatasetProfile> uploads;
   for (const ProfileUpload& upload : record.profiles) {
@@ -101,17 +110,19 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
     state->dirty.insert(key);
   }
   for (const IntegrityEvent& event : record.events) {
-    WindowKey key{record.environment, 0, hour_of(event.event_time)};
-    TELLTALE_ASSIGN_OR_RETURN(WindowProfile * window, Open(record.version_id, *state, key));
-    window->integrity().Add(event);
-    state->dirty.insert(key);
+    for (const WindowKey& key : windows_of(0, hour_of(event.event_time))) {
+      TELLTALE_ASSIGN_OR_RETURN(WindowProfile * window, Open(record.version_id, *state, key));
+      window->integrity().Add(event);
+      state->dirty.insert(key);
+    }
   }
   for (size_t i = 0; i < uploads.size(); ++i) {
     int64_t hour = baseline ? 0 : record.profiles[i].hour;
-    WindowKey key{record.environment, record.profiles[i].segment, hour};
-    TELLTALE_ASSIGN_OR_RETURN(WindowProfile * window, Open(record.version_id, *state, key));
-    window->MergeProfile(uploads[i], hour * kWindowSeconds, (hour + 1) * kWindowSeconds - 1);
-    state->dirty.insert(key);
+    for (const WindowKey& key : windows_of(record.profiles[i].segment, hour)) {
+      TELLTALE_ASSIGN_OR_RETURN(WindowProfile * window, Open(record.version_id, *state, key));
+      window->MergeProfile(uploads[i], hour * kWindowSeconds, (hour + 1) * kWindowSeconds - 1);
+      state->dirty.insert(key);
+    }
   }
   state->folded.push_back(sequence);
   return Status::Ok();
@@ -158,31 +169,31 @@ Status LiveWindows::Checkpoint(int64_t evict_before_hour) {
   for (auto& [version_id, state] : versions) {
     std::lock_guard lock(state->mutex);
     for (auto it = state->windows.begin(); it != state->windows.end();) {
+      int64_t end_hour = it->first.hour + (it->first.day ? kHoursPerDay : 1);
       bool old = it->first.environment != Environment::kProduction ||
-                 it->first.hour < evict_before_hour;
+                 end_hour <= evict_before_hour;
       it = old && !state->dirty.count(it->first) ? state->windows.erase(it) : std::next(it);
     }
   }
   return Status::Ok();
 }
 
-Status LiveWindows::Visit(int64_t version_id, Environment environment, uint32_t segment,
-                          int64_t from_hour, int64_t to_hour,
-                          const std::function<void(int64_t, const WindowProfile&)>& visit) {
-  std::shared_ptr<VersionState> state = Find(version_id);
-  if (!state) return Status::NotFound("version " + std::to_string(version_id));
+Status LiveWindows::VisitSeries(int64_t version_id, VersionState& state, const WindowKey& first,
+                                int64_t to_hour,
+                                const std::function<void(int64_t, const WindowProfile&)>& visit) {
   std::set<int64_t> in_memory;
   {
-    std::lock_guard lock(state->mutex);
-    auto begin = state->windows.lower_bound({environment, segment, from_hour});
-    auto end = state->windows.lower_bound({environment, segment, to_hour});
-    for (auto it = begin; it != end; ++it) {
+    std::lock_guard lock(state.mutex);
+    WindowKey last = first;
+    last.hour = to_hour;
+    auto end = state.windows.lower_bound(last);
+    for (auto it = state.windows.lower_bound(first); it != end; ++it) {
       visit(it->first.hour, it->second);
       in_memory.insert(it->first.hour);
     }
   }
-  return store_.ScanWindows(version_id, environment, segment, from_hour, to_hour,
-                            [&](int64_t hour, std::string_view bytes) -> Status {
+  return store_.ScanWindows(version_id, first.environment, first.day, first.segment, first.hour,
+                            to_hour, [&](int64_t hour, std::string_view bytes) -> Status {
                               if (in_memory.count(hour)) return Status::Ok();
                               TELLTALE_ASSIGN_OR_RETURN(WindowProfile window,
                                                         WindowProfile::Deserialize(bytes));
@@ -191,16 +202,26 @@ Status LiveWindows::Visit(int64_t version_id, Environment environment, uint32_t 
                             });
 }
 
-Status LiveWindows::ResetBaseline(int64_t version_id, Environment environment) {
+Status LiveWindows::Visit(int64_t version_id, Environment environment, uint32_t segment,
+                          int64_t from_hour, int64_t to_hour, Span span,
+                          const std::function<void(int64_t, const WindowProfile&)>& visit) {
   std::shared_ptr<VersionState> state = Find(version_id);
   if (!state) return Status::NotFound("version " + std::to_string(version_id));
-  std::lock_guard lock(state->mutex);
-  for (auto it = state->windows.begin(); it != state->windows.end();) {
-    bool match = it->first.environment == environment;
-    if (match) state->dirty.erase(it->first);
-    it = match ? state->windows.erase(it) : std::next(it);
+  auto hours = [&](int64_t from, int64_t to) {
+    return from < to ? VisitSeries(version_id, *state, {environment, false, segment, from}, to, visit)
+                     : Status::Ok();
+  };
+  // Whole UTC days inside the range come from the day rollups, the hours at either end from
+  // their own windows.
+  int64_t first_day = DayStartHour(from_hour + kHoursPerDay - 1);
+  int64_t end_day = DayStartHour(to_hour);
+  if (span == Span::kHours || environment != Environment::kProduction || first_day >= end_day) {
+    return hours(from_hour, to_hour);
   }
-  return store_.DeleteSeries(version_id, environment);
+  TELLTALE_RETURN_IF_ERROR(hours(from_hour, first_day));
+  TELLTALE_RETURN_IF_ERROR(
+      VisitSeries(version_id, *state, {environment, true, segment, first_day}, end_day, visit));
+  return hours(end_day, to_hour);
 }
 
 size_t LiveWindows::open_windows() const {

@@ -47,12 +47,14 @@ class LiveWindows {
   // windows before `evict_before_hour` from memory.
   Status Checkpoint(int64_t evict_before_hour);
 
-  // Visits the windows of one series with hour in [from_hour, to_hour), in memory or stored.
+  // kHours visits every hourly window; kAny may visit the day rollup instead of a whole UTC day's
+  // hours (for merging a range, where only the total matters).
+  enum class Span { kHours, kAny };
+  // Visits the windows of one series covering [from_hour, to_hour), in memory or stored; `hour`
+  // is a window's first hour.
   Status Visit(int64_t version_id, Environment environment, uint32_t segment, int64_t from_hour,
-               int64_t to_hour,
+               int64_t to_hour, Span span,
                const std::function<void(int64_t hour, const WindowProfile&)>& visit);
-  // Clears a baseline (training or validation) so that new rows replace it.
-  Status ResetBaseline(int64_t version_id, Environment environment);
 
   size_t open_windows() const;
 
@@ -66,6 +68,10 @@ class LiveWindows {
     std::unordered_set<std::string> claimed;
   };
   std::shared_ptr<VersionState> Find(int64_t version_id) const;
+  // Visits one series' windows from `first` up to `to_hour`: in memory first, then the store.
+  Status VisitSeries(int64_t version_id, VersionState& state, const WindowKey& first,
+                     int64_t to_hour,
+                     const std::function<void(int64_t, const WindowProfile&)>& visit);
   // The window for `key`, loaded from the store or created; the version's lock is held.
   Result<WindowProfile*> Open(int64_t version_id, VersionState& state, const WindowKey& key);
 

@@ -27,10 +27,20 @@ inline int64_t HourOf(int64_t unix_seconds) {
                            : -((-unix_seconds + kWindowSeconds - 1) / kWindowSeconds);
 }
 
+inline constexpr int64_t kHoursPerDay = 24;
+// The first hour of the UTC day that holds `hour`.
+inline int64_t DayStartHour(int64_t hour) {
+  return (hour >= 0 ? hour / kHoursPerDay : -((-hour + kHoursPerDay - 1) / kHoursPerDay)) *
+         kHoursPerDay;
+}
+
+// A window of a series: an hour, or (day = true) the rollup of a whole UTC day of production
+// windows, kept so that long ranges merge a window per day instead of one per hour.
 struct WindowKey {
   Environment environment = Environment::kProduction;
+  bool day = false;
   uint32_t segment = 0;  // 0: all rows; i + 1: the version's segment i
-  int64_t hour = 0;      // Unix hours; 0 for baselines
+  int64_t hour = 0;      // Unix hours (a day's first hour); 0 for baselines
 
   auto operator<=>(const WindowKey&) const = default;
 };

@@ -72,7 +72,7 @@ Result<WindowProfile> Merge(ServerContext& context, const QueryScope& scope,
   WindowProfile merged(*scope.schema);
   TELLTALE_RETURN_IF_ERROR(context.windows->Visit(
       scope.resolved.version.id, environment, scope.segment, from_hour, to_hour,
-      [&](int64_t, const WindowProfile& window) { merged.Merge(window); }));
+      LiveWindows::Span::kAny, [&](int64_t, const WindowProfile& window) { merged.Merge(window); }));
   return merged;
 }
 
@@ -151,7 +151,8 @@ void HandleSummary(ServerContext& context, const httplib::Request& request,
   size_t windows = 0;
   Status visited = context.windows->Visit(
       scope->resolved.version.id, Environment::kProduction, scope->segment, FirstHour(scope->from),
-      EndHour(scope->to), [&](int64_t, const WindowProfile& window) { windows += !window.empty(); });
+      EndHour(scope->to), LiveWindows::Span::kHours,
+      [&](int64_t, const WindowProfile& window) { windows += !window.empty(); });
   if (!visited.ok()) return SendError(response, visited);
   nlohmann::json missing = nlohmann::json::object();
   for (const auto& [name, field] : current->profile().fields()) missing[name] = field.missing();
@@ -246,7 +247,7 @@ void HandleMetrics(ServerContext& context, const httplib::Request& request,
   std::map<int64_t, WindowProfile> buckets;
   Status visited = context.windows->Visit(
       scope->resolved.version.id, Environment::kProduction, scope->segment, FirstHour(scope->from),
-      EndHour(scope->to), [&](int64_t hour, const WindowProfile& window) {
+      EndHour(scope->to), LiveWindows::Span::kHours, [&](int64_t hour, const WindowProfile& window) {
         int64_t start = BucketStart(hour * kWindowSeconds, *granularity, *zone);
         auto [it, inserted] = buckets.try_emplace(start, window);
         if (!inserted) it->second.Merge(window);

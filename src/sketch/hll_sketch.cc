@@ -8,7 +8,10 @@
 namespace telltale {
 namespace {
 
-constexpr uint8_t kFormatVersion = 1;
+// Version 1: dense, one byte per register. Version 2: sparse, the non-zero registers only, as
+// u32 (index << 8 | rank) — written when that is smaller (a sketch of few values).
+constexpr uint8_t kDenseVersion = 1;
+constexpr uint8_t kSparseVersion = 2;
 
 // Ertl's sigma(x) = x + sum_{k>=1} x^(2^k) 2^(k-1), for the share of empty registers.
 double Sigma(double x) {
@@ -70,9 +73,12 @@ void HllSketch::Merge(const HllSketch& other) {
     Merge(other.FoldedTo(lg_k_));
     return;
   }
-  for (size_t i = 0; i < registers_.size(); ++i) {
-    registers_[i] = std::max(registers_[i], other.registers_[i]);
-  }
+  // Locals only: byte stores may alias anything, so a bound read through `this` would be reloaded
+  // every iteration and keep the loop from vectorizing.
+  uint8_t* __restrict ours = registers_.data();
+  const uint8_t* __restrict theirs = other.registers_.data();
+  const size_t size = registers_.size();
+  for (size_t i = 0; i < size; ++i) ours[i] = std::max(ours[i], theirs[i]);
 }
 
 double HllSketch::Estimate() const {
@@ -88,14 +94,25 @@ double HllSketch::Estimate() const {
 }
 
 void HllSketch::Serialize(ByteWriter& out) const {
-  out.Put<uint8_t>(kFormatVersion);
+  size_t non_zero = 0;
+  for (uint8_t rank : registers_) non_zero += rank != 0;
+  if (non_zero * sizeof(uint32_t) < registers_.size()) {
+    out.Put<uint8_t>(kSparseVersion);
+    out.Put<uint8_t>(lg_k_);
+    out.Put<uint32_t>(static_cast<uint32_t>(non_zero));
+    for (size_t i = 0; i < registers_.size(); ++i) {
+      if (registers_[i] != 0) out.Put<uint32_t>(static_cast<uint32_t>(i << 8) | registers_[i]);
+    }
+    return;
+  }
+  out.Put<uint8_t>(kDenseVersion);
   out.Put<uint8_t>(lg_k_);
   out.PutRaw(std::string_view(reinterpret_cast<const char*>(registers_.data()), registers_.size()));
 }
 
 Result<HllSketch> HllSketch::Deserialize(ByteReader& in) {
   TELLTALE_ASSIGN_OR_RETURN(uint8_t version, in.Get<uint8_t>());
-  if (version != kFormatVersion) {
+  if (version != kDenseVersion && version != kSparseVersion) {
     return Status::Unsupported("HLL sketch format version " + std::to_string(version));
   }
   TELLTALE_ASSIGN_OR_RETURN(uint8_t lg_k, in.Get<uint8_t>());
@@ -103,8 +120,22 @@ Result<HllSketch> HllSketch::Deserialize(ByteReader& in) {
     return Status::Corruption("HLL lg_k=" + std::to_string(lg_k) + " outside [4, 18]");
   }
   HllSketch sketch(lg_k);
-  TELLTALE_ASSIGN_OR_RETURN(std::string_view bytes, in.GetRaw(sketch.registers_.size()));
   const uint8_t max_rank = static_cast<uint8_t>(64 - lg_k + 1);
+  if (version == kSparseVersion) {
+    TELLTALE_ASSIGN_OR_RETURN(uint32_t count, in.Get<uint32_t>());
+    if (count > sketch.registers_.size()) return Status::Corruption("HLL: too many registers");
+    for (uint32_t i = 0; i < count; ++i) {
+      TELLTALE_ASSIGN_OR_RETURN(uint32_t entry, in.Get<uint32_t>());
+      uint32_t index = entry >> 8;
+      uint8_t rank = static_cast<uint8_t>(entry & 0xff);
+      if (index >= sketch.registers_.size() || rank == 0 || rank > max_rank) {
+        return Status::Corruption("HLL: a sparse register is out of range");
+      }
+      sketch.registers_[index] = rank;
+    }
+    return sketch;
+  }
+  TELLTALE_ASSIGN_OR_RETURN(std::string_view bytes, in.GetRaw(sketch.registers_.size()));
   for (size_t i = 0; i < bytes.size(); ++i) {
     uint8_t rank = static_cast<uint8_t>(bytes[i]);
     if (rank > max_rank) return Status::Corruption("HLL register holds an impossible rank");

@@ -81,5 +81,49 @@ TEST(HllSketchTest, SerializationRoundTripsAndRejectsCorruption) {
   EXPECT_EQ(HllSketch::Deserialize(corrupt_reader).status().code(), StatusCode::kCorruption);
 }
 
+TEST(HllSketchTest, FewValuesAreWrittenSparselyAndLoadExactly) {
+  for (int values : {0, 1, 20, 900, 1100, 5000}) {
+    HllSketch sketch;
+    for (int i = 0; i < values; ++i) sketch.Update("v" + std::to_string(i));
+    ByteWriter writer;
+    sketch.Serialize(writer);
+    // Sparse while fewer than a quarter of the 4,096 registers are set: 6 + 4 bytes per register.
+    if (values <= 900) {
+      EXPECT_LT(writer.bytes().size(), 6u + 4u * static_cast<size_t>(values) + 1) << values;
+    } else if (values >= 5000) {
+      EXPECT_EQ(writer.bytes().size(), 2u + 4096u) << values;
+    }
+    ByteReader reader(writer.bytes());
+    Result<HllSketch> loaded = HllSketch::Deserialize(reader);
+    ASSERT_TRUE(loaded.ok()) << values;
+    EXPECT_EQ(loaded->Estimate(), sketch.Estimate()) << values;
+    // Merging the loaded copy into the original changes nothing: the registers are identical.
+    HllSketch merged = sketch;
+    merged.Merge(*loaded);
+    EXPECT_EQ(merged.Estimate(), sketch.Estimate());
+  }
+}
+
+TEST(HllSketchTest, CorruptSparseSketchesAreRejected) {
+  HllSketch sketch;
+  for (int i = 0; i < 10; ++i) sketch.Update(static_cast<double>(i));
+  ByteWriter writer;
+  sketch.Serialize(writer);
+  std::string bytes = writer.bytes();
+  ASSERT_EQ(bytes[0], 2);
+  for (size_t length = 0; length < bytes.size(); ++length) {
+    ByteReader reader(std::string_view(bytes).substr(0, length));
+    EXPECT_FALSE(HllSketch::Deserialize(reader).ok()) << length;
+  }
+  std::string bad_index = bytes;
+  bad_index[9] = static_cast<char>(0xff);  // index >= 4096
+  ByteReader bad_index_reader(bad_index);
+  EXPECT_EQ(HllSketch::Deserialize(bad_index_reader).status().code(), StatusCode::kCorruption);
+  std::string bad_rank = bytes;
+  bad_rank[6] = 0;  // a sparse register of rank 0
+  ByteReader bad_rank_reader(bad_rank);
+  EXPECT_EQ(HllSketch::Deserialize(bad_rank_reader).status().code(), StatusCode::kCorruption);
+}
+
 }  // namespace
 }  // namespace telltale

@@ -31,16 +31,19 @@ std::string SequenceKey(uint64_t sequence) {
   return key;
 }
 
-std::string SeriesPrefix(int64_t version_id, Environment environment, uint32_t segment) {
+// Day rollups are a series of their own: the environment byte with its high bit set.
+constexpr uint8_t kDayBit = 0x80;
+
+std::string SeriesPrefix(int64_t version_id, Environment environment, bool day, uint32_t segment) {
   std::string key;
   PutBigEndian(key, static_cast<uint64_t>(version_id), 8);
-  key.push_back(static_cast<char>(environment));
+  key.push_back(static_cast<char>(static_cast<uint8_t>(environment) | (day ? kDayBit : 0)));
   PutBigEndian(key, segment, 4);
   return key;
 }
 
 std::string WindowKeyBytes(int64_t version_id, const WindowKey& window) {
-  std::string key = SeriesPrefix(version_id, window.environment, window.segment);
+  std::string key = SeriesPrefix(version_id, window.environment, window.day, window.segment);
   PutBigEndian(key, Ordered(window.hour), 8);
   return key;
 }
@@ -221,12 +224,12 @@ Result<std::optional<std::string>> DataStore::GetWindow(int64_t version_id, cons
   return std::optional<std::string>(std::move(value));
 }
 
-Status DataStore::ScanWindows(int64_t version_id, Environment environment, uint32_t segment,
-                              int64_t from_hour, int64_t to_hour,
+Status DataStore::ScanWindows(int64_t version_id, Environment environment, bool day,
+                              uint32_t segment, int64_t from_hour, int64_t to_hour,
                               const std::function<Status(int64_t, std::string_view)>& visit) {
-  std::string prefix = SeriesPrefix(version_id, environment, segment);
-  std::string start = WindowKeyBytes(version_id, {environment, segment, from_hour});
-  std::string end = WindowKeyBytes(version_id, {environment, segment, to_hour});
+  std::string prefix = SeriesPrefix(version_id, environment, day, segment);
+  std::string start = WindowKeyBytes(version_id, {environment, day, segment, from_hour});
+  std::string end = WindowKeyBytes(version_id, {environment, day, segment, to_hour});
   rocksdb::Slice upper(end);
   rocksdb::ReadOptions options;
   options.iterate_upper_bound = &upper;
@@ -248,16 +251,6 @@ Status DataStore::DeleteVersion(int64_t version_id) {
   rocksdb::WriteOptions options;
   options.sync = true;
   return FromRocks(db_->Write(options, &batch), "cannot delete a version's data");
-}
-
-Status DataStore::DeleteSeries(int64_t version_id, Environment environment) {
-  std::string begin = VersionPrefix(version_id);
-  begin.push_back(static_cast<char>(environment));
-  std::string end = VersionPrefix(version_id);
-  end.push_back(static_cast<char>(static_cast<uint8_t>(environment) + 1));
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  return FromRocks(db_->DeleteRange(options, windows_, begin, end), "cannot delete a baseline");
 }
 
 uint64_t DataStore::SizeBytes() const {

@@ -2,7 +2,7 @@
 // and the index of logged prediction ids.
 //
 //   log      sequence number -> LogRecord        appended (fsync) before a request is acknowledged
-//   windows  version|env|segment|hour -> WindowProfile   written by checkpoints
+//   windows  version|env(+day bit)|segment|hour -> WindowProfile   written by checkpoints
 //   ids      version|id -> hour                  written with the log record that accepted the id
 //
 // Concurrent appends share one fsync (RocksDB's group commit). A checkpoint writes window profiles
@@ -59,14 +59,12 @@ class DataStore {
   // Every log record not yet deleted by a checkpoint, in sequence order.
   Status ForEachLogRecord(const std::function<Status(uint64_t, std::string_view)>& visit);
   Result<std::optional<std::string>> GetWindow(int64_t version_id, const WindowKey& key);
-  // Windows of one series with hour in [from_hour, to_hour).
-  Status ScanWindows(int64_t version_id, Environment environment, uint32_t segment,
+  // Windows of one series (hours, or day rollups) starting in [from_hour, to_hour).
+  Status ScanWindows(int64_t version_id, Environment environment, bool day, uint32_t segment,
                      int64_t from_hour, int64_t to_hour,
                      const std::function<Status(int64_t hour, std::string_view bytes)>& visit);
   // Removes a version's windows and ids (log records are removed by the next checkpoint).
   Status DeleteVersion(int64_t version_id);
-  // Deletes one series' windows (a replaced baseline).
-  Status DeleteSeries(int64_t version_id, Environment environment);
   // Bytes on disk: SST files plus write-ahead log.
   uint64_t SizeBytes() const;
 

@@ -189,6 +189,7 @@ int main(int argc, char** argv) {
     workers.emplace_back([&, c] {
       httplib::Client client(url);
       client.set_keep_alive(true);
+      client.set_tcp_nodelay(true);
       client.set_read_timeout(60);
       BodyTemplate body = MakeBody(rows, features, static_cast<uint64_t>(c) + 7, now);
       std::vector<double> mine;

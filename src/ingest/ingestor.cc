@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "ingest/csv_rows.h"
 #include "ingest/log_record.h"
 
 namespace telltale {
@@ -88,11 +89,13 @@ Result<IngestResult> Ingestor::Ingest(const IngestRequest& request) {
   const int64_t now = clock_.Now();
   const bool production = request.environment == Environment::kProduction;
   DecodeOptions options;
-  options.ndjson = request.ndjson;
+  options.ndjson = request.format == BodyFormat::kNdjson;
   options.require_id = production;
   options.receive_time = now;
   TELLTALE_ASSIGN_OR_RETURN(DecodedRows decoded,
-                            DecodeRows(request.body, *schema, options, limits_.decode));
+                            request.format == BodyFormat::kCsv
+                                ? DecodeCsvRows(request.body, *schema, options, limits_.decode)
+                                : DecodeRows(request.body, *schema, options, limits_.decode));
   std::vector<std::string> claimed;
   if (production) {
     RejectOutOfTime(decoded, now);

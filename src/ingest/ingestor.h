@@ -22,11 +22,13 @@ struct IngestLimits {
   int64_t max_future_seconds = 3600;
 };
 
+enum class BodyFormat { kJson, kNdjson, kCsv };
+
 struct IngestRequest {
   int64_t version_id = 0;
   Environment environment = Environment::kProduction;
   std::string_view body;
-  bool ndjson = false;
+  BodyFormat format = BodyFormat::kJson;
   bool atomic = false;  // all rows or none
 };
 

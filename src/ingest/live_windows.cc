@@ -37,9 +37,9 @@ Result<std::vector<bool>> LiveWindows::ClaimIds(int64_t version_id,
                                                 const std::vector<std::string>& ids) {
   std::shared_ptr<VersionState> state = Find(version_id);
   if (!state) return Status::NotFound("version " + std::to_string(version_id));
-  // Under the version's lock: a request that released its claims has already written its ids, so
+  // Under the claims lock: a request that released its claims has already written its ids, so
   // the store sees them.
-  std::lock_guard lock(state->mutex);
+  std::lock_guard lock(state->claims_mutex);
   TELLTALE_ASSIGN_OR_RETURN(std::vector<bool> taken, store_.HaveIds(version_id, ids));
   for (size_t i = 0; i < ids.size(); ++i) {
     if (!taken[i]) taken[i] = !state->claimed.insert(ids[i]).second;
@@ -50,7 +50,7 @@ Result<std::vector<bool>> LiveWindows::ClaimIds(int64_t version_id,
 void LiveWindows::ReleaseIds(int64_t version_id, const std::vector<std::string>& ids) {
   std::shared_ptr<VersionState> state = Find(version_id);
   if (!state) return;
-  std::lock_guard lock(state->mutex);
+  std::lock_guard lock(state->claims_mutex);
   for (const std::string& id : ids) state->claimed.erase(id);
 }
 

@@ -61,10 +61,14 @@ class LiveWindows {
  private:
   struct VersionState {
     std::shared_ptr<const VersionSchema> schema;
+    // Guards the windows, what changed and the folded records.
     std::mutex mutex;
     std::map<WindowKey, WindowProfile> windows;
     std::set<WindowKey> dirty;
     std::vector<uint64_t> folded;
+    // Guards the ids of requests in flight; separate, so that one request's id check runs while
+    // another folds.
+    std::mutex claims_mutex;
     std::unordered_set<std::string> claimed;
   };
   std::shared_ptr<VersionState> Find(int64_t version_id) const;

@@ -2,7 +2,8 @@
 //   POST /api/v1/models/{model}/versions/{version}/predictions   production rows
 //   POST /api/v1/models/{model}/versions/{version}/training      the training baseline
 //   POST /api/v1/models/{model}/versions/{version}/validation    the validation baseline
-// Bodies: {"rows": [...]} as application/json, or application/x-ndjson; Content-Encoding gzip.
+// Bodies: {"rows": [...]} as application/json, application/x-ndjson, or text/csv (a header row;
+// id and timestamp columns optional); Content-Encoding gzip.
 // ?atomic=true: all rows or none (422 listing every reason).
 //   POST /api/v1/models/{model}/versions/{version}/profiles?window_start=T[&environment=E]
 //        [&segment=S][&upload_id=U]   a profile computed elsewhere, as `telltale profile` writes it
@@ -65,17 +66,20 @@ void HandleIngest(ServerContext& context, Environment environment,
 
   std::string content_type = request.get_header_value("Content-Type");
   content_type = content_type.substr(0, content_type.find(';'));
-  bool ndjson = content_type == "application/x-ndjson" || content_type == "application/jsonl";
-  if (!ndjson && !content_type.empty() && content_type != "application/json") {
+  IngestRequest ingest;
+  if (content_type == "application/x-ndjson" || content_type == "application/jsonl") {
+    ingest.format = BodyFormat::kNdjson;
+  } else if (content_type == "text/csv") {
+    ingest.format = BodyFormat::kCsv;
+  } else if (!content_type.empty() && content_type != "application/json") {
     return SendProblem(response, 415,
                        "Content-Type '" + content_type +
-                           "' is not accepted; send application/json or application/x-ndjson");
+                           "' is not accepted; send application/json, application/x-ndjson or "
+                           "text/csv");
   }
-  IngestRequest ingest;
   ingest.version_id = resolved->version.id;
   ingest.environment = environment;
   ingest.body = body;
-  ingest.ndjson = ndjson;
   ingest.atomic = Param(request, "atomic").value_or("false") == "true";
   Result<IngestResult> result = context.ingestor->Ingest(ingest);
   if (!result.ok()) {

@@ -162,6 +162,9 @@ void TelltaleServer::ConfigureHttp() {
     int yes = 1;
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
+  // Responses go out in more than one write; without TCP_NODELAY the last one can wait for the
+  // client's delayed acknowledgement (tens of milliseconds).
+  http_->set_tcp_nodelay(true);
   http_->set_keep_alive_max_count(100000);
   http_->set_keep_alive_timeout(30);
   http_->set_read_timeout(30);

@@ -195,3 +195,24 @@ def test_training_rows_need_no_id_or_time(model):
     assert result["accepted"] == 20
     s = summary(model)
     assert s["baselines"]["training"]["rows"] == 20 and s["rows"] == 0
+
+
+def test_csv_rows_for_the_training_baseline(model):
+    csv = ("age,country,active,score,extra\n"
+           "31,US,True,0.5,x\n"
+           "44,DE,False,0.7,y\n"
+           "thirty,FR,True,0.1,z\n"
+           ",,,,\n")
+    response = model.post(PATH + "/training", data=csv, headers={"Content-Type": "text/csv"})
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["accepted"] == 3
+    assert result["rejected"] == [{"index": 2, "id": None, "code": "type_error",
+                                   "reason": "line 4: age: expected a number, got 'thirty'"}]
+    assert summary(model)["baselines"]["training"]["rows"] == 3
+    with_ids = "id,timestamp,age\np1,2026-11-20T10:00:00Z,5\np2,2026-11-20T10:05:00Z,6\n"
+    response = model.post(PATH + "/predictions", data=with_ids, headers={"Content-Type": "text/csv"})
+    assert response.json() == {"accepted": 2, "rejected": []}
+    assert summary(model)["rows"] == 2
+    malformed = model.post(PATH + "/training", data="a,b\n\"unterminated,1\n", headers={"Content-Type": "text/csv"})
+    assert malformed.status_code == 400

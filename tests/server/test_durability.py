@@ -1,6 +1,7 @@
-"""Durability: a 2xx means the rows survive kill -9. Several clients ingest while the server is
-killed at random moments 20 times; clients retry what was not acknowledged (ids make retries safe).
-Afterwards every row is counted exactly once, per window, and the window sketches agree with the rows."""
+"""Durability: a 2xx means the rows survive kill -9. Several clients ingest, and others query,
+while the server is killed at random moments 20 times; clients retry what was not acknowledged
+(ids make retries safe). No query answers 5xx. Afterwards every row is counted exactly once, per
+window, and the window sketches agree with the rows."""
 import random
 import socket
 import threading
@@ -54,6 +55,29 @@ def client_loop(client, url_of, stop, sent):
         batch += 1
 
 
+def reader_loop(url_of, stop, failures):
+    """Queries while others write; the server must never answer 5xx."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {ADMIN_TOKEN}"
+    params = {"from": "2026-11-20T00:00:00Z", "to": "2026-11-21T00:00:00Z"}
+    queries = [("/summary", {}), ("/metrics", {"metric": "mean", "field": "x"}),
+               ("/drift", {"baseline": "range", "baseline_from": "2026-11-20T00:00:00Z",
+                           "baseline_to": "2026-11-20T03:00:00Z"}),
+               ("/distribution", {"field": "c", "baseline": "range", "baseline_from": "2026-11-20T00:00:00Z",
+                                  "baseline_to": "2026-11-20T03:00:00Z"})]
+    n = 0
+    while not stop.is_set():
+        path, extra = queries[n % len(queries)]
+        n += 1
+        try:
+            response = session.get(url_of() + PATH + path, params={**params, **extra}, timeout=10)
+        except requests.RequestException:
+            time.sleep(0.05)
+            continue
+        if response.status_code >= 500:
+            failures.append((path, response.status_code, response.text))
+
+
 def test_acknowledged_rows_survive_kill_9(telltale_bin, tmp_path):
     port = free_port()
     args = ["--max-lateness", "3650d", "--checkpoint-interval", "1s"]
@@ -75,7 +99,9 @@ def test_acknowledged_rows_survive_kill_9(telltale_bin, tmp_path):
     stop = threading.Event()
     sent = [[] for _ in range(3)]
     url = f"http://127.0.0.1:{port}"
+    failures = []
     clients = [threading.Thread(target=client_loop, args=(c, lambda: url, stop, sent[c])) for c in range(3)]
+    clients += [threading.Thread(target=reader_loop, args=(lambda: url, stop, failures)) for _ in range(2)]
     for thread in clients:
         thread.start()
     rng = random.Random(11)
@@ -91,6 +117,7 @@ def test_acknowledged_rows_survive_kill_9(telltale_bin, tmp_path):
         stop.set()
         for thread in clients:
             thread.join(timeout=60)
+    assert failures == []
     rows = [row for client_rows in sent for row in client_rows]
     assert len(rows) > 1000, "the clients made progress"
     print(f"{len(rows)} rows acknowledged across {kills} kills")

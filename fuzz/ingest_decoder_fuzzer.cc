@@ -63,7 +63,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<const telltale::Row*> rows;
   for (const telltale::Row& row : again->rows) {
     rows.push_back(&row);
-    for (const telltale::Segment& segment : schema.segments()) (void)telltale::InSegment(segment, row);
+    for (const telltale::Segment& segment : schema.segments())
+      (void)telltale::InSegment(segment, row);
   }
   window.Fold(schema, rows);
   for (const telltale::IntegrityEvent& event : again->events) window.integrity().Add(event);

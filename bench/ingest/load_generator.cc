@@ -91,7 +91,8 @@ nlohmann::json SchemaJson(int features) {
 double Percentile(std::vector<double> values, double q) {
   if (values.empty()) return 0;
   size_t index = static_cast<size_t>(q * static_cast<double>(values.size() - 1));
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index), values.end());
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(index),
+                   values.end());
   return values[index];
 }
 
@@ -124,10 +125,11 @@ int ParseOnly(int seconds, int threads, int rows, int features) {
   auto start = Clock::now();
   for (auto& worker : workers) worker.join();
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-  nlohmann::json out = {{"mode", "parse_only"},
-                        {"threads", threads},
-                        {"rows_per_second", static_cast<double>(decoded.load()) / elapsed},
-                        {"megabytes_per_second", static_cast<double>(bytes.load()) / elapsed / 1e6}};
+  nlohmann::json out = {
+      {"mode", "parse_only"},
+      {"threads", threads},
+      {"rows_per_second", static_cast<double>(decoded.load()) / elapsed},
+      {"megabytes_per_second", static_cast<double>(bytes.load()) / elapsed / 1e6}};
   std::printf("%s\n", out.dump().c_str());
   return 0;
 }
@@ -164,10 +166,10 @@ int main(int argc, char** argv) {
     client.Post("/api/v1/models", headers,
                 nlohmann::json({{"name", model}, {"task", "regression"}}).dump(),
                 "application/json");
-    auto created = client.Post("/api/v1/models/" + model + "/versions", headers,
-                               nlohmann::json({{"version", version}, {"schema", SchemaJson(features)}})
-                                   .dump(),
-                               "application/json");
+    auto created =
+        client.Post("/api/v1/models/" + model + "/versions", headers,
+                    nlohmann::json({{"version", version}, {"schema", SchemaJson(features)}}).dump(),
+                    "application/json");
     if (!created || (created->status != 201 && created->status != 409)) {
       std::fprintf(stderr, "cannot create the version\n");
       return 2;
@@ -197,7 +199,8 @@ int main(int argc, char** argv) {
       while (Clock::now() < deadline && (max_rows == 0 || sent_rows.load() < max_rows)) {
         if (interval > 0) {
           std::this_thread::sleep_until(next);
-          next += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval));
+          next +=
+              std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval));
         }
         body.Stamp(next_id.fetch_add(static_cast<uint64_t>(rows)));
         auto sent = Clock::now();

@@ -14,15 +14,15 @@ namespace telltale {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,  // the caller's input is malformed or out of range
-  kNotFound,         // a named file, field or object does not exist
-  kCorruption,       // stored bytes do not decode (truncated, wrong magic, bad checksum)
-  kIoError,          // the operating system refused a read or a write
-  kUnsupported,      // a valid request this version cannot serve (e.g. a newer format version)
-  kCancelled,        // the work was stopped because another part of it failed
-  kAlreadyExists,    // an object of that name exists
+  kInvalidArgument,    // the caller's input is malformed or out of range
+  kNotFound,           // a named file, field or object does not exist
+  kCorruption,         // stored bytes do not decode (truncated, wrong magic, bad checksum)
+  kIoError,            // the operating system refused a read or a write
+  kUnsupported,        // a valid request this version cannot serve (e.g. a newer format version)
+  kCancelled,          // the work was stopped because another part of it failed
+  kAlreadyExists,      // an object of that name exists
   kResourceExhausted,  // a limit was reached (size, count, disk space)
-  kUnavailable,      // the service cannot take the request now; retrying later may succeed
+  kUnavailable,        // the service cannot take the request now; retrying later may succeed
 };
 
 class Status {

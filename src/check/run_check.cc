@@ -140,8 +140,7 @@ Result<CheckReport> RunCheck(const CheckInputs& inputs, const CheckOptions& opti
   DatasetProfile computed_current;
   const DatasetProfile* current_profile = inputs.current_profile;
   if (current_profile == nullptr) {
-    computed_current =
-        ProfileTable(*inputs.current_table, schema, sketch_options, options.threads);
+    computed_current = ProfileTable(*inputs.current_table, schema, sketch_options, options.threads);
     current_profile = &computed_current;
   }
   const DatasetProfile& current = *current_profile;

@@ -128,7 +128,8 @@ Result<DecodedRows> DecodeCsvRows(std::string_view body, const VersionSchema& sc
     }
     if (!ok) continue;
     for (const std::string& name : unknown) {
-      out.events.push_back({IntegrityEvent::Kind::kUnknownField, decoded.event_time, "csv." + name});
+      out.events.push_back(
+          {IntegrityEvent::Kind::kUnknownField, decoded.event_time, "csv." + name});
     }
     out.rows.push_back(std::move(decoded));
     out.indexes.push_back(row);

@@ -50,9 +50,8 @@ void Ingestor::RejectOutOfTime(DecodedRows& decoded, int64_t now) {
       return std::make_pair(RejectReason::kTooLate, std::move(message));
     }
     if (row.event_time > latest) {
-      std::string message = "timestamp " + FormatRfc3339(row.event_time) +
-                            " is more than " + std::to_string(limits_.max_future_seconds) +
-                            " s in the future";
+      std::string message = "timestamp " + FormatRfc3339(row.event_time) + " is more than " +
+                            std::to_string(limits_.max_future_seconds) + " s in the future";
       row.event_time = now;
       return std::make_pair(RejectReason::kInFuture, std::move(message));
     }
@@ -178,7 +177,8 @@ Result<uint64_t> Ingestor::IngestProfile(const ProfileRequest& request) {
   std::vector<std::pair<std::string, int64_t>> ids;
   if (!request.upload_id.empty()) {
     std::string key = "\x01upload:" + request.upload_id;
-    TELLTALE_ASSIGN_OR_RETURN(std::vector<bool> taken, windows_.ClaimIds(request.version_id, {key}));
+    TELLTALE_ASSIGN_OR_RETURN(std::vector<bool> taken,
+                              windows_.ClaimIds(request.version_id, {key}));
     if (taken[0]) {
       return Status::AlreadyExists("upload '" + request.upload_id + "' was received before");
     }

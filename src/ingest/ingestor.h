@@ -1,6 +1,7 @@
 // Ingestor: the path of one ingest request — decode and validate the rows, refuse late, future and
 // duplicate ones, append what was accepted to the durable log, then fold it into the live windows.
-// A request is acknowledged only after the append returned, so an acknowledged row survives a crash.
+// A request is acknowledged only after the append returned, so an acknowledged row survives a
+// crash.
 #ifndef TELLTALE_INGEST_INGESTOR_H_
 #define TELLTALE_INGEST_INGESTOR_H_
 

@@ -96,7 +96,7 @@ TEST_F(IngestorTest, EveryAcknowledgedRowIsCountedOnceAcrossCrashesAndCheckpoint
   Open();
   EXPECT_EQ(Totals().first, 175u);
   EXPECT_DOUBLE_EQ(Totals().second, 174.0 * 175 / 2);
-  EXPECT_EQ(Totals(1).first, 87u);  // segment A: odd x
+  EXPECT_EQ(Totals(1).first, 87u);                          // segment A: odd x
   EXPECT_EQ(Totals(0, LiveWindows::Span::kAny), Totals());  // the day rollups agree
   EXPECT_EQ(Totals(1, LiveWindows::Span::kAny), Totals(1));
   ASSERT_TRUE(windows_->Checkpoint(0).ok());
@@ -137,8 +137,11 @@ TEST_F(IngestorTest, RangesMergeDayRollupsAndTheHoursAtTheirEnds) {
   }
   ASSERT_TRUE(windows_->Checkpoint(HourOf(kNow)).ok());  // everything goes to the store
   int64_t start = HourOf(ParseRfc3339("2026-11-21T00:00:00Z").value());
-  for (auto [from, to] : {std::pair{start + 5, start + 53}, {start, start + 48}, {start + 1, start + 23},
-                          {start + 23, start + 25}, {start - 100, start + 1000}}) {
+  for (auto [from, to] : {std::pair{start + 5, start + 53},
+                          {start, start + 48},
+                          {start + 1, start + 23},
+                          {start + 23, start + 25},
+                          {start - 100, start + 1000}}) {
     uint64_t by_hour = 0, any = 0, visits = 0;
     ASSERT_TRUE(windows_
                     ->Visit(1, Environment::kProduction, 0, from, to, LiveWindows::Span::kHours,
@@ -151,7 +154,8 @@ TEST_F(IngestorTest, RangesMergeDayRollupsAndTheHoursAtTheirEnds) {
                               ++visits;
                             })
                     .ok());
-    int64_t covered = std::max<int64_t>(0, std::min<int64_t>(to, start + 60) - std::max(from, start));
+    int64_t covered =
+        std::max<int64_t>(0, std::min<int64_t>(to, start + 60) - std::max(from, start));
     EXPECT_EQ(by_hour, static_cast<uint64_t>(covered * 10)) << from - start << ".." << to - start;
     EXPECT_EQ(any, by_hour) << from - start << ".." << to - start;
     if (from == start && to == start + 48) {

@@ -170,8 +170,7 @@ Status LiveWindows::Checkpoint(int64_t evict_before_hour) {
     std::lock_guard lock(state->mutex);
     for (auto it = state->windows.begin(); it != state->windows.end();) {
       int64_t end_hour = it->first.hour + (it->first.day ? kHoursPerDay : 1);
-      bool old = it->first.environment != Environment::kProduction ||
-                 end_hour <= evict_before_hour;
+      bool old = it->first.environment != Environment::kProduction || end_hour <= evict_before_hour;
       it = old && !state->dirty.count(it->first) ? state->windows.erase(it) : std::next(it);
     }
   }
@@ -208,8 +207,9 @@ Status LiveWindows::Visit(int64_t version_id, Environment environment, uint32_t 
   std::shared_ptr<VersionState> state = Find(version_id);
   if (!state) return Status::NotFound("version " + std::to_string(version_id));
   auto hours = [&](int64_t from, int64_t to) {
-    return from < to ? VisitSeries(version_id, *state, {environment, false, segment, from}, to, visit)
-                     : Status::Ok();
+    return from < to
+               ? VisitSeries(version_id, *state, {environment, false, segment, from}, to, visit)
+               : Status::Ok();
   };
   // Whole UTC days inside the range come from the day rollups, the hours at either end from
   // their own windows.

@@ -26,12 +26,12 @@ struct Row {
 
 // Why a row was not accepted; each reason is also counted in /metrics.
 enum class RejectReason : uint8_t {
-  kMalformed,   // not an object, a bad id or timestamp, an unknown key
-  kTypeError,   // a value of the wrong type for its field
-  kTooLate,     // older than the allowed lateness
-  kInFuture,    // further ahead than the allowed clock skew
-  kDuplicate,   // the id was logged before for this version
-  kLimit,       // a string over the length limit
+  kMalformed,  // not an object, a bad id or timestamp, an unknown key
+  kTypeError,  // a value of the wrong type for its field
+  kTooLate,    // older than the allowed lateness
+  kInFuture,   // further ahead than the allowed clock skew
+  kDuplicate,  // the id was logged before for this version
+  kLimit,      // a string over the length limit
 };
 std::string_view RejectReasonName(RejectReason reason);
 inline constexpr int kRejectReasonCount = 6;

@@ -102,8 +102,8 @@ class RowValidator {
     for (auto [key, field] : object) {
       if (key == "id") {
         if (field.type() != element_type::STRING) {
-          return CellError{RejectReason::kMalformed, "id must be a string, got " +
-                                                         std::string(JsonTypeName(field.type()))};
+          return CellError{RejectReason::kMalformed,
+                           "id must be a string, got " + std::string(JsonTypeName(field.type()))};
         }
         std::string_view id = field;
         if (id.empty()) return CellError{RejectReason::kMalformed, "id is empty"};
@@ -115,9 +115,8 @@ class RowValidator {
         has_id = true;
       } else if (key == "timestamp") {
         if (field.type() != element_type::STRING) {
-          return CellError{RejectReason::kMalformed,
-                           "timestamp must be an RFC 3339 string, got " +
-                               std::string(JsonTypeName(field.type()))};
+          return CellError{RejectReason::kMalformed, "timestamp must be an RFC 3339 string, got " +
+                                                         std::string(JsonTypeName(field.type()))};
         }
         Result<int64_t> time = ParseRfc3339(std::string_view(field));
         if (!time.ok()) return CellError{RejectReason::kMalformed, time.status().message()};
@@ -164,9 +163,9 @@ class RowValidator {
                                                      std::string(JsonTypeName(type))};
     };
     if (type == element_type::STRING && std::string_view(value).size() > limits_.max_string_bytes) {
-      return CellError{RejectReason::kLimit, "string longer than the limit of " +
-                                                 std::to_string(limits_.max_string_bytes) +
-                                                 " bytes"};
+      return CellError{
+          RejectReason::kLimit,
+          "string longer than the limit of " + std::to_string(limits_.max_string_bytes) + " bytes"};
     }
     switch (spec.type) {
       case FieldType::kNumeric:
@@ -222,9 +221,8 @@ class RowValidator {
           ++count;
         }
         if (count != spec.dimension) {
-          return CellError{RejectReason::kTypeError,
-                           "expected " + std::to_string(spec.dimension) + " numbers, got " +
-                               std::to_string(count)};
+          return CellError{RejectReason::kTypeError, "expected " + std::to_string(spec.dimension) +
+                                                         " numbers, got " + std::to_string(count)};
         }
         cell.kind = Cell::Kind::kNumber;
         cell.number = std::sqrt(squares);
@@ -254,8 +252,8 @@ Status ParseError(simdjson::error_code code, std::string_view where, const Decod
     return Status::ResourceExhausted(std::string(where) + "nested deeper than the limit of " +
                                      std::to_string(limits.max_depth) + " levels");
   }
-  return Status::InvalidArgument(std::string(where) + "malformed JSON: " +
-                                 simdjson::error_message(code));
+  return Status::InvalidArgument(std::string(where) +
+                                 "malformed JSON: " + simdjson::error_message(code));
 }
 
 Status TooManyRows(const DecodeLimits& limits) {
@@ -291,8 +289,8 @@ Result<DecodedRows> DecodeRows(std::string_view body, const VersionSchema& schem
       }
       if (row.error()) {
         out.rejected.push_back({index, "", RejectReason::kMalformed,
-                                "line " + std::to_string(line_number) + ": malformed JSON: " +
-                                    simdjson::error_message(row.error())});
+                                "line " + std::to_string(line_number) +
+                                    ": malformed JSON: " + simdjson::error_message(row.error())});
         out.events.push_back({IntegrityEvent::Kind::kRejectedRow, options.receive_time, ""});
         continue;
       }
@@ -328,9 +326,9 @@ Result<int64_t> ParseRfc3339(std::string_view text) {
   };
   int year, month, day, hour, minute, second;
   if (text.size() < 20 || !digits(0, 4, year) || text[4] != '-' || !digits(5, 2, month) ||
-      text[7] != '-' || !digits(8, 2, day) || (text[10] != 'T' && text[10] != 't' && text[10] != ' ') ||
-      !digits(11, 2, hour) || text[13] != ':' || !digits(14, 2, minute) || text[16] != ':' ||
-      !digits(17, 2, second)) {
+      text[7] != '-' || !digits(8, 2, day) ||
+      (text[10] != 'T' && text[10] != 't' && text[10] != ' ') || !digits(11, 2, hour) ||
+      text[13] != ':' || !digits(14, 2, minute) || text[16] != ':' || !digits(17, 2, second)) {
     return bad();
   }
   date::year_month_day ymd{date::year(year), date::month(static_cast<unsigned>(month)),

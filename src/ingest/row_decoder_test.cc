@@ -9,14 +9,13 @@ namespace telltale {
 namespace {
 
 VersionSchema TestSchema() {
-  nlohmann::json schema = {
-      {"features",
-       {{"age", "numeric"},
-        {"country", "categorical"},
-        {"member", "boolean"},
-        {"seen", "timestamp"},
-        {"emb", {{"type", "embedding"}, {"dimension", 2}}}}},
-      {"predictions", {{"score", "numeric"}}}};
+  nlohmann::json schema = {{"features",
+                            {{"age", "numeric"},
+                             {"country", "categorical"},
+                             {"member", "boolean"},
+                             {"seen", "timestamp"},
+                             {"emb", {{"type", "embedding"}, {"dimension", 2}}}}},
+                           {"predictions", {{"score", "numeric"}}}};
   return VersionSchema::FromJson(schema, nullptr).value();
 }
 
@@ -83,13 +82,12 @@ TEST(DecodeRowsTest, ValidRowsBecomeCellsInSchemaOrder) {
 
 TEST(DecodeRowsTest, RejectsRowsOneByOneWithTheField) {
   VersionSchema schema = TestSchema();
-  Result<DecodedRows> decoded =
-      DecodeRows(R"({"rows": [{"id": "a", "features": {"age": "x"}},
+  Result<DecodedRows> decoded = DecodeRows(R"({"rows": [{"id": "a", "features": {"age": "x"}},
                               {"id": 5},
                               {"id": "c", "features": {"emb": [1]}},
                               {"id": "d", "features": {"bogus": 1}},
                               {"id": "e", "weird": {}}]})",
-                 schema, {}, {});
+                                           schema, {}, {});
   ASSERT_TRUE(decoded.ok());
   ASSERT_EQ(decoded->rows.size(), 1u);
   EXPECT_EQ(decoded->rows[0].id, "d");
@@ -111,9 +109,8 @@ TEST(DecodeRowsTest, RejectsRowsOneByOneWithTheField) {
 TEST(DecodeRowsTest, NdjsonLinesAreRowsAndABadLineIsOneRejection) {
   DecodeOptions options;
   options.ndjson = true;
-  Result<DecodedRows> decoded =
-      DecodeRows("{\"id\": \"a\"}\r\n\n{\"id\": \"b\", oops}\n{\"id\": \"c\"}", TestSchema(),
-                 options, {});
+  Result<DecodedRows> decoded = DecodeRows(
+      "{\"id\": \"a\"}\r\n\n{\"id\": \"b\", oops}\n{\"id\": \"c\"}", TestSchema(), options, {});
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(decoded->total, 3u);
   ASSERT_EQ(decoded->rows.size(), 2u);
@@ -128,8 +125,8 @@ TEST(DecodeRowsTest, LimitsFailTheWholeBody) {
   limits.max_depth = 4;
   limits.max_string_bytes = 3;
   VersionSchema schema = TestSchema();
-  Result<DecodedRows> rows = DecodeRows(R"({"rows": [{"id":"a"},{"id":"b"},{"id":"c"}]})", schema,
-                                        {}, limits);
+  Result<DecodedRows> rows =
+      DecodeRows(R"({"rows": [{"id":"a"},{"id":"b"},{"id":"c"}]})", schema, {}, limits);
   EXPECT_EQ(rows.status().code(), StatusCode::kResourceExhausted);
   EXPECT_NE(rows.status().message().find("more than 2 rows"), std::string::npos);
   Result<DecodedRows> deep =

@@ -36,8 +36,9 @@ Result<FieldSpec> ParseField(FieldRole role, const std::string& name, const nloh
   FieldSpec field;
   field.name = name;
   field.role = role;
-  if (name.empty()) return Status::InvalidArgument("schema." + std::string(FieldRoleKey(role)) +
-                                                   ": a field name is empty");
+  if (name.empty())
+    return Status::InvalidArgument("schema." + std::string(FieldRoleKey(role)) +
+                                   ": a field name is empty");
   const nlohmann::json* type_name = &spec;
   if (spec.is_object()) {
     if (!spec.contains("type")) return Status::InvalidArgument(where + ": missing \"type\"");
@@ -53,9 +54,8 @@ Result<FieldSpec> ParseField(FieldRole role, const std::string& name, const nloh
   }
   field.type = *type;
   if (field.type == FieldType::kEmbedding) {
-    const nlohmann::json* dimension = spec.is_object() && spec.contains("dimension")
-                                          ? &spec["dimension"]
-                                          : nullptr;
+    const nlohmann::json* dimension =
+        spec.is_object() && spec.contains("dimension") ? &spec["dimension"] : nullptr;
     if (dimension == nullptr || !dimension->is_number_integer() || *dimension <= 0 ||
         *dimension > kMaxDimension) {
       return Status::InvalidArgument(where + ": an embedding needs \"dimension\", 1 to " +
@@ -77,10 +77,12 @@ Result<SegmentCondition> ParseCondition(const VersionSchema& schema, const std::
                                         const nlohmann::json& condition) {
   SegmentCondition parsed;
   int field = schema.FindField(field_name);
-  if (field < 0) return Status::InvalidArgument(where + ": the schema has no field '" + field_name + "'");
+  if (field < 0)
+    return Status::InvalidArgument(where + ": the schema has no field '" + field_name + "'");
   parsed.field = static_cast<size_t>(field);
   if (condition.is_array()) {
-    if (condition.empty()) return Status::InvalidArgument(where + "." + field_name + ": empty list");
+    if (condition.empty())
+      return Status::InvalidArgument(where + "." + field_name + ": empty list");
     for (const nlohmann::json& value : condition) {
       if (!value.is_string() && !value.is_number() && !value.is_boolean()) {
         return Status::InvalidArgument(where + "." + field_name +

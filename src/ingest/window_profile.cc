@@ -182,7 +182,7 @@ bool InSegment(const Segment& segment, const Row& row) {
     if (!condition.in.empty()) {
       std::string text = cell.kind == Cell::Kind::kString ? cell.text
                          : cell.kind == Cell::Kind::kBool ? (cell.flag ? "true" : "false")
-                                                           : FormatNumber(cell.number);
+                                                          : FormatNumber(cell.number);
       if (std::find(condition.in.begin(), condition.in.end(), text) == condition.in.end()) {
         return false;
       }
@@ -190,8 +190,10 @@ bool InSegment(const Segment& segment, const Row& row) {
     }
     if (cell.kind != Cell::Kind::kNumber) return false;
     double value = cell.number;
-    if ((condition.gte && !(value >= *condition.gte)) || (condition.gt && !(value > *condition.gt)) ||
-        (condition.lte && !(value <= *condition.lte)) || (condition.lt && !(value < *condition.lt))) {
+    if ((condition.gte && !(value >= *condition.gte)) ||
+        (condition.gt && !(value > *condition.gt)) ||
+        (condition.lte && !(value <= *condition.lte)) ||
+        (condition.lt && !(value < *condition.lt))) {
       return false;
     }
   }

@@ -12,8 +12,7 @@ Result<Granularity> ParseGranularity(std::string_view name) {
   if (name == "hour") return Granularity::kHour;
   if (name == "day") return Granularity::kDay;
   if (name == "week") return Granularity::kWeek;
-  return Status::InvalidArgument("granularity '" + std::string(name) +
-                                 "': one of hour, day, week");
+  return Status::InvalidArgument("granularity '" + std::string(name) + "': one of hour, day, week");
 }
 
 Result<const date::time_zone*> FindTimeZone(std::string_view name) {

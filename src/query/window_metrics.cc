@@ -11,10 +11,17 @@
 namespace telltale {
 namespace {
 
-constexpr const char* kMetrics[] = {
-    "count", "missing_ratio", "type_error_ratio", "out_of_range_ratio", "new_category_ratio",
-    "mean",  "std",           "min",              "max",                "distinct_count",
-    "drift_score"};
+constexpr const char* kMetrics[] = {"count",
+                                    "missing_ratio",
+                                    "type_error_ratio",
+                                    "out_of_range_ratio",
+                                    "new_category_ratio",
+                                    "mean",
+                                    "std",
+                                    "min",
+                                    "max",
+                                    "distinct_count",
+                                    "drift_score"};
 
 bool IsNumericField(const FieldSpec* field) {
   return field != nullptr && DriftType(field->type) == ColumnType::kNumerical;
@@ -82,7 +89,8 @@ Result<MetricSpec> ParseMetric(std::string_view name, const FieldSpec* field) {
   for (const char* candidate : kMetrics) known |= name == candidate;
   if (!known) {
     std::string list;
-    for (const char* candidate : kMetrics) list += std::string(list.empty() ? "" : ", ") + candidate;
+    for (const char* candidate : kMetrics)
+      list += std::string(list.empty() ? "" : ", ") + candidate;
     return Status::InvalidArgument("unknown metric '" + std::string(name) + "'; known: " + list +
                                    ", pNN (quantiles)");
   }

@@ -16,11 +16,10 @@ std::optional<std::pair<std::string, int>> PeerOf(int fd, int port) {
   sockaddr_storage local{};
   socklen_t length = sizeof(local);
   if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) != 0) return std::nullopt;
-  int local_port = local.ss_family == AF_INET
-                       ? ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port)
-                   : local.ss_family == AF_INET6
-                       ? ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port)
-                       : -1;
+  int local_port =
+      local.ss_family == AF_INET    ? ntohs(reinterpret_cast<sockaddr_in*>(&local)->sin_port)
+      : local.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6*>(&local)->sin6_port)
+                                    : -1;
   if (local_port != port) return std::nullopt;
   sockaddr_storage peer{};
   length = sizeof(peer);

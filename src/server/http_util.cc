@@ -93,8 +93,8 @@ std::optional<Principal> Authorize(ServerContext& context, const httplib::Reques
     SendProblem(response, 401, "missing API key: send \"Authorization: Bearer KEY\"");
     return std::nullopt;
   }
-  Result<std::optional<ApiKeyRecord>> key =
-      context.control->FindKeyByHash(HashKeySecret(std::string_view(header).substr(kBearer.size())));
+  Result<std::optional<ApiKeyRecord>> key = context.control->FindKeyByHash(
+      HashKeySecret(std::string_view(header).substr(kBearer.size())));
   if (!key.ok()) {
     SendError(response, key.status());
     return std::nullopt;

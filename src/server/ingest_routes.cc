@@ -53,9 +53,8 @@ bool ReadBody(ServerContext& context, httplib::Response& response,
   return true;
 }
 
-void HandleIngest(ServerContext& context, Environment environment,
-                  const httplib::Request& request, httplib::Response& response,
-                  const httplib::ContentReader& read_body) {
+void HandleIngest(ServerContext& context, Environment environment, const httplib::Request& request,
+                  httplib::Response& response, const httplib::ContentReader& read_body) {
   std::string body;
   if (!ReadBody(context, response, read_body, body)) return;
   auto principal = Authorize(context, request, response, Access::kWrite);
@@ -128,7 +127,8 @@ void HandleProfile(ServerContext& context, const httplib::Request& request,
   if (!window_start.ok()) return SendError(response, window_start.status());
   if (upload.environment == Environment::kProduction) {
     if (!window_start->has_value()) {
-      return SendProblem(response, 400, "query parameter 'window_start' is required for production profiles");
+      return SendProblem(response, 400,
+                         "query parameter 'window_start' is required for production profiles");
     }
     upload.window_start = **window_start;
   }
@@ -137,7 +137,8 @@ void HandleProfile(ServerContext& context, const httplib::Request& request,
       if (schema->segments()[i].name == *segment) upload.segment = static_cast<uint32_t>(i + 1);
     }
     if (upload.segment == 0) {
-      return SendProblem(response, 404, "segment '" + *segment + "' is not defined for this version");
+      return SendProblem(response, 404,
+                         "segment '" + *segment + "' is not defined for this version");
     }
   }
   Result<uint64_t> rows = context.ingestor->IngestProfile(upload);

@@ -47,9 +47,9 @@ Status ValidateTimezone(const nlohmann::json& timezone) {
     } catch (const std::exception&) {
     }
   }
-  return Status::InvalidArgument("timezone: '" + (timezone.is_string() ? timezone.get<std::string>()
-                                                                       : timezone.dump()) +
-                                 "' is not an IANA time zone such as America/New_York");
+  return Status::InvalidArgument(
+      "timezone: '" + (timezone.is_string() ? timezone.get<std::string>() : timezone.dump()) +
+      "' is not an IANA time zone such as America/New_York");
 }
 
 Status ValidateDescription(const nlohmann::json& description) {
@@ -79,29 +79,29 @@ Result<ResolvedVersion> ResolveVersion(ServerContext& context, const Principal& 
 }
 
 void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
-  server.Post("/api/v1/models", [&context](const httplib::Request& request,
-                                           httplib::Response& response) {
-    auto principal = Authorize(context, request, response, Access::kAdmin);
-    if (!principal) return;
-    Result<nlohmann::json> body = JsonBody(request);
-    if (!body.ok()) return SendError(response, body.status());
-    ModelRecord model;
-    model.project_id = principal->project_id;
-    model.name = StringMember(*body, "name");
-    if (!Check(response, ValidateName("name", model.name))) return;
-    if (!Check(response, ValidateTask(body->value("task", nlohmann::json())))) return;
-    model.task = (*body)["task"].get<std::string>();
-    nlohmann::json timezone = body->value("timezone", nlohmann::json("UTC"));
-    if (!Check(response, ValidateTimezone(timezone))) return;
-    model.timezone = timezone.get<std::string>();
-    nlohmann::json description = body->value("description", nlohmann::json(""));
-    if (!Check(response, ValidateDescription(description))) return;
-    model.description = description.get<std::string>();
-    model.created_at = model.updated_at = context.clock->Now();
-    Result<ModelRecord> created = context.control->CreateModel(model);
-    if (!created.ok()) return SendError(response, created.status());
-    SendJson(response, 201, ModelJson(*created));
-  });
+  server.Post("/api/v1/models",
+              [&context](const httplib::Request& request, httplib::Response& response) {
+                auto principal = Authorize(context, request, response, Access::kAdmin);
+                if (!principal) return;
+                Result<nlohmann::json> body = JsonBody(request);
+                if (!body.ok()) return SendError(response, body.status());
+                ModelRecord model;
+                model.project_id = principal->project_id;
+                model.name = StringMember(*body, "name");
+                if (!Check(response, ValidateName("name", model.name))) return;
+                if (!Check(response, ValidateTask(body->value("task", nlohmann::json())))) return;
+                model.task = (*body)["task"].get<std::string>();
+                nlohmann::json timezone = body->value("timezone", nlohmann::json("UTC"));
+                if (!Check(response, ValidateTimezone(timezone))) return;
+                model.timezone = timezone.get<std::string>();
+                nlohmann::json description = body->value("description", nlohmann::json(""));
+                if (!Check(response, ValidateDescription(description))) return;
+                model.description = description.get<std::string>();
+                model.created_at = model.updated_at = context.clock->Now();
+                Result<ModelRecord> created = context.control->CreateModel(model);
+                if (!created.ok()) return SendError(response, created.status());
+                SendJson(response, 201, ModelJson(*created));
+              });
 
   server.Get("/api/v1/models", [&context](const httplib::Request& request,
                                           httplib::Response& response) {
@@ -117,7 +117,8 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
   server.Get(kModelPath, [&context](const httplib::Request& request, httplib::Response& response) {
     auto principal = Authorize(context, request, response, Access::kRead);
     if (!principal) return;
-    Result<ModelRecord> model = context.control->GetModel(principal->project_id, request.matches[1]);
+    Result<ModelRecord> model =
+        context.control->GetModel(principal->project_id, request.matches[1]);
     if (!model.ok()) return SendError(response, model.status());
     SendJson(response, 200, ModelJson(*model));
   });
@@ -126,7 +127,8 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
                                       httplib::Response& response) {
     auto principal = Authorize(context, request, response, Access::kAdmin);
     if (!principal) return;
-    Result<ModelRecord> model = context.control->GetModel(principal->project_id, request.matches[1]);
+    Result<ModelRecord> model =
+        context.control->GetModel(principal->project_id, request.matches[1]);
     if (!model.ok()) return SendError(response, model.status());
     Result<nlohmann::json> body = JsonBody(request);
     if (!body.ok()) return SendError(response, body.status());
@@ -151,29 +153,31 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
     SendJson(response, 200, ModelJson(*model));
   });
 
-  server.Delete(kModelPath, [&context](const httplib::Request& request,
-                                       httplib::Response& response) {
-    auto principal = Authorize(context, request, response, Access::kAdmin);
-    if (!principal) return;
-    Result<ModelRecord> model = context.control->GetModel(principal->project_id, request.matches[1]);
-    if (!model.ok()) return SendError(response, model.status());
-    Result<std::vector<VersionRecord>> versions = context.control->ListVersions(model->id);
-    if (!versions.ok()) return SendError(response, versions.status());
-    Status deleted = context.control->DeleteModel(model->id);
-    if (!deleted.ok()) return SendError(response, deleted);
-    for (const VersionRecord& version : *versions) {
-      context.windows->RemoveVersion(version.id);
-      Status removed = context.data->DeleteVersion(version.id);
-      if (!removed.ok()) return SendError(response, removed);
-    }
-    response.status = 204;
-  });
+  server.Delete(
+      kModelPath, [&context](const httplib::Request& request, httplib::Response& response) {
+        auto principal = Authorize(context, request, response, Access::kAdmin);
+        if (!principal) return;
+        Result<ModelRecord> model =
+            context.control->GetModel(principal->project_id, request.matches[1]);
+        if (!model.ok()) return SendError(response, model.status());
+        Result<std::vector<VersionRecord>> versions = context.control->ListVersions(model->id);
+        if (!versions.ok()) return SendError(response, versions.status());
+        Status deleted = context.control->DeleteModel(model->id);
+        if (!deleted.ok()) return SendError(response, deleted);
+        for (const VersionRecord& version : *versions) {
+          context.windows->RemoveVersion(version.id);
+          Status removed = context.data->DeleteVersion(version.id);
+          if (!removed.ok()) return SendError(response, removed);
+        }
+        response.status = 204;
+      });
 
   server.Post(std::string(kModelPath) + "/versions", [&context](const httplib::Request& request,
                                                                 httplib::Response& response) {
     auto principal = Authorize(context, request, response, Access::kAdmin);
     if (!principal) return;
-    Result<ModelRecord> model = context.control->GetModel(principal->project_id, request.matches[1]);
+    Result<ModelRecord> model =
+        context.control->GetModel(principal->project_id, request.matches[1]);
     if (!model.ok()) return SendError(response, model.status());
     Result<nlohmann::json> body = JsonBody(request);
     if (!body.ok()) return SendError(response, body.status());
@@ -198,7 +202,8 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
                                                                httplib::Response& response) {
     auto principal = Authorize(context, request, response, Access::kRead);
     if (!principal) return;
-    Result<ModelRecord> model = context.control->GetModel(principal->project_id, request.matches[1]);
+    Result<ModelRecord> model =
+        context.control->GetModel(principal->project_id, request.matches[1]);
     if (!model.ok()) return SendError(response, model.status());
     Result<std::vector<VersionRecord>> versions = context.control->ListVersions(model->id);
     if (!versions.ok()) return SendError(response, versions.status());
@@ -207,15 +212,15 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
     SendJson(response, 200, {{"versions", list}});
   });
 
-  server.Get(kVersionPath, [&context](const httplib::Request& request,
-                                      httplib::Response& response) {
-    auto principal = Authorize(context, request, response, Access::kRead);
-    if (!principal) return;
-    Result<ResolvedVersion> resolved =
-        ResolveVersion(context, *principal, request.matches[1], request.matches[2]);
-    if (!resolved.ok()) return SendError(response, resolved.status());
-    SendJson(response, 200, VersionJson(resolved->version));
-  });
+  server.Get(kVersionPath,
+             [&context](const httplib::Request& request, httplib::Response& response) {
+               auto principal = Authorize(context, request, response, Access::kRead);
+               if (!principal) return;
+               Result<ResolvedVersion> resolved =
+                   ResolveVersion(context, *principal, request.matches[1], request.matches[2]);
+               if (!resolved.ok()) return SendError(response, resolved.status());
+               SendJson(response, 200, VersionJson(resolved->version));
+             });
 }
 
 }  // namespace telltale

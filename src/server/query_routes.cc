@@ -70,9 +70,10 @@ std::optional<QueryScope> Scope(ServerContext& context, const httplib::Request& 
 Result<WindowProfile> Merge(ServerContext& context, const QueryScope& scope,
                             Environment environment, int64_t from_hour, int64_t to_hour) {
   WindowProfile merged(*scope.schema);
-  TELLTALE_RETURN_IF_ERROR(context.windows->Visit(
-      scope.resolved.version.id, environment, scope.segment, from_hour, to_hour,
-      LiveWindows::Span::kAny, [&](int64_t, const WindowProfile& window) { merged.Merge(window); }));
+  TELLTALE_RETURN_IF_ERROR(
+      context.windows->Visit(scope.resolved.version.id, environment, scope.segment, from_hour,
+                             to_hour, LiveWindows::Span::kAny,
+                             [&](int64_t, const WindowProfile& window) { merged.Merge(window); }));
   return merged;
 }
 
@@ -104,9 +105,8 @@ Result<std::pair<WindowProfile, std::string>> Baseline(ServerContext& context,
     return Status::InvalidArgument(
         "baseline=range needs baseline_from and baseline_to, the first before the second");
   }
-  TELLTALE_ASSIGN_OR_RETURN(
-      WindowProfile baseline,
-      Merge(context, scope, Environment::kProduction, FirstHour(*from), EndHour(*to)));
+  TELLTALE_ASSIGN_OR_RETURN(WindowProfile baseline, Merge(context, scope, Environment::kProduction,
+                                                          FirstHour(*from), EndHour(*to)));
   return std::make_pair(std::move(baseline),
                         "range " + FormatRfc3339(*from) + " to " + FormatRfc3339(*to));
 }
@@ -124,7 +124,8 @@ Schema DriftSchema(const VersionSchema& version_schema) {
 nlohmann::json ScopeJson(const QueryScope& scope) {
   return {{"model", scope.resolved.model.name},
           {"version", scope.resolved.version.version},
-          {"segment", scope.segment_name.empty() ? nlohmann::json() : nlohmann::json(scope.segment_name)},
+          {"segment",
+           scope.segment_name.empty() ? nlohmann::json() : nlohmann::json(scope.segment_name)},
           {"from", FormatRfc3339(FirstHour(scope.from) * kWindowSeconds)},
           {"to", FormatRfc3339(EndHour(scope.to) * kWindowSeconds)}};
 }
@@ -196,8 +197,7 @@ void HandleDrift(ServerContext& context, const httplib::Request& request,
     }
     options.threshold = value;
   }
-  Result<CheckReport> report =
-      Drift(*scope, baseline->first, *current, baseline->second, options);
+  Result<CheckReport> report = Drift(*scope, baseline->first, *current, baseline->second, options);
   if (!report.ok()) return SendError(response, report.status());
   nlohmann::json json = nlohmann::json::parse(FormatJsonReport(*report));
   json.erase("integrity");
@@ -234,7 +234,8 @@ void HandleMetrics(ServerContext& context, const httplib::Request& request,
   if (!metric_name) return SendProblem(response, 400, "query parameter 'metric' is required");
   Result<MetricSpec> metric = ParseMetric(*metric_name, field);
   if (!metric.ok()) return SendError(response, metric.status());
-  Result<Granularity> granularity = ParseGranularity(Param(request, "granularity").value_or("hour"));
+  Result<Granularity> granularity =
+      ParseGranularity(Param(request, "granularity").value_or("hour"));
   if (!granularity.ok()) return SendError(response, granularity.status());
   Result<const date::time_zone*> zone = FindTimeZone(scope->resolved.model.timezone);
   if (!zone.ok()) return SendError(response, zone.status());
@@ -247,7 +248,8 @@ void HandleMetrics(ServerContext& context, const httplib::Request& request,
   std::map<int64_t, WindowProfile> buckets;
   Status visited = context.windows->Visit(
       scope->resolved.version.id, Environment::kProduction, scope->segment, FirstHour(scope->from),
-      EndHour(scope->to), LiveWindows::Span::kHours, [&](int64_t hour, const WindowProfile& window) {
+      EndHour(scope->to), LiveWindows::Span::kHours,
+      [&](int64_t hour, const WindowProfile& window) {
         int64_t start = BucketStart(hour * kWindowSeconds, *granularity, *zone);
         auto [it, inserted] = buckets.try_emplace(start, window);
         if (!inserted) it->second.Merge(window);
@@ -282,8 +284,7 @@ void HandleDistribution(ServerContext& context, const httplib::Request& request,
   if (!current.ok()) return SendError(response, current.status());
   CheckOptions options;
   options.columns = {field->name};
-  Result<CheckReport> report =
-      Drift(*scope, baseline->first, *current, baseline->second, options);
+  Result<CheckReport> report = Drift(*scope, baseline->first, *current, baseline->second, options);
   if (!report.ok()) return SendError(response, report.status());
   nlohmann::json json = ScopeJson(*scope);
   json["field"] = field->name;

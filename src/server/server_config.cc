@@ -20,25 +20,35 @@ struct OptionSpec {
 
 const std::vector<OptionSpec>& Specs() {
   static const std::vector<OptionSpec> specs = {
-      {{"host", "address to listen on"}, Kind::kText,
+      {{"host", "address to listen on"},
+       Kind::kText,
        [](ServerConfig& c, const std::string& text, int64_t) { c.host = text; }},
-      {{"port", "port to listen on (0 picks a free one)"}, Kind::kInteger,
+      {{"port", "port to listen on (0 picks a free one)"},
+       Kind::kInteger,
        [](ServerConfig& c, const std::string&, int64_t n) { c.port = static_cast<int>(n); }},
-      {{"data_dir", "directory of the embedded store"}, Kind::kText,
+      {{"data_dir", "directory of the embedded store"},
+       Kind::kText,
        [](ServerConfig& c, const std::string& text, int64_t) { c.data_dir = text; }},
-      {{"threads", "HTTP worker threads"}, Kind::kInteger,
+      {{"threads", "HTTP worker threads"},
+       Kind::kInteger,
        [](ServerConfig& c, const std::string&, int64_t n) { c.threads = static_cast<int>(n); }},
-      {{"max_body_bytes", "largest request body, after decompression (413 above)"}, Kind::kBytes,
+      {{"max_body_bytes", "largest request body, after decompression (413 above)"},
+       Kind::kBytes,
        [](ServerConfig& c, const std::string&, int64_t n) { c.max_body_bytes = n; }},
-      {{"max_rows", "most rows in one ingest request (413 above)"}, Kind::kInteger,
+      {{"max_rows", "most rows in one ingest request (413 above)"},
+       Kind::kInteger,
        [](ServerConfig& c, const std::string&, int64_t n) { c.max_rows = n; }},
-      {{"max_depth", "deepest JSON nesting accepted"}, Kind::kInteger,
+      {{"max_depth", "deepest JSON nesting accepted"},
+       Kind::kInteger,
        [](ServerConfig& c, const std::string&, int64_t n) { c.max_depth = n; }},
-      {{"max_string_bytes", "longest string value accepted"}, Kind::kBytes,
+      {{"max_string_bytes", "longest string value accepted"},
+       Kind::kBytes,
        [](ServerConfig& c, const std::string&, int64_t n) { c.max_string_bytes = n; }},
-      {{"max_lateness", "oldest event time accepted, behind now (e.g. 7d)"}, Kind::kSeconds,
+      {{"max_lateness", "oldest event time accepted, behind now (e.g. 7d)"},
+       Kind::kSeconds,
        [](ServerConfig& c, const std::string&, int64_t n) { c.max_lateness_seconds = n; }},
-      {{"max_future", "furthest event time accepted, ahead of now (e.g. 1h)"}, Kind::kSeconds,
+      {{"max_future", "furthest event time accepted, ahead of now (e.g. 1h)"},
+       Kind::kSeconds,
        [](ServerConfig& c, const std::string&, int64_t n) { c.max_future_seconds = n; }},
       {{"checkpoint_interval", "how often window profiles are written to the store"},
        Kind::kSeconds,
@@ -46,9 +56,11 @@ const std::vector<OptionSpec>& Specs() {
       {{"min_free_bytes", "free disk space kept in reserve; ingestion answers 507 below it"},
        Kind::kBytes,
        [](ServerConfig& c, const std::string&, int64_t n) { c.min_free_bytes = n; }},
-      {{"open_hours", "hours of recent windows kept in memory"}, Kind::kInteger,
+      {{"open_hours", "hours of recent windows kept in memory"},
+       Kind::kInteger,
        [](ServerConfig& c, const std::string&, int64_t n) { c.open_hours = n; }},
-      {{"admin_token", "bootstrap admin key (instead of a generated one)"}, Kind::kText,
+      {{"admin_token", "bootstrap admin key (instead of a generated one)"},
+       Kind::kText,
        [](ServerConfig& c, const std::string& text, int64_t) { c.admin_token = text; }},
   };
   return specs;
@@ -62,15 +74,16 @@ std::string Lower(std::string_view text) {
 
 // "123", "32MiB", "64 KiB", "1GB" -> bytes; "30", "30s", "15m", "2h", "7d" -> seconds.
 std::optional<int64_t> ParseQuantity(std::string_view text, Kind kind) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   int64_t number = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
   if (error != std::errc() || number < 0) return std::nullopt;
   std::string unit = Lower(std::string_view(end, text.data() + text.size() - end));
   while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
   static const std::map<std::string, int64_t> kBytes = {
-      {"", 1},          {"b", 1},         {"kb", 1000},     {"kib", 1024},
-      {"mb", 1000000},  {"mib", 1 << 20}, {"gb", 1000000000}, {"gib", 1 << 30}};
+      {"", 1},         {"b", 1},         {"kb", 1000},       {"kib", 1024},
+      {"mb", 1000000}, {"mib", 1 << 20}, {"gb", 1000000000}, {"gib", 1 << 30}};
   static const std::map<std::string, int64_t> kSeconds = {
       {"", 1}, {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}, {"w", 7 * 86400}};
   const auto& units = kind == Kind::kBytes ? kBytes : kSeconds;
@@ -143,7 +156,8 @@ Status ApplyEnvironment(ServerConfig& config,
                         const std::map<std::string, std::string>& environment) {
   for (const OptionSpec& spec : Specs()) {
     std::string name = "TELLTALE_";
-    for (char c : spec.option.key) name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (char c : spec.option.key)
+      name += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     auto found = environment.find(name);
     if (found == environment.end()) continue;
     TELLTALE_RETURN_IF_ERROR(SetConfigValue(config, spec.option.key, found->second, name));

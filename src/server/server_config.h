@@ -52,7 +52,8 @@ Status SetConfigValue(ServerConfig& config, std::string_view key, std::string_vi
 // Applies a YAML file.
 Status ApplyConfigFile(ServerConfig& config, const std::string& path);
 // Applies TELLTALE_<KEY> variables from `environment` (name -> value).
-Status ApplyEnvironment(ServerConfig& config, const std::map<std::string, std::string>& environment);
+Status ApplyEnvironment(ServerConfig& config,
+                        const std::map<std::string, std::string>& environment);
 
 }  // namespace telltale
 

@@ -63,7 +63,8 @@ Result<std::unique_ptr<TelltaleServer>> TelltaleServer::Open(
   }
   TELLTALE_ASSIGN_OR_RETURN(server->control_,
                             ControlStore::Open(config.data_dir + "/control.sqlite3"));
-  TELLTALE_ASSIGN_OR_RETURN(server->data_, DataStore::Open(config.data_dir + "/data", config.min_free_bytes));
+  TELLTALE_ASSIGN_OR_RETURN(server->data_,
+                            DataStore::Open(config.data_dir + "/data", config.min_free_bytes));
   server->windows_ = std::make_unique<LiveWindows>(*server->data_);
   IngestLimits limits;
   limits.decode.max_rows = config.max_rows;
@@ -71,8 +72,7 @@ Result<std::unique_ptr<TelltaleServer>> TelltaleServer::Open(
   limits.decode.max_string_bytes = config.max_string_bytes;
   limits.max_lateness_seconds = config.max_lateness_seconds;
   limits.max_future_seconds = config.max_future_seconds;
-  server->ingestor_ =
-      std::make_unique<Ingestor>(*server->data_, *server->windows_, clock, limits);
+  server->ingestor_ = std::make_unique<Ingestor>(*server->data_, *server->windows_, clock, limits);
   server->metrics_ = std::make_unique<ServerMetrics>();
   context.control = server->control_.get();
   context.data = server->data_.get();
@@ -108,8 +108,9 @@ Status TelltaleServer::Bootstrap() {
   const bool given = !context_.config.admin_token.empty();
   std::string secret = given ? context_.config.admin_token : GenerateKeySecret();
   TELLTALE_RETURN_IF_ERROR(control_
-                               ->CreateKey(project->id, "admin", Role::kAdmin, HashKeySecret(secret),
-                                           KeyPrefix(secret), context_.clock->Now())
+                               ->CreateKey(project->id, "admin", Role::kAdmin,
+                                           HashKeySecret(secret), KeyPrefix(secret),
+                                           context_.clock->Now())
                                .status());
   std::string path = context_.config.data_dir + "/admin.key";
   TELLTALE_RETURN_IF_ERROR(WriteKeyFile(path, secret));
@@ -140,7 +141,8 @@ Status TelltaleServer::CheckpointNow() {
 
 void TelltaleServer::CheckpointLoop() {
   std::unique_lock lock(stop_mutex_);
-  const auto interval = std::chrono::seconds(std::max<int64_t>(1, context_.config.checkpoint_interval_seconds));
+  const auto interval =
+      std::chrono::seconds(std::max<int64_t>(1, context_.config.checkpoint_interval_seconds));
   while (!stopping_) {
     stop_signal_.wait_for(lock, interval);
     if (stopping_) break;
@@ -154,7 +156,9 @@ void TelltaleServer::CheckpointLoop() {
 void TelltaleServer::ConfigureHttp() {
   http_ = std::make_unique<GracefulHttpServer>();
   const int threads = std::max(1, context_.config.threads);
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  http_->new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  };
   http_->set_payload_max_length(context_.config.max_body_bytes);
   // Address reuse for quick restarts, but not SO_REUSEPORT (httplib's default): a second server
   // on the same port must fail to start, not share the port.
@@ -174,20 +178,21 @@ void TelltaleServer::ConfigureHttp() {
     return httplib::Server::HandlerResponse::Unhandled;
   });
   http_->set_logger([this](const httplib::Request& request, const httplib::Response& response) {
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - request_start)
-                         .count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - request_start).count();
     metrics_->ObserveRequest(GroupOf(request), response.status, seconds);
     http_->RequestFinished(request);
   });
   http_->set_error_handler(httplib::Server::HandlerWithResponse(
       [](const httplib::Request& request, httplib::Response& response) {
-    if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    std::string detail = response.status == 404 ? "no route for " + request.method + " " + request.path
-                         : response.status == 413 ? "the body is larger than the limit"
-                                                  : "the request could not be read";
-    SendProblem(response, response.status, detail);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+        if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        std::string detail = response.status == 404
+                                 ? "no route for " + request.method + " " + request.path
+                             : response.status == 413 ? "the body is larger than the limit"
+                                                      : "the request could not be read";
+        SendProblem(response, response.status, detail);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   http_->set_exception_handler(
       [this](const httplib::Request&, httplib::Response& response, std::exception_ptr error) {
         std::string what = "unknown error";
@@ -215,9 +220,10 @@ Status TelltaleServer::Run() {
     port_ = http_->bind_to_port(host, context_.config.port) ? context_.config.port : -1;
   }
   if (port_ <= 0) {
-    return Status::Unavailable(fmt::format("cannot listen on {}:{} (in use, or not an address "
-                                           "of this machine)",
-                                           host, context_.config.port));
+    return Status::Unavailable(
+        fmt::format("cannot listen on {}:{} (in use, or not an address "
+                    "of this machine)",
+                    host, context_.config.port));
   }
   http_->set_port(port_);
   announce_(fmt::format("telltale listening on http://{}:{} (data: {})", host, port_,
@@ -236,7 +242,8 @@ void TelltaleServer::Shutdown() {
   shut_down_ = true;
   if (checkpointer_.joinable()) checkpointer_.join();
   Status status = CheckpointNow();
-  if (!status.ok()) announce_("final checkpoint failed; the log keeps the rows: " + status.message());
+  if (!status.ok())
+    announce_("final checkpoint failed; the log keeps the rows: " + status.message());
 }
 
 void TelltaleServer::Stop() {

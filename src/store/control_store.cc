@@ -319,8 +319,7 @@ Result<std::vector<ModelRecord>> ControlStore::ListModels(int64_t project_id) {
 Result<ModelRecord> ControlStore::GetModel(int64_t project_id, const std::string& name) {
   std::lock_guard lock(mutex_);
   try {
-    SQLite::Statement query(*db_,
-                            std::string(kModelColumns) + "WHERE project_id = ? AND name = ?");
+    SQLite::Statement query(*db_, std::string(kModelColumns) + "WHERE project_id = ? AND name = ?");
     query.bind(1, project_id);
     query.bind(2, name);
     if (!query.executeStep()) return Status::NotFound("model '" + name + "' not found");

@@ -65,7 +65,8 @@ Status FromRocks(const rocksdb::Status& status, std::string_view what) {
   if (status.IsNoSpace() || status.ToString().find("No space") != std::string::npos) {
     return Status::Unavailable(std::string(what) + ": the disk is full");
   }
-  if (status.IsCorruption()) return Status::Corruption(std::string(what) + ": " + status.ToString());
+  if (status.IsCorruption())
+    return Status::Corruption(std::string(what) + ": " + status.ToString());
   return Status::IoError(std::string(what) + ": " + status.ToString());
 }
 
@@ -127,8 +128,10 @@ Status DataStore::ResumeIfStopped() {
   rocksdb::Status status = db_->Resume();
   if (!status.ok()) {
     // Still no space (or the store is recovering): the caller may retry later.
-    return Status::Unavailable("the data store stopped writing after a failed write (is the disk "
-                               "full?) and cannot resume yet: " + status.ToString());
+    return Status::Unavailable(
+        "the data store stopped writing after a failed write (is the disk "
+        "full?) and cannot resume yet: " +
+        status.ToString());
   }
   stopped_ = false;
   return Status::Ok();
@@ -205,8 +208,7 @@ Status DataStore::Checkpoint(const std::vector<WindowEntry>& windows,
   return FromRocks(status, "cannot write a checkpoint");
 }
 
-Status DataStore::ForEachLogRecord(
-    const std::function<Status(uint64_t, std::string_view)>& visit) {
+Status DataStore::ForEachLogRecord(const std::function<Status(uint64_t, std::string_view)>& visit) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     TELLTALE_RETURN_IF_ERROR(

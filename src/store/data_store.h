@@ -6,8 +6,8 @@
 //   ids      version|id -> hour                  written with the log record that accepted the id
 //
 // Concurrent appends share one fsync (RocksDB's group commit). A checkpoint writes window profiles
-// and deletes the log records folded into them in one atomic batch, so a row is counted exactly once
-// whether the server stops before or after a checkpoint.
+// and deletes the log records folded into them in one atomic batch, so a row is counted exactly
+// once whether the server stops before or after a checkpoint.
 #ifndef TELLTALE_STORE_DATA_STORE_H_
 #define TELLTALE_STORE_DATA_STORE_H_
 

@@ -87,7 +87,7 @@ Result<DecodedRows> DecodeCsvRows(std::string_view body, const VersionSchema& sc
     decoded.cells.resize(schema.fields().size());
     decoded.event_time = options.receive_time;
     std::string line = "line " + std::to_string(row + 2) + ": ";
-    auto reject = [&](RejectReason reason, std::string message, const std::string& field) {
+    auto reject = [&](RejectReason reason, const std::string& message, const std::string& field) {
       if (reason == RejectReason::kTypeError) {
         out.events.push_back({IntegrityEvent::Kind::kTypeError, decoded.event_time, field});
       }

@@ -1,5 +1,7 @@
 #include "ingest/version_schema.h"
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -80,29 +82,28 @@ Result<SegmentCondition> ParseCondition(const VersionSchema& schema, const std::
   if (field < 0)
     return Status::InvalidArgument(where + ": the schema has no field '" + field_name + "'");
   parsed.field = static_cast<size_t>(field);
+  const std::string at = where + "." + field_name;  // e.g. segments[0].where.age
   if (condition.is_array()) {
-    if (condition.empty())
-      return Status::InvalidArgument(where + "." + field_name + ": empty list");
+    if (condition.empty()) return Status::InvalidArgument(at + ": empty list");
     for (const nlohmann::json& value : condition) {
       if (!value.is_string() && !value.is_number() && !value.is_boolean()) {
-        return Status::InvalidArgument(where + "." + field_name +
-                                       ": list values must be strings, numbers or booleans");
+        return Status::InvalidArgument(at + ": list values must be strings, numbers or booleans");
       }
       parsed.in.push_back(ValueText(value));
     }
     return parsed;
   }
   if (!condition.is_object() || condition.empty()) {
-    return Status::InvalidArgument(where + "." + field_name +
+    return Status::InvalidArgument(at +
                                    ": expected a list of values or a range {gte, gt, lte, lt}");
   }
   FieldType type = schema.fields()[parsed.field].type;
   if (type != FieldType::kNumeric && type != FieldType::kTimestamp) {
-    return Status::InvalidArgument(where + "." + field_name + ": a range needs a numeric field");
+    return Status::InvalidArgument(at + ": a range needs a numeric field");
   }
   for (const auto& [bound, value] : condition.items()) {
     if (!value.is_number()) {
-      return Status::InvalidArgument(where + "." + field_name + "." + bound + ": not a number");
+      return Status::InvalidArgument(fmt::format("{}.{}: not a number", at, bound));
     }
     double number = value.get<double>();
     if (bound == "gte") {
@@ -114,8 +115,8 @@ Result<SegmentCondition> ParseCondition(const VersionSchema& schema, const std::
     } else if (bound == "lt") {
       parsed.lt = number;
     } else {
-      return Status::InvalidArgument(where + "." + field_name + ": unknown bound '" + bound +
-                                     "'; known: gte, gt, lte, lt");
+      return Status::InvalidArgument(
+          fmt::format("{}: unknown bound '{}'; known: gte, gt, lte, lt", at, bound));
     }
   }
   return parsed;
@@ -190,7 +191,9 @@ Result<VersionSchema> VersionSchema::FromJson(const nlohmann::json& schema,
     for (const auto& [name, spec] : fields.items()) {
       TELLTALE_ASSIGN_OR_RETURN(FieldSpec field, ParseField(role, name, spec));
       if (!names.insert(name).second) {
-        return Status::InvalidArgument("schema." + key + "." + name +
+        std::string at = "schema." + key;
+        at += "." + name;
+        return Status::InvalidArgument(at +
                                        ": the name is used twice; field names are unique across "
                                        "features, predictions, actuals and raw");
       }

@@ -42,7 +42,7 @@ struct WindowKey {
   uint32_t segment = 0;  // 0: all rows; i + 1: the version's segment i
   int64_t hour = 0;      // Unix hours (a day's first hour); 0 for baselines
 
-  auto operator<=>(const WindowKey&) const = default;
+  auto operator<=>(const WindowKey&) const = default;  // NOLINT(modernize-use-nullptr): tidy 14 bug
 };
 
 // Rows that did not make it into the profile, and fields the schema does not know.

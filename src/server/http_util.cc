@@ -138,8 +138,8 @@ std::string StringMember(const nlohmann::json& object, const char* key) {
 }
 
 std::optional<std::string> Param(const httplib::Request& request, const std::string& name) {
-  if (!request.has_param(name.c_str())) return std::nullopt;
-  return request.get_param_value(name.c_str());
+  if (!request.has_param(name)) return std::nullopt;
+  return request.get_param_value(name);
 }
 
 Result<std::optional<int64_t>> TimeParam(const httplib::Request& request, const std::string& name) {

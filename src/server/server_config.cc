@@ -1,5 +1,6 @@
 #include "server/server_config.h"
 
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
@@ -145,7 +146,7 @@ Status ApplyConfigFile(ServerConfig& config, const std::string& path) {
     std::string key = entry.first.as<std::string>();
     std::string source = path + ":" + std::to_string(entry.first.Mark().line + 1);
     if (!entry.second.IsScalar()) {
-      return Status::InvalidArgument(source + ": " + key + " must be a single value");
+      return Status::InvalidArgument(fmt::format("{}: {} must be a single value", source, key));
     }
     TELLTALE_RETURN_IF_ERROR(SetConfigValue(config, key, entry.second.as<std::string>(), source));
   }

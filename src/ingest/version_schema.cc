@@ -250,6 +250,13 @@ int VersionSchema::FindField(std::string_view name) const {
   return -1;
 }
 
+Result<uint32_t> VersionSchema::SegmentSeries(std::string_view name) const {
+  for (size_t i = 0; i < segments_.size(); ++i) {
+    if (segments_[i].name == name) return static_cast<uint32_t>(i + 1);
+  }
+  return Status::NotFound("segment '" + std::string(name) + "' is not defined for this version");
+}
+
 nlohmann::json VersionSchema::SchemaJson() const {
   nlohmann::json schema = nlohmann::json::object();
   for (const FieldSpec& field : fields_) {

@@ -64,6 +64,8 @@ class VersionSchema {
   // The field of `role` called `name`, or -1.
   int FindField(FieldRole role, std::string_view name) const;
   int FindField(std::string_view name) const;
+  // The series number of a segment (its index + 1; 0 is all rows); NotFound for an unknown name.
+  Result<uint32_t> SegmentSeries(std::string_view name) const;
 
   // The normalized forms stored in the control plane and returned by the API.
   nlohmann::json SchemaJson() const;

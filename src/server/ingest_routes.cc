@@ -53,15 +53,22 @@ bool ReadBody(ServerContext& context, httplib::Response& response,
   return true;
 }
 
+// A failed ingestion: a full disk is 507 with Retry-After; what does not fit the version is 422.
+void SendIngestError(httplib::Response& response, const Status& status) {
+  if (status.code() == StatusCode::kUnavailable) {
+    response.set_header("Retry-After", "30");
+    return SendProblem(response, 507, status.message());
+  }
+  SendError(response, status);
+}
+
 void HandleIngest(ServerContext& context, Environment environment, const httplib::Request& request,
                   httplib::Response& response, const httplib::ContentReader& read_body) {
   std::string body;
   if (!ReadBody(context, response, read_body, body)) return;
-  auto principal = Authorize(context, request, response, Access::kWrite);
-  if (!principal) return;
-  Result<ResolvedVersion> resolved =
-      ResolveVersion(context, *principal, request.matches[1], request.matches[2]);
-  if (!resolved.ok()) return SendError(response, resolved.status());
+  std::optional<ResolvedVersion> resolved =
+      AuthorizedVersion(context, request, response, Access::kWrite);
+  if (!resolved) return;
 
   std::string content_type = request.get_header_value("Content-Type");
   content_type = content_type.substr(0, content_type.find(';'));
@@ -81,13 +88,7 @@ void HandleIngest(ServerContext& context, Environment environment, const httplib
   ingest.body = body;
   ingest.atomic = Param(request, "atomic").value_or("false") == "true";
   Result<IngestResult> result = context.ingestor->Ingest(ingest);
-  if (!result.ok()) {
-    if (result.status().code() == StatusCode::kUnavailable) {
-      response.set_header("Retry-After", "30");
-      return SendProblem(response, 507, result.status().message());
-    }
-    return SendError(response, result.status());
-  }
+  if (!result.ok()) return SendIngestError(response, result.status());
   if (result->refused) {
     return SendProblem(response, 422,
                        std::to_string(result->rejected.size()) +
@@ -102,11 +103,9 @@ void HandleProfile(ServerContext& context, const httplib::Request& request,
                    httplib::Response& response, const httplib::ContentReader& read_body) {
   std::string body;
   if (!ReadBody(context, response, read_body, body)) return;
-  auto principal = Authorize(context, request, response, Access::kWrite);
-  if (!principal) return;
-  Result<ResolvedVersion> resolved =
-      ResolveVersion(context, *principal, request.matches[1], request.matches[2]);
-  if (!resolved.ok()) return SendError(response, resolved.status());
+  std::optional<ResolvedVersion> resolved =
+      AuthorizedVersion(context, request, response, Access::kWrite);
+  if (!resolved) return;
   std::shared_ptr<const VersionSchema> schema = context.windows->Schema(resolved->version.id);
   if (!schema) return SendProblem(response, 404, "version data not loaded");
 
@@ -133,25 +132,15 @@ void HandleProfile(ServerContext& context, const httplib::Request& request,
     upload.window_start = **window_start;
   }
   if (std::optional<std::string> segment = Param(request, "segment")) {
-    for (size_t i = 0; i < schema->segments().size(); ++i) {
-      if (schema->segments()[i].name == *segment) upload.segment = static_cast<uint32_t>(i + 1);
-    }
-    if (upload.segment == 0) {
-      return SendProblem(response, 404,
-                         "segment '" + *segment + "' is not defined for this version");
-    }
+    Result<uint32_t> series = schema->SegmentSeries(*segment);
+    if (!series.ok()) return SendError(response, series.status());
+    upload.segment = *series;
   }
   Result<uint64_t> rows = context.ingestor->IngestProfile(upload);
-  if (!rows.ok()) {
-    if (rows.status().code() == StatusCode::kUnavailable) {
-      response.set_header("Retry-After", "30");
-      return SendProblem(response, 507, rows.status().message());
-    }
-    if (rows.status().code() == StatusCode::kInvalidArgument) {
-      return SendProblem(response, 422, rows.status().message());
-    }
-    return SendError(response, rows.status());
+  if (!rows.ok() && rows.status().code() == StatusCode::kInvalidArgument) {
+    return SendProblem(response, 422, rows.status().message());
   }
+  if (!rows.ok()) return SendIngestError(response, rows.status());
   SendJson(response, 200, {{"accepted_rows", *rows}});
 }
 

@@ -66,7 +66,34 @@ bool Check(httplib::Response& response, const Status& status) {
   return false;
 }
 
+// Authorizes the request and loads the model named in its path; sends the problem otherwise.
+std::optional<ModelRecord> AuthorizedModel(ServerContext& context, const httplib::Request& request,
+                                           httplib::Response& response, Access access) {
+  auto principal = Authorize(context, request, response, access);
+  if (!principal) return std::nullopt;
+  Result<ModelRecord> model = context.control->GetModel(principal->project_id, request.matches[1]);
+  if (!model.ok()) {
+    SendError(response, model.status());
+    return std::nullopt;
+  }
+  return std::move(*model);
+}
+
 }  // namespace
+
+std::optional<ResolvedVersion> AuthorizedVersion(ServerContext& context,
+                                                 const httplib::Request& request,
+                                                 httplib::Response& response, Access access) {
+  auto principal = Authorize(context, request, response, access);
+  if (!principal) return std::nullopt;
+  Result<ResolvedVersion> resolved =
+      ResolveVersion(context, *principal, request.matches[1], request.matches[2]);
+  if (!resolved.ok()) {
+    SendError(response, resolved.status());
+    return std::nullopt;
+  }
+  return std::move(*resolved);
+}
 
 Result<ResolvedVersion> ResolveVersion(ServerContext& context, const Principal& principal,
                                        const std::string& model, const std::string& version) {
@@ -115,21 +142,15 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
   });
 
   server.Get(kModelPath, [&context](const httplib::Request& request, httplib::Response& response) {
-    auto principal = Authorize(context, request, response, Access::kRead);
-    if (!principal) return;
-    Result<ModelRecord> model =
-        context.control->GetModel(principal->project_id, request.matches[1]);
-    if (!model.ok()) return SendError(response, model.status());
+    std::optional<ModelRecord> model = AuthorizedModel(context, request, response, Access::kRead);
+    if (!model) return;
     SendJson(response, 200, ModelJson(*model));
   });
 
   server.Patch(kModelPath, [&context](const httplib::Request& request,
                                       httplib::Response& response) {
-    auto principal = Authorize(context, request, response, Access::kAdmin);
-    if (!principal) return;
-    Result<ModelRecord> model =
-        context.control->GetModel(principal->project_id, request.matches[1]);
-    if (!model.ok()) return SendError(response, model.status());
+    std::optional<ModelRecord> model = AuthorizedModel(context, request, response, Access::kAdmin);
+    if (!model) return;
     Result<nlohmann::json> body = JsonBody(request);
     if (!body.ok()) return SendError(response, body.status());
     for (const auto& [key, value] : body->items()) {
@@ -174,11 +195,8 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
 
   server.Post(std::string(kModelPath) + "/versions", [&context](const httplib::Request& request,
                                                                 httplib::Response& response) {
-    auto principal = Authorize(context, request, response, Access::kAdmin);
-    if (!principal) return;
-    Result<ModelRecord> model =
-        context.control->GetModel(principal->project_id, request.matches[1]);
-    if (!model.ok()) return SendError(response, model.status());
+    std::optional<ModelRecord> model = AuthorizedModel(context, request, response, Access::kAdmin);
+    if (!model) return;
     Result<nlohmann::json> body = JsonBody(request);
     if (!body.ok()) return SendError(response, body.status());
     VersionRecord version;
@@ -200,11 +218,8 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
 
   server.Get(std::string(kModelPath) + "/versions", [&context](const httplib::Request& request,
                                                                httplib::Response& response) {
-    auto principal = Authorize(context, request, response, Access::kRead);
-    if (!principal) return;
-    Result<ModelRecord> model =
-        context.control->GetModel(principal->project_id, request.matches[1]);
-    if (!model.ok()) return SendError(response, model.status());
+    std::optional<ModelRecord> model = AuthorizedModel(context, request, response, Access::kRead);
+    if (!model) return;
     Result<std::vector<VersionRecord>> versions = context.control->ListVersions(model->id);
     if (!versions.ok()) return SendError(response, versions.status());
     nlohmann::json list = nlohmann::json::array();

@@ -31,16 +31,14 @@ int64_t EndHour(int64_t to) { return HourOf(to - 1) + 1; }
 // Sends the error and returns nothing when the request does not name a valid scope.
 std::optional<QueryScope> Scope(ServerContext& context, const httplib::Request& request,
                                 httplib::Response& response) {
-  auto principal = Authorize(context, request, response, Access::kRead);
-  if (!principal) return std::nullopt;
+  std::optional<ResolvedVersion> resolved =
+      AuthorizedVersion(context, request, response, Access::kRead);
+  if (!resolved) return std::nullopt;
   auto fail = [&](const Status& status) -> std::optional<QueryScope> {
     SendError(response, status);
     return std::nullopt;
   };
   QueryScope scope;
-  Result<ResolvedVersion> resolved =
-      ResolveVersion(context, *principal, request.matches[1], request.matches[2]);
-  if (!resolved.ok()) return fail(resolved.status());
   scope.resolved = std::move(*resolved);
   scope.schema = context.windows->Schema(scope.resolved.version.id);
   if (!scope.schema) return fail(Status::NotFound("version data not loaded"));
@@ -54,13 +52,9 @@ std::optional<QueryScope> Scope(ServerContext& context, const httplib::Request& 
     return fail(Status::InvalidArgument("'from' must be before 'to'"));
   }
   if (std::optional<std::string> segment = Param(request, "segment")) {
-    const std::vector<Segment>& segments = scope.schema->segments();
-    for (size_t i = 0; i < segments.size(); ++i) {
-      if (segments[i].name == *segment) scope.segment = static_cast<uint32_t>(i + 1);
-    }
-    if (scope.segment == 0) {
-      return fail(Status::NotFound("segment '" + *segment + "' is not defined for this version"));
-    }
+    Result<uint32_t> series = scope.schema->SegmentSeries(*segment);
+    if (!series.ok()) return fail(series.status());
+    scope.segment = *series;
     scope.segment_name = *segment;
   }
   return scope;

@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <optional>
 #include <string>
 
 #include "server/http_util.h"
@@ -25,6 +26,12 @@ struct ResolvedVersion {
 // missing (another project's model is simply not found).
 Result<ResolvedVersion> ResolveVersion(ServerContext& context, const Principal& principal,
                                        const std::string& model, const std::string& version);
+
+// Authorizes the request for `access` and resolves the model and version in its path; on failure
+// sends the problem and returns nothing.
+std::optional<ResolvedVersion> AuthorizedVersion(ServerContext& context,
+                                                 const httplib::Request& request,
+                                                 httplib::Response& response, Access access);
 
 // Path patterns.
 inline constexpr const char* kModelPath = R"(/api/v1/models/([^/]+))";

@@ -53,6 +53,16 @@ bool ReadBody(ServerContext& context, httplib::Response& response,
   return true;
 }
 
+// Reads the body, then authorizes the request for writing and resolves its version.
+std::optional<ResolvedVersion> ReadAuthorized(ServerContext& context,
+                                              const httplib::Request& request,
+                                              httplib::Response& response,
+                                              const httplib::ContentReader& read_body,
+                                              std::string& body) {
+  if (!ReadBody(context, response, read_body, body)) return std::nullopt;
+  return AuthorizedVersion(context, request, response, Access::kWrite);
+}
+
 // A failed ingestion: a full disk is 507 with Retry-After; what does not fit the version is 422.
 void SendIngestError(httplib::Response& response, const Status& status) {
   if (status.code() == StatusCode::kUnavailable) {
@@ -65,9 +75,8 @@ void SendIngestError(httplib::Response& response, const Status& status) {
 void HandleIngest(ServerContext& context, Environment environment, const httplib::Request& request,
                   httplib::Response& response, const httplib::ContentReader& read_body) {
   std::string body;
-  if (!ReadBody(context, response, read_body, body)) return;
   std::optional<ResolvedVersion> resolved =
-      AuthorizedVersion(context, request, response, Access::kWrite);
+      ReadAuthorized(context, request, response, read_body, body);
   if (!resolved) return;
 
   std::string content_type = request.get_header_value("Content-Type");
@@ -102,9 +111,8 @@ void HandleIngest(ServerContext& context, Environment environment, const httplib
 void HandleProfile(ServerContext& context, const httplib::Request& request,
                    httplib::Response& response, const httplib::ContentReader& read_body) {
   std::string body;
-  if (!ReadBody(context, response, read_body, body)) return;
   std::optional<ResolvedVersion> resolved =
-      AuthorizedVersion(context, request, response, Access::kWrite);
+      ReadAuthorized(context, request, response, read_body, body);
   if (!resolved) return;
   std::shared_ptr<const VersionSchema> schema = context.windows->Schema(resolved->version.id);
   if (!schema) return SendProblem(response, 404, "version data not loaded");

@@ -1,6 +1,7 @@
 #include "store/control_store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <SQLiteCpp/VariadicBind.h>
 #include <sqlite3.h>
 
 #include <utility>
@@ -159,8 +160,7 @@ Result<Project> ControlStore::CreateProject(const std::string& name, int64_t now
   std::lock_guard lock(mutex_);
   try {
     SQLite::Statement insert(*db_, "INSERT INTO projects (name, created_at) VALUES (?, ?)");
-    insert.bind(1, name);
-    insert.bind(2, now);
+    SQLite::bind(insert, name, now);
     insert.exec();
     return Project{db_->getLastInsertRowid(), name, now};
   } catch (const SQLite::Exception& error) {
@@ -205,12 +205,7 @@ Result<ApiKeyRecord> ControlStore::CreateKey(int64_t project_id, const std::stri
     SQLite::Statement insert(*db_,
                              "INSERT INTO api_keys (project_id, name, role, hash, prefix, "
                              "created_at) VALUES (?, ?, ?, ?, ?, ?)");
-    insert.bind(1, project_id);
-    insert.bind(2, name);
-    insert.bind(3, std::string(RoleName(role)));
-    insert.bind(4, hash);
-    insert.bind(5, prefix);
-    insert.bind(6, now);
+    SQLite::bind(insert, project_id, name, std::string(RoleName(role)), hash, prefix, now);
     insert.exec();
     ApiKeyRecord key;
     key.id = db_->getLastInsertRowid();
@@ -258,9 +253,7 @@ Status ControlStore::RevokeKey(int64_t project_id, int64_t key_id, int64_t now) 
     SQLite::Statement update(*db_,
                              "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) "
                              "WHERE id = ? AND project_id = ?");
-    update.bind(1, now);
-    update.bind(2, key_id);
-    update.bind(3, project_id);
+    SQLite::bind(update, now, key_id, project_id);
     if (update.exec() == 0) return Status::NotFound("key " + std::to_string(key_id) + " not found");
     return Status::Ok();
   } catch (const std::exception& error) {
@@ -283,13 +276,8 @@ Result<ModelRecord> ControlStore::CreateModel(const ModelRecord& model) {
     SQLite::Statement insert(*db_,
                              "INSERT INTO models (project_id, name, task, timezone, description, "
                              "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    insert.bind(1, model.project_id);
-    insert.bind(2, model.name);
-    insert.bind(3, model.task);
-    insert.bind(4, model.timezone);
-    insert.bind(5, model.description);
-    insert.bind(6, model.created_at);
-    insert.bind(7, model.updated_at);
+    SQLite::bind(insert, model.project_id, model.name, model.task, model.timezone,
+                 model.description, model.created_at, model.updated_at);
     insert.exec();
     ModelRecord created = model;
     created.id = db_->getLastInsertRowid();
@@ -320,8 +308,7 @@ Result<ModelRecord> ControlStore::GetModel(int64_t project_id, const std::string
   std::lock_guard lock(mutex_);
   try {
     SQLite::Statement query(*db_, std::string(kModelColumns) + "WHERE project_id = ? AND name = ?");
-    query.bind(1, project_id);
-    query.bind(2, name);
+    SQLite::bind(query, project_id, name);
     if (!query.executeStep()) return Status::NotFound("model '" + name + "' not found");
     return ReadModel(query);
   } catch (const std::exception& error) {
@@ -347,11 +334,7 @@ Status ControlStore::UpdateModel(const ModelRecord& model) {
     SQLite::Statement update(*db_,
                              "UPDATE models SET task = ?, timezone = ?, description = ?, "
                              "updated_at = ? WHERE id = ?");
-    update.bind(1, model.task);
-    update.bind(2, model.timezone);
-    update.bind(3, model.description);
-    update.bind(4, model.updated_at);
-    update.bind(5, model.id);
+    SQLite::bind(update, model.task, model.timezone, model.description, model.updated_at, model.id);
     if (update.exec() == 0) return Status::NotFound("model '" + model.name + "' not found");
     return Status::Ok();
   } catch (const std::exception& error) {
@@ -377,11 +360,8 @@ Result<VersionRecord> ControlStore::CreateVersion(const VersionRecord& version) 
     SQLite::Statement insert(*db_,
                              "INSERT INTO versions (model_id, version, schema_json, segments_json, "
                              "created_at) VALUES (?, ?, ?, ?, ?)");
-    insert.bind(1, version.model_id);
-    insert.bind(2, version.version);
-    insert.bind(3, version.schema_json);
-    insert.bind(4, version.segments_json);
-    insert.bind(5, version.created_at);
+    SQLite::bind(insert, version.model_id, version.version, version.schema_json,
+                 version.segments_json, version.created_at);
     insert.exec();
     VersionRecord created = version;
     created.id = db_->getLastInsertRowid();
@@ -412,8 +392,7 @@ Result<VersionRecord> ControlStore::GetVersion(int64_t model_id, const std::stri
   try {
     SQLite::Statement query(*db_,
                             std::string(kVersionColumns) + "WHERE model_id = ? AND version = ?");
-    query.bind(1, model_id);
-    query.bind(2, version);
+    SQLite::bind(query, model_id, version);
     if (!query.executeStep()) return Status::NotFound("version '" + version + "' not found");
     return ReadVersion(query);
   } catch (const std::exception& error) {

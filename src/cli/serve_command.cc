@@ -1,5 +1,6 @@
 // telltale serve: runs the server until SIGTERM or SIGINT, then stops cleanly (exit 0).
 #include <signal.h>
+#include <unistd.h>  // environ
 
 #include <atomic>
 #include <cstdio>
@@ -8,8 +9,6 @@
 #include "cli/commands.h"
 #include "server/server_config.h"
 #include "server/telltale_server.h"
-
-extern char** environ;
 
 namespace telltale::cli {
 namespace {

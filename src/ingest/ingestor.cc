@@ -87,6 +87,9 @@ Result<IngestResult> Ingestor::Ingest(const IngestRequest& request) {
   if (!schema) return Status::NotFound("model version not found");
   const int64_t now = clock_.Now();
   const bool production = request.environment == Environment::kProduction;
+  if (request.replace && production) {
+    return Status::InvalidArgument("replace=true applies to the training and validation baselines");
+  }
   DecodeOptions options;
   options.ndjson = request.format == BodyFormat::kNdjson;
   options.require_id = production;
@@ -117,9 +120,10 @@ Result<IngestResult> Ingestor::Ingest(const IngestRequest& request) {
   LogRecord record;
   record.version_id = request.version_id;
   record.environment = request.environment;
+  record.replace = request.replace;
   record.rows = std::move(decoded.rows);
   record.events = std::move(decoded.events);
-  if (!record.rows.empty() || !record.events.empty()) {
+  if (!record.rows.empty() || !record.events.empty() || record.replace) {
     std::vector<std::pair<std::string, int64_t>> ids;
     if (production) {
       ids.reserve(record.rows.size());

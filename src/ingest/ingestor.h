@@ -31,6 +31,8 @@ struct IngestRequest {
   std::string_view body;
   BodyFormat format = BodyFormat::kJson;
   bool atomic = false;  // all rows or none
+  // Baselines only: this request's rows replace the baseline instead of adding to it.
+  bool replace = false;
 };
 
 // A profile computed elsewhere for one window (the agent, the SDK's privacy mode).

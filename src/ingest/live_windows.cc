@@ -104,6 +104,14 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
     uploads.push_back(std::move(profile));
   }
   std::lock_guard lock(state->mutex);
+  if (record.replace && baseline) {
+    // Every series of the baseline starts over: empty windows, written by the next checkpoint.
+    for (uint32_t segment = 0; segment <= schema.segments().size(); ++segment) {
+      WindowKey key{record.environment, false, segment, 0};
+      state->windows.insert_or_assign(key, WindowProfile(schema));
+      state->dirty.insert(key);
+    }
+  }
   for (const auto& [key, rows] : groups) {
     TELLTALE_ASSIGN_OR_RETURN(WindowProfile * window, Open(record.version_id, *state, key));
     window->Fold(schema, rows);

@@ -5,7 +5,9 @@
 namespace telltale {
 namespace {
 
-constexpr uint8_t kFormatVersion = 1;
+// Version 2 added a flags byte (bit 0: replace) after the environment.
+constexpr uint8_t kFormatVersion = 2;
+constexpr uint8_t kReplaceFlag = 1;
 constexpr uint32_t kMaxCount = 1u << 24;
 constexpr uint8_t kIntegralBit = 0x10;
 constexpr uint8_t kFlagBit = 0x20;
@@ -23,6 +25,7 @@ std::string EncodeLogRecord(const LogRecord& record) {
   out.Put<uint8_t>(kFormatVersion);
   out.Put<int64_t>(record.version_id);
   out.Put<uint8_t>(static_cast<uint8_t>(record.environment));
+  out.Put<uint8_t>(record.replace ? kReplaceFlag : 0);
   out.Put<uint32_t>(static_cast<uint32_t>(record.rows.size()));
   for (const Row& row : record.rows) {
     out.PutString(row.id);
@@ -55,7 +58,7 @@ Result<LogRecord> DecodeLogRecord(std::string_view bytes) {
   ByteReader in(bytes);
   LogRecord record;
   TELLTALE_ASSIGN_OR_RETURN(uint8_t version, in.Get<uint8_t>());
-  if (version != kFormatVersion) {
+  if (version == 0 || version > kFormatVersion) {
     return Status::Unsupported("log record format " + std::to_string(version));
   }
   TELLTALE_ASSIGN_OR_RETURN(record.version_id, in.Get<int64_t>());
@@ -64,6 +67,10 @@ Result<LogRecord> DecodeLogRecord(std::string_view bytes) {
     return Status::Corruption("log record: unknown environment");
   }
   record.environment = static_cast<Environment>(environment);
+  if (version >= 2) {
+    TELLTALE_ASSIGN_OR_RETURN(uint8_t flags, in.Get<uint8_t>());
+    record.replace = (flags & kReplaceFlag) != 0;
+  }
   TELLTALE_ASSIGN_OR_RETURN(uint32_t rows, GetCount(in));
   record.rows.resize(rows);
   for (Row& row : record.rows) {

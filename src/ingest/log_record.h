@@ -25,6 +25,8 @@ struct ProfileUpload {
 struct LogRecord {
   int64_t version_id = 0;
   Environment environment = Environment::kProduction;
+  // Baselines only: empty the baseline (all its series) before adding this record's rows.
+  bool replace = false;
   std::vector<Row> rows;
   std::vector<IntegrityEvent> events;
   std::vector<ProfileUpload> profiles;

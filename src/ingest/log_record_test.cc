@@ -49,6 +49,20 @@ TEST(LogRecordTest, RoundTrips) {
   EXPECT_EQ(decoded->events[1].kind, IntegrityEvent::Kind::kDuplicate);
 }
 
+TEST(LogRecordTest, ReplaceFlagRoundTripsAndVersionOneStillLoads) {
+  LogRecord record = Sample();
+  record.replace = true;
+  std::string bytes = EncodeLogRecord(record);
+  EXPECT_TRUE(DecodeLogRecord(bytes)->replace);
+  // Version 1 had no flags byte (after u8 version, i64 version id, u8 environment).
+  std::string version_one = bytes.substr(0, 10) + bytes.substr(11);
+  version_one[0] = 1;
+  Result<LogRecord> old = DecodeLogRecord(version_one);
+  ASSERT_TRUE(old.ok()) << old.status().message();
+  EXPECT_FALSE(old->replace);
+  EXPECT_EQ(old->rows.size(), 2u);
+}
+
 TEST(LogRecordTest, EveryTruncationIsCorruptionNotACrash) {
   std::string bytes = EncodeLogRecord(Sample());
   for (size_t length = 0; length < bytes.size(); ++length) {

@@ -4,7 +4,8 @@
 //   POST /api/v1/models/{model}/versions/{version}/validation    the validation baseline
 // Bodies: {"rows": [...]} as application/json, application/x-ndjson, or text/csv (a header row;
 // id and timestamp columns optional); Content-Encoding gzip.
-// ?atomic=true: all rows or none (422 listing every reason).
+// ?atomic=true: all rows or none (422 listing every reason). ?replace=true (baselines): these
+// rows replace the baseline instead of adding to it.
 //   POST /api/v1/models/{model}/versions/{version}/profiles?window_start=T[&environment=E]
 //        [&segment=S][&upload_id=U]   a profile computed elsewhere, as `telltale profile` writes it
 #include "server/routes.h"
@@ -96,6 +97,7 @@ void HandleIngest(ServerContext& context, Environment environment, const httplib
   ingest.environment = environment;
   ingest.body = body;
   ingest.atomic = Param(request, "atomic").value_or("false") == "true";
+  ingest.replace = Param(request, "replace").value_or("false") == "true";
   Result<IngestResult> result = context.ingestor->Ingest(ingest);
   if (!result.ok()) return SendIngestError(response, result.status());
   if (result->refused) {

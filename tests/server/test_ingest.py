@@ -216,3 +216,23 @@ def test_csv_rows_for_the_training_baseline(model):
     assert summary(model)["rows"] == 2
     malformed = model.post(PATH + "/training", data="a,b\n\"unterminated,1\n", headers={"Content-Type": "text/csv"})
     assert malformed.status_code == 400
+
+
+def test_replace_resets_a_baseline_and_survives_a_crash(start_server, tmp_path):
+    server = start_server(["--checkpoint-interval", "1h"], data_dir=tmp_path / "d")
+    api = server.api()
+    api.create_model("churn")
+    api.create_version("churn", "v1", SCHEMA, [{"name": "US", "where": {"country": ["US"]}}])
+    old = [{"features": {"age": 20, "country": "US"}} for _ in range(30)]
+    new = [{"features": {"age": 60, "country": "DE"}} for _ in range(7)]
+    api.log("churn", "v1", old, environment="training")
+    api.log("churn", "v1", new, environment="training", replace="true")
+    more = api.log("churn", "v1", new[:3], environment="training")
+    assert more["accepted"] == 3
+    server.kill()  # before any checkpoint: the log alone must replay the replacement
+    api = start_server(data_dir=tmp_path / "d").api()
+    assert summary(api)["baselines"]["training"]["rows"] == 10
+    drift = api.get(PATH + "/drift", params={"segment": "US", "baseline": "training"})
+    assert drift.status_code == 404  # the US segment's baseline was emptied too
+    refused = api.post(PATH + "/predictions", params={"replace": "true"}, json={"rows": []})
+    assert refused.status_code == 400 and "baselines" in refused.json()["detail"]

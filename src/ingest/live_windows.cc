@@ -112,23 +112,40 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
       state->dirty.insert(key);
     }
   }
+  // Every window is opened (read from the store if need be) before any is changed, so a failed
+  // read leaves the record unfolded rather than half folded.
+  std::map<WindowKey, WindowProfile*> opened;
+  auto open = [&](const WindowKey& key) -> Status {
+    if (opened.count(key)) return Status::Ok();
+    TELLTALE_ASSIGN_OR_RETURN(opened[key], Open(record.version_id, *state, key));
+    return Status::Ok();
+  };
+  for (const auto& [key, rows] : groups) TELLTALE_RETURN_IF_ERROR(open(key));
+  for (const IntegrityEvent& event : record.events) {
+    for (const WindowKey& key : windows_of(0, hour_of(event.event_time))) {
+      TELLTALE_RETURN_IF_ERROR(open(key));
+    }
+  }
+  for (const ProfileUpload& upload : record.profiles) {
+    for (const WindowKey& key : windows_of(upload.segment, baseline ? 0 : upload.hour)) {
+      TELLTALE_RETURN_IF_ERROR(open(key));
+    }
+  }
   for (const auto& [key, rows] : groups) {
-    TELLTALE_ASSIGN_OR_RETURN(WindowProfile * window, Open(record.version_id, *state, key));
-    window->Fold(schema, rows);
+    opened.at(key)->Fold(schema, rows);
     state->dirty.insert(key);
   }
   for (const IntegrityEvent& event : record.events) {
     for (const WindowKey& key : windows_of(0, hour_of(event.event_time))) {
-      TELLTALE_ASSIGN_OR_RETURN(WindowProfile * window, Open(record.version_id, *state, key));
-      window->integrity().Add(event);
+      opened.at(key)->integrity().Add(event);
       state->dirty.insert(key);
     }
   }
   for (size_t i = 0; i < uploads.size(); ++i) {
     int64_t hour = baseline ? 0 : record.profiles[i].hour;
     for (const WindowKey& key : windows_of(record.profiles[i].segment, hour)) {
-      TELLTALE_ASSIGN_OR_RETURN(WindowProfile * window, Open(record.version_id, *state, key));
-      window->MergeProfile(uploads[i], hour * kWindowSeconds, (hour + 1) * kWindowSeconds - 1);
+      opened.at(key)->MergeProfile(uploads[i], hour * kWindowSeconds,
+                                   (hour + 1) * kWindowSeconds - 1);
       state->dirty.insert(key);
     }
   }

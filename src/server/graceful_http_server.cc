@@ -52,18 +52,28 @@ void GracefulHttpServer::RequestFinished(const httplib::Request& request) {
   Peer peer(request.remote_addr, request.remote_port);
   auto found = busy_.find(peer);
   if (found != busy_.end()) busy_.erase(found);
-  // The response is written; the client's next request finds the connection closed.
-  if (shutting_down_) CloseConnections(&peer);
+  // The response is written. A connection with unread request bytes is shut both ways, so they
+  // are never answered as a request; at shutdown, the client's next request finds it closed.
+  if (closing_.erase(peer) > 0) {
+    CloseConnections(&peer, SHUT_RDWR);
+  } else if (shutting_down_) {
+    CloseConnections(&peer, SHUT_RD);
+  }
 }
 
 void GracefulHttpServer::Shutdown() {
   stop();
   std::lock_guard lock(mutex_);
   shutting_down_ = true;
-  CloseConnections(nullptr);
+  CloseConnections(nullptr, SHUT_RD);
 }
 
-void GracefulHttpServer::CloseConnections(const Peer* only) {
+void GracefulHttpServer::CloseAfterResponse(const httplib::Request& request) {
+  std::lock_guard lock(mutex_);
+  closing_.emplace(request.remote_addr, request.remote_port);
+}
+
+void GracefulHttpServer::CloseConnections(const Peer* only, int how) {
   DIR* descriptors = opendir("/proc/self/fd");
   if (descriptors == nullptr) return;
   while (dirent* entry = readdir(descriptors)) {
@@ -72,7 +82,7 @@ void GracefulHttpServer::CloseConnections(const Peer* only) {
     std::optional<Peer> peer = PeerOf(fd, port_);
     if (!peer) continue;
     bool close = only ? *peer == *only : busy_.count(*peer) == 0;
-    if (close) ::shutdown(fd, SHUT_RD);
+    if (close) ::shutdown(fd, how);
   }
   closedir(descriptors);
 }

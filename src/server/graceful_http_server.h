@@ -28,16 +28,20 @@ class GracefulHttpServer : public httplib::Server {
   void RequestFinished(const httplib::Request& request);
   // Stops accepting and closes every connection once it is idle.
   void Shutdown();
+  // Closes the request's connection once the answer is written (call from its handler): the
+  // client's unread bytes are not taken for a next request.
+  void CloseAfterResponse(const httplib::Request& request);
 
  private:
   using Peer = std::pair<std::string, int>;
-  // Half-closes this process's connections on the server port, those to `only` if given, else all
-  // but the busy ones.
-  void CloseConnections(const Peer* only);
+  // Shuts down (`how`: SHUT_RD or SHUT_RDWR) this process's connections on the server port, those
+  // to `only` if given, else all but the busy ones.
+  void CloseConnections(const Peer* only, int how);
 
   int port_;
   std::mutex mutex_;
   std::multiset<Peer> busy_;
+  std::set<Peer> closing_;  // to close once their answer is written
   bool shutting_down_ = false;
 };
 

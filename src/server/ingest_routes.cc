@@ -25,8 +25,7 @@ nlohmann::json RejectedJson(const std::vector<Rejection>& rejected) {
   return list;
 }
 
-// Reads the whole body (so the connection stays usable whatever happens next); sends 413 or 400
-// and returns false when it cannot.
+// Reads the whole body; sends 413 or 400 and returns false when it cannot.
 bool ReadBody(ServerContext& context, httplib::Response& response,
               const httplib::ContentReader& read_body, std::string& body) {
   bool too_large = false;
@@ -41,7 +40,6 @@ bool ReadBody(ServerContext& context, httplib::Response& response,
   });
   // httplib refuses a Content-Length over its payload limit itself, setting 413.
   if (too_large || response.status == 413) {
-    response.set_header("Connection", "close");
     SendProblem(response, 413,
                 "the body is larger than the limit of " + std::to_string(limit) +
                     " bytes (after decompression)");
@@ -54,14 +52,22 @@ bool ReadBody(ServerContext& context, httplib::Response& response,
   return true;
 }
 
-// Reads the body, then authorizes the request for writing and resolves its version.
+// Authorizes the request for writing and resolves its version, then reads the body. A request
+// refused before its body is read whole (an unknown key or version, a body over the limit) has its
+// connection closed after the answer, instead of buffering a stranger's body.
 std::optional<ResolvedVersion> ReadAuthorized(ServerContext& context,
                                               const httplib::Request& request,
                                               httplib::Response& response,
                                               const httplib::ContentReader& read_body,
                                               std::string& body) {
-  if (!ReadBody(context, response, read_body, body)) return std::nullopt;
-  return AuthorizedVersion(context, request, response, Access::kWrite);
+  std::optional<ResolvedVersion> resolved =
+      AuthorizedVersion(context, request, response, Access::kWrite);
+  if (!resolved || !ReadBody(context, response, read_body, body)) {
+    // Unread body bytes would be taken for the next request on this connection.
+    context.close_after_response(request);
+    return std::nullopt;
+  }
+  return resolved;
 }
 
 // A failed ingestion: a full disk is 507 with Retry-After; what does not fit the version is 422.

@@ -4,6 +4,7 @@
 #define TELLTALE_SERVER_SERVER_CONTEXT_H_
 
 #include <atomic>
+#include <functional>
 
 #include "common/clock.h"
 #include "ingest/ingestor.h"
@@ -12,6 +13,10 @@
 #include "server/server_metrics.h"
 #include "store/control_store.h"
 #include "store/data_store.h"
+
+namespace httplib {
+struct Request;
+}
 
 namespace telltale {
 
@@ -26,6 +31,8 @@ struct ServerContext {
   // The project created at first start; its admin keys may create other projects.
   int64_t bootstrap_project_id = 0;
   std::atomic<bool> ready{false};
+  // Closes the request's connection once its answer is written (for a body left unread).
+  std::function<void(const httplib::Request&)> close_after_response;
 };
 
 }  // namespace telltale

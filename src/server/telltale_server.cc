@@ -155,6 +155,9 @@ void TelltaleServer::CheckpointLoop() {
 
 void TelltaleServer::ConfigureHttp() {
   http_ = std::make_unique<GracefulHttpServer>();
+  context_.close_after_response = [this](const httplib::Request& request) {
+    http_->CloseAfterResponse(request);
+  };
   const int threads = std::max(1, context_.config.threads);
   http_->new_task_queue = [threads] {
     return new httplib::ThreadPool(static_cast<size_t>(threads));

@@ -1,9 +1,12 @@
 """Ingestion: body formats, per-row validation, atomic batches, duplicates, time bounds, limits and
 hostile bodies. Every failure is a 4xx problem naming what was wrong; the server keeps serving."""
 import gzip
+import socket
 import json
 
 import pytest
+
+from conftest import ADMIN_TOKEN
 
 SCHEMA = {"features": {"age": "numeric", "country": "categorical", "active": "boolean",
                        "note": "text", "emb": {"type": "embedding", "dimension": 3}},
@@ -236,3 +239,54 @@ def test_replace_resets_a_baseline_and_survives_a_crash(start_server, tmp_path):
     assert drift.status_code == 404  # the US segment's baseline was emptied too
     refused = api.post(PATH + "/predictions", params={"replace": "true"}, json={"rows": []})
     assert refused.status_code == 400 and "baselines" in refused.json()["detail"]
+
+
+def raw_exchange(url, request, timeout=5):
+    """Sends raw bytes on one connection; returns (the first answer's status line, whether the
+    server then closed the connection, the answer to a GET /healthz sent on it if still open)."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
+        try:
+            sock.sendall(request)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server may stop reading early; the answer is still there
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += sock.recv(65536)
+        head, body = data.split(b"\r\n\r\n", 1)
+        length = int(next(l for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")).split(b":")[1])
+        while len(body) < length:
+            body += sock.recv(65536)
+        status = head.split(b"\r\n")[0].decode()
+        try:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+            following = sock.recv(65536)
+        except (BrokenPipeError, ConnectionResetError):
+            following = b""
+        return status, following
+
+
+@pytest.mark.parametrize("case", ["no key", "unknown version", "over the limit"])
+def test_a_body_left_unread_never_becomes_the_next_request(start_server, case):
+    server = start_server(["--max-body-bytes", "1MiB"])
+    api = server.api()
+    api.create_model("churn")
+    api.create_version("churn", "v1", SCHEMA)
+    auth = b"" if case == "no key" else b"Authorization: Bearer " + ADMIN_TOKEN.encode() + b"\r\n"
+    path = (PATH.replace("v1", "v9") if case == "unknown version" else PATH).encode()
+    body = b'{"rows": [' + b" " * 800_000 + b"]}"
+    if case == "over the limit":
+        chunk = b" " * 65536
+        payload = b"".join(b"%x\r\n" % len(chunk) + chunk + b"\r\n" for _ in range(40)) + b"0\r\n\r\n"
+        headers = b"Transfer-Encoding: chunked\r\n"
+    else:
+        payload, headers = body, b"Content-Length: %d\r\n" % len(body)
+    request = (b"POST " + path + b"/predictions HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+               + auth + headers + b"\r\n" + payload)
+    status, following = raw_exchange(server.url, request)
+    expected = {"no key": "401", "unknown version": "404", "over the limit": "413"}[case]
+    assert expected in status
+    # Either the server closed the connection, or it answered the GET itself — never a response
+    # to the leftover body bytes parsed as a request.
+    assert following == b"" or following.startswith(b"HTTP/1.1 200"), following[:80]
+    assert api.get("/healthz").status_code == 200

@@ -37,7 +37,12 @@ std::string_view TitleOf(int status) {
   }
 }
 
+thread_local RouteGroup counted_route_group = RouteGroup::kOther;
+
 }  // namespace
+
+void CountRequestAs(RouteGroup group) { counted_route_group = group; }
+RouteGroup CountedRouteGroup() { return counted_route_group; }
 
 void SendJson(httplib::Response& response, int status, const nlohmann::json& body) {
   response.status = status;

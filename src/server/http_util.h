@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "server/server_context.h"
+#include "server/server_metrics.h"
 #include "store/control_store.h"
 #include "telltale/result.h"
 
@@ -45,6 +46,11 @@ std::string StringMember(const nlohmann::json& object, const char* key);
 // Optional RFC 3339 query parameter; InvalidArgument names it.
 Result<std::optional<int64_t>> TimeParam(const httplib::Request& request, const std::string& name);
 std::optional<std::string> Param(const httplib::Request& request, const std::string& name);
+
+// The route group /metrics counts the current request in (its worker thread's): set by the
+// pre-routing step from the path, refined by the ingest and query handlers.
+void CountRequestAs(RouteGroup group);
+RouteGroup CountedRouteGroup();
 
 // Names of models and versions: 1 to 128 of letters, digits, '.', '_', '-'.
 Status ValidateName(std::string_view what, std::string_view name);

@@ -60,6 +60,7 @@ std::optional<ResolvedVersion> ReadAuthorized(ServerContext& context,
                                               httplib::Response& response,
                                               const httplib::ContentReader& read_body,
                                               std::string& body) {
+  CountRequestAs(RouteGroup::kIngest);
   std::optional<ResolvedVersion> resolved =
       AuthorizedVersion(context, request, response, Access::kWrite);
   if (!resolved || !ReadBody(context, response, read_body, body)) {

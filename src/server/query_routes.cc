@@ -306,6 +306,7 @@ void RegisterQueryRoutes(httplib::Server& server, ServerContext& context) {
     Handler handle = handler;
     server.Get(std::string(kVersionPath) + suffix,
                [&context, handle](const httplib::Request& request, httplib::Response& response) {
+                 CountRequestAs(RouteGroup::kQuery);
                  handle(context, request, response);
                });
   }

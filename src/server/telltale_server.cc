@@ -17,22 +17,6 @@ namespace {
 
 thread_local std::chrono::steady_clock::time_point request_start;
 
-RouteGroup GroupOf(const httplib::Request& request) {
-  const std::string& path = request.path;
-  if (path.rfind("/api/v1/models/", 0) == 0 && path.find("/versions/") != std::string::npos) {
-    if (request.method == "POST") {
-      for (const char* suffix : {"/predictions", "/training", "/validation"}) {
-        if (path.size() > std::strlen(suffix) &&
-            path.compare(path.size() - std::strlen(suffix), std::string::npos, suffix) == 0) {
-          return RouteGroup::kIngest;
-        }
-      }
-    }
-    if (request.method == "GET") return RouteGroup::kQuery;
-  }
-  return path.rfind("/api/v1/", 0) == 0 ? RouteGroup::kRegistry : RouteGroup::kOther;
-}
-
 // Writes the bootstrap admin key where only the server's user can read it.
 Status WriteKeyFile(const std::string& path, const std::string& secret) {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -177,13 +161,15 @@ void TelltaleServer::ConfigureHttp() {
   http_->set_read_timeout(30);
   http_->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response&) {
     request_start = std::chrono::steady_clock::now();
+    CountRequestAs(request.path.rfind("/api/v1/", 0) == 0 ? RouteGroup::kRegistry
+                                                          : RouteGroup::kOther);
     http_->RequestStarted(request);
     return httplib::Server::HandlerResponse::Unhandled;
   });
   http_->set_logger([this](const httplib::Request& request, const httplib::Response& response) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - request_start).count();
-    metrics_->ObserveRequest(GroupOf(request), response.status, seconds);
+    metrics_->ObserveRequest(CountedRouteGroup(), response.status, seconds);
     http_->RequestFinished(request);
   });
   http_->set_error_handler(httplib::Server::HandlerWithResponse(

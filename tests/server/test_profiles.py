@@ -46,6 +46,10 @@ def test_uploaded_profile_lands_in_its_window_and_merges_with_rows(setup):
     again = upload(api, body, window_start="2026-11-20T10:00:00Z", upload_id="agent-1-h10")
     assert again.status_code == 409 and "agent-1-h10" in again.json()["detail"]
     assert api.get(PATH + "/summary", params=RANGE).json()["rows"] == 2001
+    # /metrics counts the uploads and the row request as ingestion, the reads as queries.
+    metrics = api.get("/metrics").text
+    assert 'telltale_http_request_duration_seconds_count{route="ingest"} 3' in metrics
+    assert 'telltale_http_request_duration_seconds_count{route="query"} 3' in metrics
 
 
 def test_profiles_as_baseline_and_per_segment(setup):

@@ -1,7 +1,6 @@
 #include "ingest/ingestor.h"
 
 #include <algorithm>
-#include <unordered_set>
 
 #include "ingest/csv_rows.h"
 #include "ingest/log_record.h"
@@ -38,24 +37,28 @@ void RejectWhere(DecodedRows& decoded, Decide decide) {
 
 }  // namespace
 
+std::optional<std::pair<RejectReason, std::string>> Ingestor::CheckTime(int64_t first, int64_t last,
+                                                                        int64_t now) const {
+  if (last < now - limits_.max_lateness_seconds) {
+    return std::make_pair(RejectReason::kTooLate,
+                          FormatRfc3339(last) + " is older than the allowed lateness of " +
+                              std::to_string(limits_.max_lateness_seconds) + " s");
+  }
+  if (first > now + limits_.max_future_seconds) {
+    return std::make_pair(RejectReason::kInFuture, FormatRfc3339(first) + " is more than " +
+                                                       std::to_string(limits_.max_future_seconds) +
+                                                       " s in the future");
+  }
+  return std::nullopt;
+}
+
 void Ingestor::RejectOutOfTime(DecodedRows& decoded, int64_t now) {
-  const int64_t earliest = now - limits_.max_lateness_seconds;
-  const int64_t latest = now + limits_.max_future_seconds;
   RejectWhere(decoded, [&](Row& row) -> std::optional<std::pair<RejectReason, std::string>> {
-    if (row.event_time < earliest) {
-      std::string message = "timestamp " + FormatRfc3339(row.event_time) +
-                            " is older than the allowed lateness of " +
-                            std::to_string(limits_.max_lateness_seconds) + " s";
-      row.event_time = now;  // counted in the window it arrived in
-      return std::make_pair(RejectReason::kTooLate, std::move(message));
-    }
-    if (row.event_time > latest) {
-      std::string message = "timestamp " + FormatRfc3339(row.event_time) + " is more than " +
-                            std::to_string(limits_.max_future_seconds) + " s in the future";
-      row.event_time = now;
-      return std::make_pair(RejectReason::kInFuture, std::move(message));
-    }
-    return std::nullopt;
+    auto verdict = CheckTime(row.event_time, row.event_time, now);
+    if (!verdict) return std::nullopt;
+    verdict->second = "timestamp " + verdict->second;
+    row.event_time = now;  // counted in the window it arrived in
+    return verdict;
   });
 }
 
@@ -65,12 +68,11 @@ Result<std::vector<std::string>> Ingestor::RejectDuplicates(int64_t version_id,
   ids.reserve(decoded.rows.size());
   for (const Row& row : decoded.rows) ids.push_back(row.id);
   TELLTALE_ASSIGN_OR_RETURN(std::vector<bool> taken, windows_.ClaimIds(version_id, ids));
+  // ClaimIds marks an id repeated within the request as taken from its second occurrence on.
   std::vector<std::string> claimed;
-  std::unordered_set<std::string_view> in_request;
   size_t position = 0;
   RejectWhere(decoded, [&](Row& row) -> std::optional<std::pair<RejectReason, std::string>> {
-    bool logged_before = taken[position++];
-    if (logged_before || !in_request.insert(row.id).second) {
+    if (taken[position++]) {
       return std::make_pair(RejectReason::kDuplicate,
                             "id '" + row.id + "' was logged before for this version");
     }
@@ -170,11 +172,12 @@ Result<uint64_t> Ingestor::IngestProfile(const ProfileRequest& request) {
   const bool production = request.environment == Environment::kProduction;
   const int64_t hour = production ? HourOf(request.window_start) : 0;
   if (production) {
-    const int64_t now = clock_.Now();
-    if (request.window_start + kWindowSeconds <= now - limits_.max_lateness_seconds ||
-        request.window_start > now + limits_.max_future_seconds) {
-      return Status::InvalidArgument("window " + FormatRfc3339(hour * kWindowSeconds) +
-                                     " is outside the accepted range (max_lateness, max_future)");
+    const int64_t start = hour * kWindowSeconds;
+    auto verdict = CheckTime(start, start + kWindowSeconds - 1, clock_.Now());
+    if (verdict) {
+      return Status::InvalidArgument(
+          "window_start " + FormatRfc3339(start) + ": the window's " +
+          (verdict->first == RejectReason::kTooLate ? "end " : "start ") + verdict->second);
     }
   }
   std::vector<std::string> claimed;

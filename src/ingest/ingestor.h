@@ -75,6 +75,10 @@ class Ingestor {
   const IngestCounters& counters() const { return counters_; }
 
  private:
+  // Whether events spanning [first, last] fall outside the accepted lateness or clock skew, and
+  // how to say so.
+  std::optional<std::pair<RejectReason, std::string>> CheckTime(int64_t first, int64_t last,
+                                                                int64_t now) const;
   void RejectOutOfTime(DecodedRows& decoded, int64_t now);
   // Appends a record (and its ids) to the log and folds it; releases `claimed` either way.
   Status Commit(const LogRecord& record, const std::vector<std::pair<std::string, int64_t>>& ids,

@@ -5,64 +5,60 @@
 
 #include <cctype>
 #include <charconv>
-#include <functional>
+#include <limits>
 #include <optional>
+#include <utility>
+#include <variant>
 
 namespace telltale {
 namespace {
 
 enum class Kind { kText, kInteger, kBytes, kSeconds };
 
+// The member a setting fills; numbers are range-checked against its type.
+using Member = std::variant<std::string ServerConfig::*, int ServerConfig::*,
+                            uint64_t ServerConfig::*, int64_t ServerConfig::*>;
+
 struct OptionSpec {
   ConfigOption option;
   Kind kind;
-  std::function<void(ServerConfig&, const std::string&, int64_t)> set;
+  Member member;
 };
 
 const std::vector<OptionSpec>& Specs() {
   static const std::vector<OptionSpec> specs = {
-      {{"host", "address to listen on"},
-       Kind::kText,
-       [](ServerConfig& c, const std::string& text, int64_t) { c.host = text; }},
-      {{"port", "port to listen on (0 picks a free one)"},
-       Kind::kInteger,
-       [](ServerConfig& c, const std::string&, int64_t n) { c.port = static_cast<int>(n); }},
-      {{"data_dir", "directory of the embedded store"},
-       Kind::kText,
-       [](ServerConfig& c, const std::string& text, int64_t) { c.data_dir = text; }},
-      {{"threads", "HTTP worker threads"},
-       Kind::kInteger,
-       [](ServerConfig& c, const std::string&, int64_t n) { c.threads = static_cast<int>(n); }},
+      {{"host", "address to listen on"}, Kind::kText, &ServerConfig::host},
+      {{"port", "port to listen on (0 picks a free one)"}, Kind::kInteger, &ServerConfig::port},
+      {{"data_dir", "directory of the embedded store"}, Kind::kText, &ServerConfig::data_dir},
+      {{"threads", "HTTP worker threads"}, Kind::kInteger, &ServerConfig::threads},
       {{"max_body_bytes", "largest request body, after decompression (413 above)"},
        Kind::kBytes,
-       [](ServerConfig& c, const std::string&, int64_t n) { c.max_body_bytes = n; }},
+       &ServerConfig::max_body_bytes},
       {{"max_rows", "most rows in one ingest request (413 above)"},
        Kind::kInteger,
-       [](ServerConfig& c, const std::string&, int64_t n) { c.max_rows = n; }},
-      {{"max_depth", "deepest JSON nesting accepted"},
-       Kind::kInteger,
-       [](ServerConfig& c, const std::string&, int64_t n) { c.max_depth = n; }},
+       &ServerConfig::max_rows},
+      {{"max_depth", "deepest JSON nesting accepted"}, Kind::kInteger, &ServerConfig::max_depth},
       {{"max_string_bytes", "longest string value accepted"},
        Kind::kBytes,
-       [](ServerConfig& c, const std::string&, int64_t n) { c.max_string_bytes = n; }},
+       &ServerConfig::max_string_bytes},
       {{"max_lateness", "oldest event time accepted, behind now (e.g. 7d)"},
        Kind::kSeconds,
-       [](ServerConfig& c, const std::string&, int64_t n) { c.max_lateness_seconds = n; }},
+       &ServerConfig::max_lateness_seconds},
       {{"max_future", "furthest event time accepted, ahead of now (e.g. 1h)"},
        Kind::kSeconds,
-       [](ServerConfig& c, const std::string&, int64_t n) { c.max_future_seconds = n; }},
+       &ServerConfig::max_future_seconds},
       {{"checkpoint_interval", "how often window profiles are written to the store"},
        Kind::kSeconds,
-       [](ServerConfig& c, const std::string&, int64_t n) { c.checkpoint_interval_seconds = n; }},
+       &ServerConfig::checkpoint_interval_seconds},
       {{"min_free_bytes", "free disk space kept in reserve; ingestion answers 507 below it"},
        Kind::kBytes,
-       [](ServerConfig& c, const std::string&, int64_t n) { c.min_free_bytes = n; }},
+       &ServerConfig::min_free_bytes},
       {{"open_hours", "hours of recent windows kept in memory"},
        Kind::kInteger,
-       [](ServerConfig& c, const std::string&, int64_t n) { c.open_hours = n; }},
+       &ServerConfig::open_hours},
       {{"admin_token", "bootstrap admin key (instead of a generated one)"},
        Kind::kText,
-       [](ServerConfig& c, const std::string& text, int64_t) { c.admin_token = text; }},
+       &ServerConfig::admin_token},
   };
   return specs;
 }
@@ -91,6 +87,7 @@ std::optional<int64_t> ParseQuantity(std::string_view text, Kind kind) {
   if (kind == Kind::kInteger) return unit.empty() ? std::optional<int64_t>(number) : std::nullopt;
   auto found = units.find(unit);
   if (found == units.end()) return std::nullopt;
+  if (number > std::numeric_limits<int64_t>::max() / found->second) return std::nullopt;
   return number * found->second;
 }
 
@@ -110,7 +107,7 @@ Status SetConfigValue(ServerConfig& config, std::string_view key, std::string_vi
   for (const OptionSpec& spec : Specs()) {
     if (spec.option.key != key) continue;
     if (spec.kind == Kind::kText) {
-      spec.set(config, std::string(value), 0);
+      config.*std::get<std::string ServerConfig::*>(spec.member) = std::string(value);
       return Status::Ok();
     }
     std::optional<int64_t> number = ParseQuantity(value, spec.kind);
@@ -121,7 +118,20 @@ Status SetConfigValue(ServerConfig& config, std::string_view key, std::string_vi
       return Status::InvalidArgument(std::string(source) + ": " + std::string(key) + " = '" +
                                      std::string(value) + "' is not " + expected);
     }
-    spec.set(config, "", *number);
+    bool fits = std::visit(
+        [&](auto member) {
+          using Value = std::remove_reference_t<decltype(config.*member)>;
+          if constexpr (std::is_arithmetic_v<Value>) {
+            if (!std::in_range<Value>(*number)) return false;
+            config.*member = static_cast<Value>(*number);
+          }
+          return true;
+        },
+        spec.member);
+    if (!fits) {
+      return Status::InvalidArgument(std::string(source) + ": " + std::string(key) + " = '" +
+                                     std::string(value) + "' is out of range");
+    }
     return Status::Ok();
   }
   std::string known;

@@ -31,6 +31,9 @@ TEST(ServerConfigTest, ErrorsNameTheSourceAndTheSetting) {
             "--max-body-bytes: max_body_bytes = '12 parsecs' is not a size such as 32MiB");
   Status negative = SetConfigValue(config, "port", "-1", "TELLTALE_PORT");
   EXPECT_FALSE(negative.ok());
+  EXPECT_FALSE(SetConfigValue(config, "max_body_bytes", "99999999999999GiB", "f").ok());
+  Status too_big = SetConfigValue(config, "threads", "99999999999", "--threads");
+  EXPECT_EQ(too_big.message(), "--threads: threads = '99999999999' is out of range");
   Status unknown = SetConfigValue(config, "colour", "blue", "x.yaml:3");
   EXPECT_EQ(unknown.message().rfind("x.yaml:3: unknown setting 'colour'; known: host, port", 0),
             0u);

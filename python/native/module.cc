@@ -1,0 +1,277 @@
+// telltale._native: the parts of the Python SDK that run in C++ — encoding DataFrame columns as
+// NDJSON rows for the server, and profiling them with the same sketches the server keeps (privacy
+// mode). Both release the GIL while they work, so the caller's threads keep running.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/parallel.h"
+#include "profile/dataset_profile.h"
+#include "profile/profiler.h"
+#include "report/profile_json.h"
+#include "row_encoder.h"
+
+namespace py = pybind11;
+
+namespace telltale::python {
+namespace {
+
+using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using Int64Array = py::array_t<int64_t, py::array::c_style | py::array::forcecast>;
+
+EncodedColumn::Kind ParseKind(const std::string& kind) {
+  using Kind = EncodedColumn::Kind;
+  if (kind == "number") return Kind::kNumber;
+  if (kind == "boolean") return Kind::kBoolean;
+  if (kind == "string") return Kind::kString;
+  if (kind == "timestamp") return Kind::kTimestamp;
+  if (kind == "embedding") return Kind::kEmbedding;
+  throw py::value_error("unknown column kind '" + kind + "'");
+}
+
+// A column spec from Python: (name, kind, values, dictionary). `values` is a float64 array for
+// number/boolean, rows x dimension for embedding, int64 codes for string, int64 nanoseconds for
+// timestamp; `dictionary` is the list of strings the codes index.
+struct ColumnSpec {
+  std::string name;
+  EncodedColumn::Kind kind;
+  py::array values;
+  std::vector<std::string> dictionary;
+};
+
+ColumnSpec ReadSpec(const py::tuple& spec, size_t rows) {
+  if (spec.size() != 4) throw py::value_error("a column spec is (name, kind, values, dictionary)");
+  ColumnSpec column{spec[0].cast<std::string>(), ParseKind(spec[1].cast<std::string>()), {}, {}};
+  using Kind = EncodedColumn::Kind;
+  bool integers = column.kind == Kind::kString || column.kind == Kind::kTimestamp;
+  if (integers) {
+    column.values = Int64Array::ensure(spec[2]);
+  } else {
+    column.values = DoubleArray::ensure(spec[2]);
+  }
+  if (!column.values) throw py::value_error("column '" + column.name + "': values are not an array");
+  size_t expected_dims = column.kind == Kind::kEmbedding ? 2 : 1;
+  if (static_cast<size_t>(column.values.ndim()) != expected_dims ||
+      static_cast<size_t>(column.values.shape(0)) != rows) {
+    throw py::value_error("column '" + column.name + "': expected " + std::to_string(rows) +
+                          " rows");
+  }
+  if (column.kind == Kind::kString) {
+    column.dictionary = spec[3].cast<std::vector<std::string>>();
+    const int64_t* codes = static_cast<const int64_t*>(column.values.data());
+    auto size = static_cast<int64_t>(column.dictionary.size());
+    for (size_t row = 0; row < rows; ++row) {
+      if (codes[row] >= size) {
+        throw py::value_error("column '" + column.name + "': a code is outside the dictionary");
+      }
+    }
+  }
+  return column;
+}
+
+// RowBatch with the Python arrays it borrows kept alive.
+class PyRowBatch {
+ public:
+  PyRowBatch(size_t rows, const std::optional<std::vector<std::string>>& ids,
+             const std::optional<py::array>& timestamps, const py::list& groups) {
+    batch_.rows = rows;
+    if (ids) {
+      if (ids->size() != rows) throw py::value_error("expected one id per row");
+      batch_.ids.reserve(rows);
+      for (const std::string& id : *ids) {
+        std::string literal;
+        AppendJsonString(id, literal);
+        batch_.ids.push_back(std::move(literal));
+      }
+    }
+    if (timestamps) {
+      timestamps_ = Int64Array::ensure(*timestamps);
+      if (!timestamps_ || timestamps_.ndim() != 1 ||
+          static_cast<size_t>(timestamps_.shape(0)) != rows) {
+        throw py::value_error("expected one timestamp per row");
+      }
+      batch_.timestamps = static_cast<const int64_t*>(timestamps_.data());
+    }
+    for (const py::handle& group : groups) {
+      auto pair = group.cast<py::tuple>();
+      EncodedGroup encoded{pair[0].cast<std::string>(), {}};
+      for (const py::handle& spec : pair[1].cast<py::list>()) {
+        ColumnSpec column = ReadSpec(spec.cast<py::tuple>(), rows);
+        EncodedColumn out;
+        AppendJsonString(column.name, out.key);
+        out.key.push_back(':');
+        out.kind = column.kind;
+        if (column.kind == EncodedColumn::Kind::kString) {
+          out.codes = static_cast<const int64_t*>(column.values.data());
+          out.dictionary.reserve(column.dictionary.size());
+          for (const std::string& value : column.dictionary) {
+            std::string literal;
+            AppendJsonString(value, literal);
+            out.dictionary.push_back(std::move(literal));
+          }
+        } else if (column.kind == EncodedColumn::Kind::kTimestamp) {
+          out.nanoseconds = static_cast<const int64_t*>(column.values.data());
+        } else {
+          out.numbers = static_cast<const double*>(column.values.data());
+          if (column.kind == EncodedColumn::Kind::kEmbedding) {
+            out.dimension = static_cast<size_t>(column.values.shape(1));
+          }
+        }
+        arrays_.push_back(std::move(column.values));
+        encoded.columns.push_back(std::move(out));
+      }
+      batch_.groups.push_back(std::move(encoded));
+    }
+  }
+
+  size_t rows() const { return batch_.rows; }
+
+  py::bytes Encode(size_t begin, size_t end) const {
+    if (begin > end || end > batch_.rows) throw py::index_error("row range outside the batch");
+    std::string out;
+    {
+      py::gil_scoped_release release;
+      out.reserve((end - begin) * 64);
+      EncodeRows(batch_, begin, end, out);
+    }
+    return py::bytes(out);
+  }
+
+ private:
+  RowBatch batch_;
+  Int64Array timestamps_;
+  std::vector<py::array> arrays_;
+};
+
+std::optional<ColumnType> ParseDeclared(const py::object& declared) {
+  if (declared.is_none()) return std::nullopt;
+  std::optional<ColumnType> type = ParseColumnType(declared.cast<std::string>());
+  if (!type) throw py::value_error("unknown drift type '" + declared.cast<std::string>() + "'");
+  return type;
+}
+
+// The storage the server's fold would give the column's cells.
+Column ToColumn(const ColumnSpec& spec, size_t rows) {
+  using Kind = EncodedColumn::Kind;
+  Column column;
+  column.name = spec.name;
+  const auto* numbers = static_cast<const double*>(spec.values.data());
+  const auto* integers = static_cast<const int64_t*>(spec.values.data());
+  switch (spec.kind) {
+    case Kind::kNumber:
+    case Kind::kBoolean:
+      column.kind = spec.kind == Kind::kNumber ? StorageKind::kNumber : StorageKind::kBoolean;
+      column.numbers.assign(numbers, numbers + rows);
+      for (double value : column.numbers) {
+        if (std::isnan(value)) continue;
+        if (value != std::floor(value) || !std::isfinite(value)) {
+          column.integral = false;
+          break;
+        }
+      }
+      break;
+    case Kind::kString:
+      column.kind = StorageKind::kString;
+      column.dictionary = spec.dictionary;
+      column.codes.resize(rows);
+      for (size_t row = 0; row < rows; ++row) {
+        column.codes[row] = integers[row] < 0 ? Column::kNullCode : static_cast<uint32_t>(integers[row]);
+      }
+      break;
+    case Kind::kTimestamp:
+      column.numbers.resize(rows);
+      for (size_t row = 0; row < rows; ++row) {
+        int64_t value = integers[row];
+        column.numbers[row] = value == std::numeric_limits<int64_t>::min()
+                                  ? std::nan("")
+                                  : std::floor(static_cast<double>(value) / 1e9);
+      }
+      break;
+    case Kind::kEmbedding: {
+      // The server profiles an embedding by its Euclidean norm.
+      auto dimension = static_cast<size_t>(spec.values.shape(1));
+      column.numbers.resize(rows);
+      column.integral = false;
+      for (size_t row = 0; row < rows; ++row) {
+        const double* values = numbers + row * dimension;
+        double squares = 0;
+        for (size_t i = 0; i < dimension; ++i) squares += values[i] * values[i];
+        column.numbers[row] = dimension == 0 || std::isnan(values[0]) ? std::nan("") : std::sqrt(squares);
+      }
+      break;
+    }
+  }
+  for (size_t row = 0; row < column.size(); ++row) column.null_count += column.IsNull(row);
+  return column;
+}
+
+// Profiles columns given as (name, kind, values, dictionary, drift_type) into the serialized
+// DatasetProfile format the server's profile upload takes.
+py::bytes ProfileColumns(const py::list& specs, size_t rows, unsigned threads, uint16_t kll_k,
+                         uint8_t hll_lg_k, uint32_t category_cap) {
+  std::vector<ColumnSpec> columns;
+  std::vector<std::optional<ColumnType>> declared;
+  for (const py::handle& item : specs) {
+    auto spec = item.cast<py::tuple>();
+    if (spec.size() != 5) {
+      throw py::value_error("a profile column is (name, kind, values, dictionary, drift_type)");
+    }
+    columns.push_back(ReadSpec(py::make_tuple(spec[0], spec[1], spec[2], spec[3]), rows));
+    declared.push_back(ParseDeclared(spec[4]));
+  }
+  SketchOptions options;
+  options.kll_k = kll_k;
+  options.hll_lg_k = hll_lg_k;
+  options.category_cap = category_cap;
+  std::string bytes;
+  {
+    py::gil_scoped_release release;
+    std::vector<FieldProfile> fields(columns.size(), FieldProfile(options));
+    ParallelFor(columns.size(), std::max(1u, threads), [&](size_t i) {
+      AddColumn(ToColumn(columns[i], rows), declared[i], true, fields[i]);
+    });
+    DatasetProfile profile;
+    profile.set_rows(rows);
+    for (size_t i = 0; i < columns.size(); ++i) profile.Put(columns[i].name, std::move(fields[i]));
+    bytes = profile.Serialize();
+  }
+  return py::bytes(bytes);
+}
+
+DatasetProfile Load(const py::bytes& bytes) {
+  Result<DatasetProfile> profile = DatasetProfile::Deserialize(std::string_view(bytes));
+  if (!profile.ok()) throw py::value_error(profile.status().message());
+  return std::move(*profile);
+}
+
+}  // namespace
+}  // namespace telltale::python
+
+PYBIND11_MODULE(_native, module) {
+  using namespace telltale::python;
+  module.doc() = "telltale's C++ core for the Python SDK: row encoding and profiling";
+  py::class_<PyRowBatch>(module, "RowBatch")
+      .def(py::init<size_t, const std::optional<std::vector<std::string>>&,
+                    const std::optional<py::array>&, const py::list&>(),
+           py::arg("rows"), py::arg("ids"), py::arg("timestamps"), py::arg("groups"))
+      .def_property_readonly("rows", &PyRowBatch::rows)
+      .def("encode", &PyRowBatch::Encode, py::arg("begin"), py::arg("end"),
+           "NDJSON for rows [begin, end)");
+  module.def("profile_columns", &ProfileColumns, py::arg("columns"), py::arg("rows"),
+             py::arg("threads") = 1, py::arg("kll_k") = 200, py::arg("hll_lg_k") = 12,
+             py::arg("category_cap") = 1000);
+  module.def("profile_json", [](const py::bytes& bytes) {
+    return telltale::FormatProfileJson(Load(bytes));
+  });
+  module.def("merge_profiles", [](const py::bytes& left, const py::bytes& right) {
+    telltale::DatasetProfile merged = Load(left);
+    merged.Merge(Load(right));
+    return py::bytes(merged.Serialize());
+  });
+}

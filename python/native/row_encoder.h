@@ -1,0 +1,53 @@
+// RowEncoder: writes rows held as columns (the arrays of a DataFrame) as NDJSON lines in the shape
+// `telltale serve` ingests: {"id", "timestamp", "features": {...}, "predictions": {...}, ...}.
+// Plain C++ over borrowed arrays, so the Python module can run it without the GIL.
+#ifndef TELLTALE_PYTHON_ROW_ENCODER_H_
+#define TELLTALE_PYTHON_ROW_ENCODER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace telltale::python {
+
+// One column. Missing cells (NaN, a negative code, NaT, a NaN first element of an embedding row)
+// are left out of the row, which the server reads as missing.
+struct EncodedColumn {
+  enum class Kind { kNumber, kBoolean, kString, kTimestamp, kEmbedding };
+
+  std::string key;  // the field name as a JSON string literal followed by ':'
+  Kind kind = Kind::kNumber;
+  const double* numbers = nullptr;  // kNumber, kBoolean (0/1), kEmbedding (rows x dimension)
+  size_t dimension = 0;             // kEmbedding
+  const int64_t* codes = nullptr;   // kString: index into `dictionary`, negative when missing
+  std::vector<std::string> dictionary;  // kString: each value as a JSON string literal
+  const int64_t* nanoseconds = nullptr;  // kTimestamp: since the Unix epoch; INT64_MIN is NaT
+};
+
+struct EncodedGroup {
+  std::string role;  // "features", "predictions", "actuals" or "raw"
+  std::vector<EncodedColumn> columns;
+};
+
+struct RowBatch {
+  size_t rows = 0;
+  std::vector<std::string> ids;  // JSON string literals; empty for rows without ids (baselines)
+  const int64_t* timestamps = nullptr;    // nanoseconds since the epoch, INT64_MIN for none
+  std::vector<EncodedGroup> groups;
+};
+
+// Appends rows [begin, end) of `batch` to `out`, one JSON object and a newline per row.
+void EncodeRows(const RowBatch& batch, size_t begin, size_t end, std::string& out);
+
+// `text` as a JSON string literal, quotes included.
+void AppendJsonString(std::string_view text, std::string& out);
+
+// Nanoseconds since the epoch as RFC 3339 UTC: 2026-11-24T10:00:00Z, with .ffffff when the time
+// has a fraction of a second.
+void AppendRfc3339(int64_t since_epoch_ns, std::string& out);
+
+}  // namespace telltale::python
+
+#endif  // TELLTALE_PYTHON_ROW_ENCODER_H_

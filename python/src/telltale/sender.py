@@ -1,0 +1,296 @@
+"""The background sender: a bounded queue of rows and one thread that batches, compresses and
+delivers them, retrying what the server could not take yet.
+
+The caller's thread only converts its data to columns and appends to the queue; encoding (in C++,
+without the GIL), gzip and HTTP all happen on the sender thread. Nothing raises in the caller's
+thread unless the client was made with raise_errors=True, and then only at the next call into the
+SDK or at flush().
+"""
+from __future__ import annotations
+
+import collections
+import gzip
+import json
+import logging
+import random
+import threading
+import time
+from typing import Any, Callable, Deque, Dict, Iterator, List, Optional, Tuple
+
+from . import errors
+from .transport import Transport
+
+logger = logging.getLogger("telltale")
+
+# Statuses worth another try: the server is overloaded, restarting, or out of disk.
+RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 507})
+
+
+class _Work:
+    """Rows bound for one endpoint, produced as NDJSON pieces of at most `batch_rows` rows."""
+
+    def __init__(self, path: str, rows: int, pieces: Callable[[int], Iterator[Tuple[int, bytes]]]):
+        self.path = path
+        self.rows = rows
+        self.pieces = pieces
+
+
+class Sender:
+    def __init__(self, transport: Transport, *, batch_rows: int = 10_000,
+                 max_batch_bytes: int = 8 << 20, flush_interval: float = 1.0,
+                 max_queue_rows: int = 1_000_000, retry_timeout: float = 300.0,
+                 max_backoff: float = 30.0, raise_errors: bool = False):
+        if batch_rows < 1 or max_queue_rows < 1:
+            raise ValueError("batch_rows and max_queue_rows must be at least 1")
+        self._transport = transport
+        self._batch_rows = batch_rows
+        self._max_batch_bytes = max_batch_bytes
+        self._flush_interval = flush_interval
+        self._max_queue_rows = max_queue_rows
+        self._retry_timeout = retry_timeout
+        self._max_backoff = max_backoff
+        self._raise_errors = raise_errors
+        self._cond = threading.Condition()
+        self._queue: Deque[_Work] = collections.deque()
+        self._buffers: Dict[str, List[bytes]] = {}  # single rows per endpoint, as NDJSON lines
+        self._buffer_started: Optional[float] = None
+        self._unsettled_rows = 0  # queued, buffered or in flight
+        self._flushing = 0
+        self._closing = False
+        self._give_up_at: Optional[float] = None
+        self._errors: List[errors.TelltaleError] = []
+        self._stats: Dict[str, Any] = collections.defaultdict(int)
+        self._stats["rejected_by_code"] = collections.Counter()
+        self._stats["last_error"] = None
+        self._thread = threading.Thread(target=self._run, name="telltale-sender", daemon=True)
+        self._thread.start()
+
+    # --- the caller's side -------------------------------------------------------------------
+
+    def submit(self, path: str, rows: int, pieces: Callable[[int], Iterator[Tuple[int, bytes]]]) -> None:
+        """Queues `rows` rows whose NDJSON `pieces(batch_rows)` yields as (rows, bytes)."""
+        self.raise_pending()
+        with self._cond:
+            if self._closing:
+                raise errors.TelltaleError("the client is closed")
+            if self._unsettled_rows + rows > self._max_queue_rows:
+                self._stats["dropped_rows"] += rows
+                self._fail(errors.QueueFullError(
+                    f"{rows} row(s) for {path} dropped: {self._unsettled_rows} rows already wait "
+                    f"(max_queue_rows={self._max_queue_rows})"))
+                raise_now = self._raise_errors
+            else:
+                raise_now = False
+                self._queue.append(_Work(path, rows, pieces))
+                self._unsettled_rows += rows
+                self._stats["queued_rows"] += rows
+                self._cond.notify_all()
+        if raise_now:
+            self.raise_pending()
+
+    def submit_row(self, path: str, row: Dict[str, Any]) -> None:
+        """Buffers one row; buffered rows go out every flush_interval or batch_rows rows."""
+        self.raise_pending()
+        line = json.dumps(row, separators=(",", ":"), allow_nan=False).encode("utf-8")
+        with self._cond:
+            if self._closing:
+                raise errors.TelltaleError("the client is closed")
+            if self._unsettled_rows + 1 > self._max_queue_rows:
+                self._stats["dropped_rows"] += 1
+                self._fail(errors.QueueFullError(f"a row for {path} was dropped: the queue is full"))
+                return
+            buffer = self._buffers.setdefault(path, [])
+            buffer.append(line)
+            if self._buffer_started is None:
+                self._buffer_started = time.monotonic()
+            self._unsettled_rows += 1
+            self._stats["queued_rows"] += 1
+            if len(buffer) >= self._batch_rows:
+                self._cond.notify_all()
+
+    def flush(self, timeout: Optional[float] = None) -> bool:
+        """Blocks until every row submitted so far is delivered or given up; False on timeout."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._cond:
+            self._flushing += 1
+            self._cond.notify_all()
+            try:
+                while self._unsettled_rows > 0:
+                    remaining = None if deadline is None else deadline - time.monotonic()
+                    if remaining is not None and remaining <= 0:
+                        return False
+                    self._cond.wait(remaining)
+            finally:
+                self._flushing -= 1
+        self.raise_pending()
+        return True
+
+    def close(self, timeout: Optional[float] = None) -> bool:
+        """Delivers what is pending (giving up after `timeout` seconds) and stops the thread."""
+        with self._cond:
+            if self._closing:
+                return self._unsettled_rows == 0
+            self._closing = True
+            if timeout is not None:
+                self._give_up_at = time.monotonic() + timeout
+            self._cond.notify_all()
+        self._thread.join(None if timeout is None else timeout + 5)
+        self._transport.close()
+        return self._unsettled_rows == 0
+
+    def stats(self) -> Dict[str, Any]:
+        with self._cond:
+            out = dict(self._stats)
+            out["rejected_by_code"] = dict(self._stats["rejected_by_code"])
+            out["pending_rows"] = self._unsettled_rows
+            return out
+
+    def raise_pending(self) -> None:
+        """With raise_errors=True, raises the first error the sender met since the last call."""
+        if not self._raise_errors:
+            return
+        with self._cond:
+            if not self._errors:
+                return
+            error = self._errors.pop(0)
+        raise error
+
+    # --- the sender thread -------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                work = self._next_work()
+                while work is None:
+                    if self._closing and self._unsettled_rows == 0:
+                        return
+                    self._cond.wait(self._wait_time())
+                    work = self._next_work()
+            delivered = 0
+            try:
+                for rows, body in work.pieces(self._batch_rows):
+                    self._deliver(work.path, body, rows, retried=False)
+                    delivered += rows
+            except Exception as error:  # a conversion bug must not kill the thread
+                logger.exception("telltale: could not send rows to %s", work.path)
+                with self._cond:
+                    self._stats["dropped_rows"] += work.rows - delivered
+                    self._fail(errors.TelltaleError(f"{work.path}: {error}"))
+            with self._cond:
+                self._unsettled_rows -= work.rows
+                self._cond.notify_all()
+
+    def _next_work(self) -> Optional[_Work]:
+        if self._queue:
+            return self._queue.popleft()
+        if not self._buffers:
+            return None
+        due = (self._flushing > 0 or self._closing
+               or any(len(lines) >= self._batch_rows for lines in self._buffers.values())
+               or time.monotonic() - (self._buffer_started or 0) >= self._flush_interval)
+        if not due:
+            return None
+        path, lines = next(iter(self._buffers.items()))
+        del self._buffers[path]
+        if not self._buffers:
+            self._buffer_started = None
+
+        def pieces(batch_rows: int) -> Iterator[Tuple[int, bytes]]:
+            for start in range(0, len(lines), batch_rows):
+                part = lines[start:start + batch_rows]
+                yield len(part), b"\n".join(part) + b"\n"
+
+        return _Work(path, len(lines), pieces)
+
+    def _wait_time(self) -> Optional[float]:
+        if self._buffer_started is None:
+            return None
+        return max(0.0, self._buffer_started + self._flush_interval - time.monotonic())
+
+    def _deliver(self, path: str, body: bytes, rows: int, retried: bool) -> None:
+        """Sends one NDJSON body, retrying retryable failures with backoff until retry_timeout."""
+        if len(body) > self._max_batch_bytes and rows > 1:
+            self._deliver_halves(path, body, retried)
+            return
+        compressed = gzip.compress(body, compresslevel=1)
+        headers = {"Content-Type": "application/x-ndjson", "Content-Encoding": "gzip"}
+        started = time.monotonic()
+        backoff = 0.25
+        attempt = 0
+        while True:
+            retry_after = None
+            try:
+                response = self._transport.request("POST", path, body=compressed, headers=headers)
+            except errors.TransportError as error:
+                failure: errors.TelltaleError = error
+            else:
+                if response.status == 200:
+                    self._record_answer(path, rows, response.json() or {}, retried or attempt > 0)
+                    return
+                failure = errors.error_for(response.status,
+                                           errors.problem_of(response.body, response.reason),
+                                           "POST", path)
+                if response.status == 413 and rows > 1:
+                    self._deliver_halves(path, body, retried or attempt > 0)
+                    return
+                if response.status not in RETRYABLE_STATUSES:
+                    self._give_up(path, rows, failure)
+                    return
+                retry_after = response.retry_after
+            now = time.monotonic()
+            give_up_at = min(started + self._retry_timeout,
+                             self._give_up_at if self._give_up_at is not None else float("inf"))
+            if now >= give_up_at:
+                self._give_up(path, rows, failure)
+                return
+            attempt += 1
+            with self._cond:
+                self._stats["retries"] += 1
+                self._stats["last_error"] = str(failure)
+            if attempt == 1 or attempt % 10 == 0:
+                logger.warning("telltale: %s (retrying %d rows, attempt %d)", failure, rows, attempt)
+            pause = retry_after if retry_after is not None else backoff * (0.5 + random.random())
+            backoff = min(backoff * 2, self._max_backoff)
+            with self._cond:
+                # close() shortens the wait so that shutdown is bounded by its timeout
+                self._cond.wait_for(lambda: self._give_up_at is not None and
+                                    time.monotonic() >= self._give_up_at,
+                                    timeout=max(0.0, min(pause, give_up_at - time.monotonic())))
+
+    def _deliver_halves(self, path: str, body: bytes, retried: bool) -> None:
+        lines = body.rstrip(b"\n").split(b"\n")
+        middle = len(lines) // 2
+        for part in (lines[:middle], lines[middle:]):
+            self._deliver(path, b"\n".join(part) + b"\n", len(part), retried)
+
+    def _record_answer(self, path: str, rows: int, answer: Dict[str, Any], retried: bool) -> None:
+        rejected = answer.get("rejected") or []
+        if retried:
+            # A retry of a request the server had taken before the connection broke: its rows
+            # come back as duplicates of themselves, and were delivered.
+            rejected = [row for row in rejected if row.get("code") != "duplicate"]
+        with self._cond:
+            self._stats["sent_rows"] += rows
+            self._stats["accepted_rows"] += rows - len(rejected)
+            self._stats["rejected_rows"] += len(rejected)
+            for row in rejected:
+                self._stats["rejected_by_code"][row.get("code", "unknown")] += 1
+            if rejected:
+                self._fail(errors.RowsRejectedError(path, rejected))
+
+    def _give_up(self, path: str, rows: int, failure: errors.TelltaleError) -> None:
+        with self._cond:
+            self._stats["dropped_rows"] += rows
+            self._stats["failed_requests"] += 1
+            self._fail(failure)
+
+    def _fail(self, error: errors.TelltaleError) -> None:
+        """Records an error (the lock is held): logged, counted, and kept for raise_errors."""
+        self._stats["errors"] += 1
+        self._stats["last_error"] = str(error)
+        if isinstance(error, errors.RowsRejectedError):
+            logger.warning("telltale: %s", error)
+        else:
+            logger.error("telltale: %s", error)
+        if self._raise_errors:
+            self._errors.append(error)

@@ -38,3 +38,14 @@ if [[ ! -x .venv/bin/python || ! -f $stamp || $(cat "$stamp") != "$want" ]]; the
   .venv/bin/pip install -q -r "$requirements"
   echo "$want" > "$stamp"
 fi
+
+# The Python SDK (python/), built with its native extension from this checkout's sources and
+# installed into the same environment; rebuilt whenever those sources change.
+sdk_stamp=.venv/.sdk.sha256
+sdk_want=$(find python/pyproject.toml python/CMakeLists.txt python/src python/native src include \
+             -type f -not -name '*.pyc' -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)
+if [[ ! -f $sdk_stamp || $(cat "$sdk_stamp") != "$sdk_want" ]]; then
+  echo "installing the Python SDK (python/) into .venv"
+  .venv/bin/pip install -q ./python
+  echo "$sdk_want" > "$sdk_stamp"
+fi

@@ -1,10 +1,12 @@
-"""Shared fixtures: the telltale binary and a helper that runs it."""
+"""Shared fixtures: the telltale binary, a helper that runs it, and real servers on loopback."""
 import json
 import os
 import subprocess
 from pathlib import Path
 
 import pytest
+
+from server_process import ServerProcess
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -40,3 +42,30 @@ def check_json(run):
         return result.returncode, json.loads(result.stdout)
 
     return _check
+
+
+@pytest.fixture
+def start_server(telltale_bin, tmp_path):
+    """Starts servers (each with its own data dir unless given one) and stops them after the test."""
+    started = []
+
+    def _start(args=(), env=None, data_dir=None):
+        server = ServerProcess(telltale_bin, data_dir or tmp_path / f"data{len(started)}", args, env)
+        started.append(server)
+        return server.start()
+
+    yield _start
+    for server in started:
+        if server.process and server.process.poll() is None:
+            server.kill()
+
+
+@pytest.fixture
+def server(start_server):
+    # Wide lateness so tests can log rows at fixed past times.
+    return start_server(["--max-lateness", "3650d"])
+
+
+@pytest.fixture
+def api(server):
+    return server.api()

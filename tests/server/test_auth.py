@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from conftest import ADMIN_TOKEN
+from server_process import ADMIN_TOKEN
 
 SCHEMA = {"features": {"x": "numeric"}}
 V = "/api/v1/models/m/versions/v1"

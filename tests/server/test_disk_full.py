@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import ServerProcess
+from server_process import ServerProcess
 
 SCHEMA = {"features": {"x": "numeric", "s": "text"}}
 PATH = "/api/v1/models/m/versions/v1"

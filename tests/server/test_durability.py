@@ -9,7 +9,7 @@ import time
 
 import requests
 
-from conftest import ADMIN_TOKEN, ServerProcess
+from server_process import ADMIN_TOKEN, ServerProcess
 
 SCHEMA = {"features": {"x": "numeric", "c": "categorical"}}
 PATH = "/api/v1/models/m/versions/v1"

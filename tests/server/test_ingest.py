@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import ADMIN_TOKEN
+from server_process import ADMIN_TOKEN
 
 SCHEMA = {"features": {"age": "numeric", "country": "categorical", "active": "boolean",
                        "note": "text", "emb": {"type": "embedding", "dimension": 3}},

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from openapi_spec_validator import validate
 
-from conftest import ADMIN_TOKEN
+from server_process import ADMIN_TOKEN
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "api" / "openapi.yaml"
 

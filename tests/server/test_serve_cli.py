@@ -5,7 +5,7 @@ import re
 import signal
 import subprocess
 
-from conftest import ADMIN_TOKEN, ServerProcess
+from server_process import ADMIN_TOKEN, ServerProcess
 
 
 def serve(telltale_bin, tmp_path, args=(), env=None, timeout=20):

@@ -280,8 +280,9 @@ class Version:
         return self._query("distribution", start=start, end=end, field=field, baseline=baseline,
                            segment=segment)
 
-    def summary(self) -> Dict[str, Any]:
-        return self._client._transport.call("GET", f"{self._path}/summary")
+    def summary(self, start: Any = None, end: Any = None, *, segment: Optional[str] = None) -> Dict[str, Any]:
+        """Rows, windows, first and last event, integrity counters and baseline sizes."""
+        return self._query("summary", start=start, end=end, segment=segment)
 
     def __repr__(self) -> str:
         return f"Version({self.model.name!r}, {self.name!r})"

@@ -10,6 +10,7 @@ import json
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from .columns import frame_specs, to_frame
+from .schema import field_type
 
 # The drift treatment of each schema type, as the server applies it when it folds rows.
 _DRIFT_TYPES = {"numeric": "numerical", "timestamp": "numerical", "embedding": "numerical",
@@ -61,10 +62,16 @@ def profile(data: Any, *, schema: Optional[Mapping[str, Mapping[str, Any]]] = No
     """Profiles a DataFrame (or dict of arrays, or 2-D array with feature_names) in C++.
 
     schema: the version's schema ({"features": {...}, "predictions": {...}}, e.g. version.schema);
-        each field is then treated as the server treats it. Without it, the dtypes decide.
+        each field is then treated as the server treats it. Without it, infer_schema's rules
+        decide from the dtypes.
+    What the profile keeps of values: counts, moments, quantile sketches and distinct-count
+    registers; the values of categorical and boolean fields with their counts (up to
+    category_cap, then the frequent ones); of text fields no value at all.
     threads: columns profiled in parallel."""
     frame = to_frame(data, "features", feature_names)
-    declared = _declared_types(schema) if schema is not None else {}
+    if schema is None:
+        schema = {"features": {str(name): field_type(frame[name]) for name in frame.columns}}
+    declared = _declared_types(schema)
     columns: List[tuple] = []
     for name, kind, values, dictionary in frame_specs(frame):
         columns.append((name, kind, values, dictionary, declared.get(name)))

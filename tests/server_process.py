@@ -1,5 +1,5 @@
-"""Fixtures for the server tests: a real `telltale serve` process on a free loopback port, with its
-own data directory, and a small client for its REST API."""
+"""A real `telltale serve` process on a free loopback port, with its own data directory, and a small
+client for its REST API; used by the server and SDK tests (fixtures in conftest.py)."""
 import os
 import re
 import signal
@@ -7,7 +7,6 @@ import subprocess
 import threading
 import time
 
-import pytest
 import requests
 
 ADMIN_TOKEN = "tt_test_admin_token"
@@ -107,30 +106,3 @@ class Api:
                              json={"rows": rows}, params=params)
         assert response.status_code == 200, response.text
         return response.json()
-
-
-@pytest.fixture
-def start_server(telltale_bin, tmp_path):
-    """Starts servers (each with its own data dir unless given one) and stops them after the test."""
-    started = []
-
-    def _start(args=(), env=None, data_dir=None):
-        server = ServerProcess(telltale_bin, data_dir or tmp_path / f"data{len(started)}", args, env)
-        started.append(server)
-        return server.start()
-
-    yield _start
-    for server in started:
-        if server.process and server.process.poll() is None:
-            server.kill()
-
-
-@pytest.fixture
-def server(start_server):
-    # Wide lateness so tests can log rows at fixed past times.
-    return start_server(["--max-lateness", "3650d"])
-
-
-@pytest.fixture
-def api(server):
-    return server.api()

@@ -30,6 +30,7 @@ EncodedColumn::Kind ParseKind(const std::string& kind) {
   if (kind == "number") return Kind::kNumber;
   if (kind == "boolean") return Kind::kBoolean;
   if (kind == "string") return Kind::kString;
+  if (kind == "json") return Kind::kJson;
   if (kind == "timestamp") return Kind::kTimestamp;
   if (kind == "embedding") return Kind::kEmbedding;
   throw py::value_error("unknown column kind '" + kind + "'");
@@ -49,7 +50,8 @@ ColumnSpec ReadSpec(const py::tuple& spec, size_t rows) {
   if (spec.size() != 4) throw py::value_error("a column spec is (name, kind, values, dictionary)");
   ColumnSpec column{spec[0].cast<std::string>(), ParseKind(spec[1].cast<std::string>()), {}, {}};
   using Kind = EncodedColumn::Kind;
-  bool integers = column.kind == Kind::kString || column.kind == Kind::kTimestamp;
+  bool integers =
+      column.kind == Kind::kString || column.kind == Kind::kJson || column.kind == Kind::kTimestamp;
   if (integers) {
     column.values = Int64Array::ensure(spec[2]);
   } else {
@@ -62,7 +64,7 @@ ColumnSpec ReadSpec(const py::tuple& spec, size_t rows) {
     throw py::value_error("column '" + column.name + "': expected " + std::to_string(rows) +
                           " rows");
   }
-  if (column.kind == Kind::kString) {
+  if (column.kind == Kind::kString || column.kind == Kind::kJson) {
     column.dictionary = spec[3].cast<std::vector<std::string>>();
     const int64_t* codes = static_cast<const int64_t*>(column.values.data());
     auto size = static_cast<int64_t>(column.dictionary.size());
@@ -107,7 +109,10 @@ class PyRowBatch {
         AppendJsonString(column.name, out.key);
         out.key.push_back(':');
         out.kind = column.kind;
-        if (column.kind == EncodedColumn::Kind::kString) {
+        if (column.kind == EncodedColumn::Kind::kJson) {
+          out.codes = static_cast<const int64_t*>(column.values.data());
+          out.dictionary = std::move(column.dictionary);
+        } else if (column.kind == EncodedColumn::Kind::kString) {
           out.codes = static_cast<const int64_t*>(column.values.data());
           out.dictionary.reserve(column.dictionary.size());
           for (const std::string& value : column.dictionary) {
@@ -176,6 +181,8 @@ Column ToColumn(const ColumnSpec& spec, size_t rows) {
         }
       }
       break;
+    case Kind::kJson:
+      throw py::value_error("column '" + spec.name + "': profile mixed columns as strings");
     case Kind::kString:
       column.kind = StorageKind::kString;
       column.dictionary = spec.dictionary;

@@ -44,7 +44,8 @@ bool AppendCell(const EncodedColumn& column, size_t row, char separator, std::st
       out.append(value != 0 ? "true" : "false");
       return true;
     }
-    case Kind::kString: {
+    case Kind::kString:
+    case Kind::kJson: {
       int64_t code = column.codes[row];
       if (code < 0) return false;
       out.push_back(separator);

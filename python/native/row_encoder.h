@@ -15,14 +15,16 @@ namespace telltale::python {
 // One column. Missing cells (NaN, a negative code, NaT, a NaN first element of an embedding row)
 // are left out of the row, which the server reads as missing.
 struct EncodedColumn {
-  enum class Kind { kNumber, kBoolean, kString, kTimestamp, kEmbedding };
+  enum class Kind { kNumber, kBoolean, kString, kJson, kTimestamp, kEmbedding };
 
   std::string key;  // the field name as a JSON string literal followed by ':'
   Kind kind = Kind::kNumber;
   const double* numbers = nullptr;  // kNumber, kBoolean (0/1), kEmbedding (rows x dimension)
   size_t dimension = 0;             // kEmbedding
-  const int64_t* codes = nullptr;   // kString: index into `dictionary`, negative when missing
-  std::vector<std::string> dictionary;  // kString: each value as a JSON string literal
+  // kString, kJson: index into `dictionary`, negative when missing
+  const int64_t* codes = nullptr;
+  // kString, kJson: each value as a JSON literal (kJson columns mix numbers, strings, booleans)
+  std::vector<std::string> dictionary;
   const int64_t* nanoseconds = nullptr;  // kTimestamp: since the Unix epoch; INT64_MIN is NaT
 };
 

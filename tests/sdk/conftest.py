@@ -28,3 +28,12 @@ def demo_frame():
     })
     frame.loc[frame.index % 50 == 0, "income"] = np.nan
     return frame
+
+
+@pytest.fixture
+def proxy(server):
+    from recording_proxy import RecordingProxy
+
+    proxy = RecordingProxy(server.url)
+    yield proxy
+    proxy.close()

@@ -15,7 +15,7 @@ import uuid
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from . import errors
-from .columns import ROLES, frame_specs, id_strings, is_tabular, pandas, timestamp_nanoseconds, to_frame
+from .columns import ROLES, frame_specs, plain_value, id_strings, is_tabular, pandas, timestamp_nanoseconds, to_frame
 from .schema import Segment
 from .sender import Sender
 from .timestamps import to_rfc3339
@@ -216,7 +216,7 @@ class Version:
                                "timestamp": to_rfc3339(timestamp if timestamp is not None else time.time())}
         for role, values in zip(ROLES, (features, predictions, actuals, raw)):
             if values is not None:
-                row[role] = {name: _json_value(value) for name, value in values.items()}
+                row[role] = {name: plain_value(value) for name, value in values.items()}
         self._client._submit_row(f"{self._path}/predictions", row)
 
     def log_training(self, features: Any, predictions: Any = None, actuals: Any = None, *,
@@ -386,29 +386,6 @@ def _fields(schema: Mapping[str, Mapping[str, Any]]) -> Dict[str, Dict[str, str]
         if fields:
             out[role] = {name: json.dumps(kind, sort_keys=True) for name, kind in fields.items()}
     return out
-
-
-def _json_value(value: Any) -> Any:
-    """A single value as JSON: numpy scalars as Python numbers, NaN, NaT and NA as null, datetimes
-    as RFC 3339, arrays as lists."""
-    if value is None or isinstance(value, (str, bool, int)):
-        return value
-    if isinstance(value, float):
-        return value if value == value and abs(value) != float("inf") else None
-    if isinstance(value, (list, tuple)):
-        return [_json_value(v) for v in value]
-    try:
-        import pandas as pd
-
-        if value is pd.NA or value is pd.NaT:
-            return None
-    except ImportError:
-        pass
-    if hasattr(value, "tolist"):  # numpy scalars and arrays
-        return _json_value(value.tolist())
-    if hasattr(value, "isoformat"):
-        return to_rfc3339(value)
-    return str(value)
 
 
 def _points(answer: Dict[str, Any]):

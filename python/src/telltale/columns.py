@@ -6,6 +6,7 @@ over columns or over distinct values, never over rows.
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 ColumnSpec = Tuple[str, str, Any, Optional[List[str]]]
@@ -112,7 +113,37 @@ def series_spec(name: str, series) -> ColumnSpec:
         if embedding is not None:
             return name, "embedding", embedding, None
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    return name, "string", codes.astype(np.int64, copy=False), [_text(value) for value in uniques]
+    codes = codes.astype(np.int64, copy=False)
+    if inferred.startswith("mixed"):
+        # Numbers and strings in one column (often an upstream bug): each value keeps its own
+        # JSON type, so the server sees which cells are wrong, not that all of them are.
+        return name, "json", codes, [json.dumps(plain_value(value)) for value in uniques]
+    return name, "string", codes, [_text(value) for value in uniques]
+
+
+def plain_value(value: Any) -> Any:
+    """A single value as JSON can hold it: numpy scalars as Python numbers, NaN, NaT and NA as
+    None, datetimes as RFC 3339, arrays as lists."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else None
+    if isinstance(value, (list, tuple)):
+        return [plain_value(v) for v in value]
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except ImportError:
+        pass
+    if hasattr(value, "tolist"):  # numpy scalars and arrays
+        return plain_value(value.tolist())
+    if hasattr(value, "isoformat"):
+        from .timestamps import to_rfc3339
+
+        return to_rfc3339(value)
+    return str(value)
 
 
 def _text(value: Any) -> str:

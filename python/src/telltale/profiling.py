@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
-from .columns import frame_specs, to_frame
+from .columns import _text, frame_specs, to_frame
 from .schema import field_type
 
 # The drift treatment of each schema type, as the server applies it when it folds rows.
@@ -74,6 +74,8 @@ def profile(data: Any, *, schema: Optional[Mapping[str, Mapping[str, Any]]] = No
     declared = _declared_types(schema)
     columns: List[tuple] = []
     for name, kind, values, dictionary in frame_specs(frame):
+        if kind == "json":  # a mixed column: profiled as the server folds it, value by value as text
+            kind, dictionary = "string", [_text(json.loads(value)) for value in dictionary]
         columns.append((name, kind, values, dictionary, declared.get(name)))
     from . import _native
 

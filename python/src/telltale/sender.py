@@ -26,6 +26,11 @@ logger = logging.getLogger("telltale")
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 507})
 
 
+# What stats() counts, in rows unless named otherwise.
+STAT_COUNTERS = ("queued_rows", "sent_rows", "accepted_rows", "rejected_rows", "dropped_rows",
+                 "retries", "failed_requests", "errors")
+
+
 class _Work:
     """Rows bound for one endpoint, produced as NDJSON pieces of at most `batch_rows` rows."""
 
@@ -59,7 +64,7 @@ class Sender:
         self._closing = False
         self._give_up_at: Optional[float] = None
         self._errors: List[errors.TelltaleError] = []
-        self._stats: Dict[str, Any] = collections.defaultdict(int)
+        self._stats: Dict[str, Any] = dict.fromkeys(STAT_COUNTERS, 0)
         self._stats["rejected_by_code"] = collections.Counter()
         self._stats["last_error"] = None
         self._thread = threading.Thread(target=self._run, name="telltale-sender", daemon=True)

@@ -78,6 +78,27 @@ TEST(ProfilerTest, DistinctCountNeverExceedsTheValues) {
   EXPECT_NEAR(field.DistinctCount(), 2000.0, 2000 * 3 * field.distinct.RelativeStandardError());
 }
 
+TEST(ProfilerTest, StringsCountedWithoutTheirValuesAreCountedByTheSketch) {
+  // As the SDK's privacy mode profiles a text field: counts and HyperLogLog, no categories.
+  FieldProfile field;
+  for (int i = 0; i < 3000; ++i) field.distinct.Update(std::string_view("note " + std::to_string(i)));
+  field.rows = field.string_count = 3000;
+  ASSERT_FALSE(field.distinct_count_exact());
+  EXPECT_NEAR(field.DistinctCount(), 3000.0, 3000 * 3 * field.distinct.RelativeStandardError());
+  // Merged with a window that had the values, the count stays an estimate over both.
+  FieldProfile with_values;
+  Column column;
+  column.kind = StorageKind::kString;
+  column.dictionary = {"note 1", "other"};
+  column.codes = {0, 1, 1};
+  AddColumn(column, ColumnType::kText, true, with_values);
+  ASSERT_TRUE(with_values.distinct_count_exact());
+  EXPECT_EQ(with_values.DistinctCount(), 2.0);
+  field.Merge(with_values);
+  EXPECT_FALSE(field.distinct_count_exact());
+  EXPECT_NEAR(field.DistinctCount(), 3001.0, 3001 * 3 * field.distinct.RelativeStandardError());
+}
+
 TEST(DatasetProfileTest, MergeOfPartsEqualsWhole) {
   std::string header = "v,c\n";
   std::string first = header;

@@ -66,7 +66,12 @@ struct FieldProfile {
   }
   // Distinct non-missing values: exact while the exact counters hold them all, else estimated.
   double DistinctCount() const;
-  bool distinct_count_exact() const { return !numeric_values.overflowed() && categories.exact(); }
+  // Exact while the exact counters hold every value: not once they overflowed, nor for a profile
+  // whose strings were counted without their values (a text field in the SDK's privacy mode).
+  bool distinct_count_exact() const {
+    return !numeric_values.overflowed() && categories.exact() &&
+           categories.total() == string_count + bool_count;
+  }
   // Evidently's rules: float -> numerical; integer without missing -> categorical if at most 10
   // distinct values, else numerical; strings -> text if distinct > half the non-missing count,
   // else categorical; booleans -> categorical.

@@ -36,19 +36,25 @@ class Client:
     max_queue_rows: rows that may wait in memory; logging more drops them (counted).
     retry_timeout: how long one batch is retried (429, 5xx, network errors) before it is dropped.
     exit_timeout: how long the interpreter's exit waits for pending rows.
+    connections: requests in flight at once (each on its own keep-alive connection).
+    compress: gzip request bodies; by default on, except to a server on this machine (loopback),
+        where compressing costs more time than it saves.
     """
 
     def __init__(self, url: Optional[str] = None, token: Optional[str] = None, *,
                  timeout: float = 30.0, raise_errors: bool = False, batch_rows: int = 10_000,
                  flush_interval: float = 1.0, max_queue_rows: int = 1_000_000,
-                 retry_timeout: float = 300.0, exit_timeout: float = 10.0):
+                 retry_timeout: float = 300.0, exit_timeout: float = 10.0, connections: int = 2,
+                 compress: Optional[bool] = None):
         self.url = (url or os.environ.get("TELLTALE_URL") or DEFAULT_URL).rstrip("/")
         token = token if token is not None else os.environ.get("TELLTALE_TOKEN")
         self.raise_errors = raise_errors
         self._transport = Transport(self.url, token, timeout)
         self._sender = Sender(Transport(self.url, token, timeout), batch_rows=batch_rows,
                               flush_interval=flush_interval, max_queue_rows=max_queue_rows,
-                              retry_timeout=retry_timeout, raise_errors=raise_errors)
+                              retry_timeout=retry_timeout, raise_errors=raise_errors,
+                              connections=connections,
+                              compress=compress if compress is not None else not self._transport.loopback)
         self._exit_timeout = exit_timeout
         self._closed = False
         atexit.register(self._at_exit)

@@ -12,6 +12,7 @@ import collections
 import gzip
 import json
 import logging
+import queue
 import random
 import threading
 import time
@@ -44,9 +45,10 @@ class Sender:
     def __init__(self, transport: Transport, *, batch_rows: int = 10_000,
                  max_batch_bytes: int = 8 << 20, flush_interval: float = 1.0,
                  max_queue_rows: int = 1_000_000, retry_timeout: float = 300.0,
-                 max_backoff: float = 30.0, raise_errors: bool = False):
-        if batch_rows < 1 or max_queue_rows < 1:
-            raise ValueError("batch_rows and max_queue_rows must be at least 1")
+                 max_backoff: float = 30.0, raise_errors: bool = False, connections: int = 2,
+                 compress: bool = True):
+        if batch_rows < 1 or max_queue_rows < 1 or connections < 1:
+            raise ValueError("batch_rows, max_queue_rows and connections must be at least 1")
         self._transport = transport
         self._batch_rows = batch_rows
         self._max_batch_bytes = max_batch_bytes
@@ -55,6 +57,7 @@ class Sender:
         self._retry_timeout = retry_timeout
         self._max_backoff = max_backoff
         self._raise_errors = raise_errors
+        self._compress = compress
         self._cond = threading.Condition()
         self._queue: Deque[_Work] = collections.deque()
         self._buffers: Dict[str, List[bytes]] = {}  # single rows per endpoint, as NDJSON lines
@@ -67,8 +70,14 @@ class Sender:
         self._stats: Dict[str, Any] = dict.fromkeys(STAT_COUNTERS, 0)
         self._stats["rejected_by_code"] = collections.Counter()
         self._stats["last_error"] = None
+        # Encoded batches wait here for one of `connections` delivery threads, each with its own
+        # keep-alive connection, so that encoding and several requests overlap.
+        self._ready: "queue.Queue[Tuple[str, bytes, int]]" = queue.Queue(maxsize=connections)
         self._thread = threading.Thread(target=self._run, name="telltale-sender", daemon=True)
         self._thread.start()
+        for index in range(connections):
+            threading.Thread(target=self._deliver_ready, name=f"telltale-delivery-{index}",
+                             daemon=True).start()
 
     # --- the caller's side -------------------------------------------------------------------
 
@@ -171,19 +180,34 @@ class Sender:
                         return
                     self._cond.wait(self._wait_time())
                     work = self._next_work()
-            delivered = 0
+            handed_over = 0
             try:
                 for rows, body in work.pieces(self._batch_rows):
-                    self._deliver(work.path, body, rows, retried=False)
-                    delivered += rows
+                    self._ready.put((work.path, body, rows))
+                    handed_over += rows
             except Exception as error:  # a conversion bug must not kill the thread
-                logger.exception("telltale: could not send rows to %s", work.path)
+                logger.exception("telltale: could not encode rows for %s", work.path)
                 with self._cond:
-                    self._stats["dropped_rows"] += work.rows - delivered
+                    self._stats["dropped_rows"] += work.rows - handed_over
                     self._fail(errors.TelltaleError(f"{work.path}: {error}"))
-            with self._cond:
-                self._unsettled_rows -= work.rows
-                self._cond.notify_all()
+                self._settle(work.rows - handed_over)
+
+    def _deliver_ready(self) -> None:
+        while True:
+            path, body, rows = self._ready.get()
+            try:
+                self._deliver(path, body, rows, retried=False)
+            except Exception as error:
+                logger.exception("telltale: could not send rows to %s", path)
+                with self._cond:
+                    self._stats["dropped_rows"] += rows
+                    self._fail(errors.TelltaleError(f"{path}: {error}"))
+            self._settle(rows)
+
+    def _settle(self, rows: int) -> None:
+        with self._cond:
+            self._unsettled_rows -= rows
+            self._cond.notify_all()
 
     def _next_work(self) -> Optional[_Work]:
         if self._queue:
@@ -217,15 +241,18 @@ class Sender:
         if len(body) > self._max_batch_bytes and rows > 1:
             self._deliver_halves(path, body, retried)
             return
-        compressed = gzip.compress(body, compresslevel=1)
-        headers = {"Content-Type": "application/x-ndjson", "Content-Encoding": "gzip"}
+        plain = body
+        headers = {"Content-Type": "application/x-ndjson"}
+        if self._compress:
+            body = gzip.compress(body, compresslevel=1)
+            headers["Content-Encoding"] = "gzip"
         started = time.monotonic()
         backoff = 0.25
         attempt = 0
         while True:
             retry_after = None
             try:
-                response = self._transport.request("POST", path, body=compressed, headers=headers)
+                response = self._transport.request("POST", path, body=body, headers=headers)
             except errors.TransportError as error:
                 failure: errors.TelltaleError = error
             else:
@@ -236,7 +263,7 @@ class Sender:
                                            errors.problem_of(response.body, response.reason),
                                            "POST", path)
                 if response.status == 413 and rows > 1:
-                    self._deliver_halves(path, body, retried or attempt > 0)
+                    self._deliver_halves(path, plain, retried or attempt > 0)
                     return
                 if response.status not in RETRYABLE_STATUSES:
                     self._give_up(path, rows, failure)

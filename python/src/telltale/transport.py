@@ -42,6 +42,7 @@ class Transport:
         self._host = parsed.hostname
         self._port = parsed.port
         self._base_path = parsed.path.rstrip("/")
+        self.loopback = _is_loopback(parsed.hostname)
         self._headers = {"User-Agent": USER_AGENT}
         if token:
             self._headers["Authorization"] = f"Bearer {token}"
@@ -107,6 +108,17 @@ class Transport:
             raise errors.error_for(response.status, errors.problem_of(response.body, response.reason),
                                    method, path)
         return response.json()
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _param(value: Any) -> str:

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build_dir=${1:-build}
-mapfile -t files < <(git ls-files 'src/*.cc' 'src/*.h' 'include/*.h' 'bench/*.cc' 'fuzz/*.cc')
+mapfile -t files < <(git ls-files 'src/*.cc' 'src/*.h' 'include/*.h' 'bench/*.cc' 'fuzz/*.cc' 'python/native/*.cc' 'python/native/*.h')
 clang-format --dry-run --Werror "${files[@]}"
 echo "clang-format: ${#files[@]} files formatted"
 mapfile -t sources < <(git ls-files 'src/*.cc' | grep -v '_test\.cc$')

@@ -57,7 +57,8 @@ ColumnSpec ReadSpec(const py::tuple& spec, size_t rows) {
   } else {
     column.values = DoubleArray::ensure(spec[2]);
   }
-  if (!column.values) throw py::value_error("column '" + column.name + "': values are not an array");
+  if (!column.values)
+    throw py::value_error("column '" + column.name + "': values are not an array");
   size_t expected_dims = column.kind == Kind::kEmbedding ? 2 : 1;
   if (static_cast<size_t>(column.values.ndim()) != expected_dims ||
       static_cast<size_t>(column.values.shape(0)) != rows) {
@@ -188,7 +189,8 @@ Column ToColumn(const ColumnSpec& spec, size_t rows) {
       column.dictionary = spec.dictionary;
       column.codes.resize(rows);
       for (size_t row = 0; row < rows; ++row) {
-        column.codes[row] = integers[row] < 0 ? Column::kNullCode : static_cast<uint32_t>(integers[row]);
+        column.codes[row] =
+            integers[row] < 0 ? Column::kNullCode : static_cast<uint32_t>(integers[row]);
       }
       break;
     case Kind::kTimestamp:
@@ -209,7 +211,8 @@ Column ToColumn(const ColumnSpec& spec, size_t rows) {
         const double* values = numbers + row * dimension;
         double squares = 0;
         for (size_t i = 0; i < dimension; ++i) squares += values[i] * values[i];
-        column.numbers[row] = dimension == 0 || std::isnan(values[0]) ? std::nan("") : std::sqrt(squares);
+        column.numbers[row] =
+            dimension == 0 || std::isnan(values[0]) ? std::nan("") : std::sqrt(squares);
       }
       break;
     }
@@ -297,9 +300,8 @@ PYBIND11_MODULE(_native, module) {
   module.def("profile_columns", &ProfileColumns, py::arg("columns"), py::arg("rows"),
              py::arg("threads") = 1, py::arg("kll_k") = 200, py::arg("hll_lg_k") = 12,
              py::arg("category_cap") = 1000);
-  module.def("profile_json", [](const py::bytes& bytes) {
-    return telltale::FormatProfileJson(Load(bytes));
-  });
+  module.def("profile_json",
+             [](const py::bytes& bytes) { return telltale::FormatProfileJson(Load(bytes)); });
   module.def("merge_profiles", [](const py::bytes& left, const py::bytes& right) {
     telltale::DatasetProfile merged = Load(left);
     merged.Merge(Load(right));

@@ -36,7 +36,7 @@ struct EncodedGroup {
 struct RowBatch {
   size_t rows = 0;
   std::vector<std::string> ids;  // JSON string literals; empty for rows without ids (baselines)
-  const int64_t* timestamps = nullptr;    // nanoseconds since the epoch, INT64_MIN for none
+  const int64_t* timestamps = nullptr;  // nanoseconds since the epoch, INT64_MIN for none
   std::vector<EncodedGroup> groups;
 };
 

@@ -81,7 +81,8 @@ TEST(ProfilerTest, DistinctCountNeverExceedsTheValues) {
 TEST(ProfilerTest, StringsCountedWithoutTheirValuesAreCountedByTheSketch) {
   // As the SDK's privacy mode profiles a text field: counts and HyperLogLog, no categories.
   FieldProfile field;
-  for (int i = 0; i < 3000; ++i) field.distinct.Update(std::string_view("note " + std::to_string(i)));
+  for (int i = 0; i < 3000; ++i)
+    field.distinct.Update(std::string_view("note " + std::to_string(i)));
   field.rows = field.string_count = 3000;
   ASSERT_FALSE(field.distinct_count_exact());
   EXPECT_NEAR(field.DistinctCount(), 3000.0, 3000 * 3 * field.distinct.RelativeStandardError());

@@ -218,7 +218,7 @@ def timestamp_nanoseconds(timestamps: Any, rows: int):
     if types_is_numeric(series):
         times = pd.to_datetime(series, unit="s", utc=True)
     else:
-        times = pd.to_datetime(series, utc=True)
+        times = pd.to_datetime(series, utc=True, format="mixed")
     return np.ascontiguousarray(_nanoseconds(times.reset_index(drop=True)))
 
 

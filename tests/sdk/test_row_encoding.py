@@ -1,0 +1,63 @@
+"""The native row encoder on the edges: escaping, times around the epoch, empty groups."""
+import json
+
+import numpy as np
+import pandas as pd
+from telltale import _native
+
+NAT = np.iinfo(np.int64).min
+
+
+def encode(rows, ids, timestamps, groups):
+    return [json.loads(line) for line in _native.RowBatch(rows, ids, timestamps, groups).encode(0, rows).splitlines()]
+
+
+def test_strings_and_names_are_escaped_as_json():
+    texts = ['quote " and backslash \\', "tab\tnew\nline\x01", "naïve ünïcode ✓", ""]
+    codes = np.array([0, 1, 2, 3], dtype=np.int64)
+    rows = encode(4, ['id "1"', "id\n2", "ид3", "4"], None,
+                  [("features", [('we"ird\nname', "string", codes, texts)])])
+    assert [row["id"] for row in rows] == ['id "1"', "id\n2", "ид3", "4"]
+    assert [row["features"]['we"ird\nname'] for row in rows] == texts
+
+
+def test_times_are_rfc3339_utc_with_microseconds_when_they_have_them():
+    stamps = pd.to_datetime(["1969-12-31T23:59:59.5Z", "1970-01-01T00:00:00Z", "2024-02-29T23:59:59.000001Z",
+                             "2262-04-11T23:47:16Z", "1677-09-21T00:12:44Z"], utc=True, format="ISO8601")
+    ns = stamps.tz_localize(None).to_numpy("datetime64[ns]").view(np.int64).copy()
+    rows = encode(5, None, ns, [("features", [("at", "timestamp", ns, None)])])
+    assert [row["timestamp"] for row in rows] == [
+        "1969-12-31T23:59:59.500000Z", "1970-01-01T00:00:00Z", "2024-02-29T23:59:59.000001Z",
+        "2262-04-11T23:47:16Z", "1677-09-21T00:12:44Z"]
+    assert [pd.Timestamp(row["features"]["at"]) for row in rows] == list(stamps)
+
+
+def test_missing_cells_are_left_out_and_an_empty_group_with_them():
+    numbers = np.array([1.5, np.nan, np.inf])
+    flags = np.array([np.nan, 1.0, 0.0])
+    embedding = np.array([[1.0, 2.0], [np.nan, np.nan], [0.5, -0.5]])
+    stamps = np.array([NAT, 0, NAT], dtype=np.int64)
+    rows = encode(3, ["a", "b", "c"], stamps, [
+        ("features", [("x", "number", numbers, None), ("flag", "boolean", flags, None)]),
+        ("predictions", [("vec", "embedding", embedding, None)]),
+    ])
+    assert rows[0] == {"id": "a", "features": {"x": 1.5}, "predictions": {"vec": [1.0, 2.0]}}
+    assert rows[1] == {"id": "b", "timestamp": "1970-01-01T00:00:00Z", "features": {"flag": True}}
+    assert rows[2] == {"id": "c", "features": {"flag": False}, "predictions": {"vec": [0.5, -0.5]}}
+
+
+def test_numbers_keep_every_digit():
+    values = np.array([0.1, 1 / 3, 1e-310, 2.0**53 + 2, -0.0, 123456789.125])
+    rows = encode(len(values), None, None, [("features", [("x", "number", values, None)])])
+    assert [row["features"]["x"] for row in rows] == list(values)
+
+
+def test_bad_specs_fail_with_the_column_named():
+    import pytest
+
+    with pytest.raises(ValueError, match="column 'x': expected 3 rows"):
+        _native.RowBatch(3, None, None, [("features", [("x", "number", np.zeros(2), None)])])
+    with pytest.raises(ValueError, match="column 'c': a code is outside the dictionary"):
+        _native.RowBatch(1, None, None, [("features", [("c", "string", np.array([5]), ["a"])])])
+    with pytest.raises(ValueError, match="unknown column kind 'blob'"):
+        _native.RowBatch(1, None, None, [("features", [("c", "blob", np.zeros(1), None)])])

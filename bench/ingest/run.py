@@ -12,9 +12,7 @@ Usage: make bench-ingest  (or: python bench/ingest/run.py [--seconds 30] [--rows
 """
 import argparse
 import json
-import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -24,22 +22,11 @@ from pathlib import Path
 
 import requests
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from telltale_server import TOKEN, start_server  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[2]
 BUILD = REPO / "build"
-TOKEN = "tt_bench_admin"
-
-
-def start_server(data_dir):
-    shutil.rmtree(data_dir, ignore_errors=True)
-    process = subprocess.Popen(
-        [str(BUILD / "telltale"), "serve", "--port", "0", "--data-dir", str(data_dir),
-         "--max-lateness", "40d"],
-        stderr=subprocess.PIPE, text=True, env={**os.environ, "TELLTALE_ADMIN_TOKEN": TOKEN})
-    for line in process.stderr:
-        found = re.search(r"listening on (http://\S+)", line)
-        if found:
-            return process, found.group(1)
-    raise SystemExit("the server did not start")
 
 
 def rss_mib(pid):
@@ -102,7 +89,7 @@ def main():
     ceiling = load("http://unused", "--parse-only", "--seconds", "10", "--threads", "2")
     print(f"ceiling (decode + validate, 2 threads): {ceiling['rows_per_second']:,.0f} rows/s")
 
-    server, url = start_server(data_dir)
+    server, url = start_server(data_dir, "--max-lateness", "40d")
     try:
         full = load(url, "--setup", "--connections", "8", "--seconds", str(args.seconds))
         ratio = full["rows_per_second"] / ceiling["rows_per_second"]

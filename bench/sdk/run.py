@@ -10,9 +10,7 @@
 Usage: make bench-sdk   (or: bench/.venv/bin/python bench/sdk/run.py [--rows N])
 """
 import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,20 +26,7 @@ import telltale  # noqa: E402
 import whylogs as why  # noqa: E402
 
 from bench_data import prepare  # noqa: E402
-
-REPO = BENCH.parent
-TOKEN = "tt_bench_admin"
-
-
-def start_server(data_dir):
-    process = subprocess.Popen(
-        [str(REPO / "build" / "telltale"), "serve", "--port", "0", "--data-dir", str(data_dir)],
-        stderr=subprocess.PIPE, text=True, env={**os.environ, "TELLTALE_ADMIN_TOKEN": TOKEN})
-    for line in process.stderr:
-        found = re.search(r"listening on (http://\S+)", line)
-        if found:
-            return process, found.group(1)
-    raise SystemExit("the server did not start")
+from telltale_server import TOKEN, start_server  # noqa: E402
 
 
 def best_of(runs, work):

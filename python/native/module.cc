@@ -221,25 +221,6 @@ Column ToColumn(const ColumnSpec& spec, size_t rows) {
   return column;
 }
 
-// A free-text column as privacy mode profiles it: counts and the distinct-count sketch, whose
-// registers keep no value, but no category counts, which would carry the texts themselves.
-void AddTextColumn(const Column& column, FieldProfile& profile) {
-  profile.rows += column.size();
-  std::vector<uint64_t> occurrences(column.dictionary.size(), 0);
-  for (uint32_t code : column.codes) {
-    if (code == Column::kNullCode) {
-      ++profile.null_count;
-    } else {
-      ++occurrences[code];
-    }
-  }
-  for (size_t code = 0; code < column.dictionary.size(); ++code) {
-    if (occurrences[code] == 0) continue;
-    profile.distinct.Update(std::string_view(column.dictionary[code]));
-    profile.string_count += occurrences[code];
-  }
-}
-
 // Profiles columns given as (name, kind, values, dictionary, drift_type) into the serialized
 // DatasetProfile format the server's profile upload takes.
 py::bytes ProfileColumns(const py::list& specs, size_t rows, unsigned threads, uint16_t kll_k,
@@ -263,12 +244,8 @@ py::bytes ProfileColumns(const py::list& specs, size_t rows, unsigned threads, u
     py::gil_scoped_release release;
     std::vector<FieldProfile> fields(columns.size(), FieldProfile(options));
     ParallelFor(columns.size(), std::max(1u, threads), [&](size_t i) {
-      Column column = ToColumn(columns[i], rows);
-      if (declared[i] == ColumnType::kText && column.kind == StorageKind::kString) {
-        AddTextColumn(column, fields[i]);
-      } else {
-        AddColumn(column, declared[i], true, fields[i]);
-      }
+      // Text fields keep no value: privacy mode sends statistics, never free text.
+      AddColumn(ToColumn(columns[i], rows), declared[i], true, fields[i], TextValues::kCountOnly);
     });
     DatasetProfile profile;
     profile.set_rows(rows);

@@ -63,7 +63,7 @@ void ProfileBooleans(const Column& column, FieldProfile& profile) {
   profile.bool_count += counts[0] + counts[1];
 }
 
-void ProfileStrings(const Column& column, bool declared_numerical, bool quantiles,
+void ProfileStrings(const Column& column, bool declared_numerical, bool keep_values, bool quantiles,
                     FieldProfile& profile) {
   std::vector<uint64_t> occurrences(column.dictionary.size(), 0);
   for (uint32_t code : column.codes) {
@@ -76,7 +76,7 @@ void ProfileStrings(const Column& column, bool declared_numerical, bool quantile
   if (!declared_numerical) {
     for (size_t code = 0; code < column.dictionary.size(); ++code) {
       if (occurrences[code] == 0) continue;
-      profile.categories.Update(column.dictionary[code], occurrences[code]);
+      if (keep_values) profile.categories.Update(column.dictionary[code], occurrences[code]);
       profile.distinct.Update(std::string_view(column.dictionary[code]));
       profile.string_count += occurrences[code];
     }
@@ -119,7 +119,7 @@ FieldProfile ProfileColumn(const Column& column, std::optional<ColumnType> decla
 }
 
 void AddColumn(const Column& column, std::optional<ColumnType> declared, bool quantiles,
-               FieldProfile& profile) {
+               FieldProfile& profile, TextValues text_values) {
   profile.rows += column.size();
   switch (column.kind) {
     case StorageKind::kNumber:
@@ -129,7 +129,9 @@ void AddColumn(const Column& column, std::optional<ColumnType> declared, bool qu
       ProfileBooleans(column, profile);
       break;
     case StorageKind::kString:
-      ProfileStrings(column, declared == ColumnType::kNumerical, quantiles, profile);
+      ProfileStrings(column, declared == ColumnType::kNumerical,
+                     declared != ColumnType::kText || text_values == TextValues::kKeep, quantiles,
+                     profile);
       break;
   }
 }

@@ -126,12 +126,18 @@ Result<IngestResult> Ingestor::Ingest(const IngestRequest& request) {
   record.rows = std::move(decoded.rows);
   record.events = std::move(decoded.events);
   if (!record.rows.empty() || !record.events.empty() || record.replace) {
-    std::vector<std::pair<std::string, int64_t>> ids;
+    std::vector<std::pair<std::string, std::string>> ids;
+    std::vector<std::string> joined_pending;
     if (production) {
-      ids.reserve(record.rows.size());
-      for (const Row& row : record.rows) ids.emplace_back(row.id, HourOf(row.event_time));
+      Result<std::vector<std::pair<std::string, std::string>>> indexed =
+          IndexPredictions(record, joined_pending, now);
+      if (!indexed.ok()) {
+        windows_.ReleaseIds(request.version_id, claimed);
+        return indexed.status();
+      }
+      ids = std::move(*indexed);
     }
-    TELLTALE_RETURN_IF_ERROR(Commit(record, ids, claimed));
+    TELLTALE_RETURN_IF_ERROR(Commit(record, ids, claimed, joined_pending));
   } else {
     windows_.ReleaseIds(request.version_id, claimed);
   }
@@ -142,9 +148,11 @@ Result<IngestResult> Ingestor::Ingest(const IngestRequest& request) {
 }
 
 Status Ingestor::Commit(const LogRecord& record,
-                        const std::vector<std::pair<std::string, int64_t>>& ids,
-                        const std::vector<std::string>& claimed) {
-  Result<uint64_t> sequence = store_.Append(EncodeLogRecord(record), record.version_id, ids);
+                        const std::vector<std::pair<std::string, std::string>>& ids,
+                        const std::vector<std::string>& claimed,
+                        const std::vector<std::string>& joined_pending) {
+  Result<uint64_t> sequence = store_.Append(EncodeLogRecord(record), record.version_id, ids,
+                                            windows_.ModelOf(record.version_id), joined_pending);
   if (!sequence.ok()) {
     windows_.ReleaseIds(record.version_id, claimed);
     return sequence.status();
@@ -181,7 +189,7 @@ Result<uint64_t> Ingestor::IngestProfile(const ProfileRequest& request) {
     }
   }
   std::vector<std::string> claimed;
-  std::vector<std::pair<std::string, int64_t>> ids;
+  std::vector<std::pair<std::string, std::string>> ids;
   if (!request.upload_id.empty()) {
     std::string key = "\x01upload:" + request.upload_id;
     TELLTALE_ASSIGN_OR_RETURN(std::vector<bool> taken,
@@ -190,7 +198,9 @@ Result<uint64_t> Ingestor::IngestProfile(const ProfileRequest& request) {
       return Status::AlreadyExists("upload '" + request.upload_id + "' was received before");
     }
     claimed.push_back(key);
-    ids.emplace_back(key, hour);
+    PredictionRef upload;
+    upload.event_time = hour * kWindowSeconds;
+    ids.emplace_back(key, EncodePredictionRef(upload));
   }
   LogRecord record;
   record.version_id = request.version_id;

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <atomic>
+#include <mutex>
 #include <string_view>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct IngestLimits {
   DecodeLimits decode;
   int64_t max_lateness_seconds = 7 * 86400;
   int64_t max_future_seconds = 3600;
+  // How long after a prediction its actual is still joined, and how long an actual that came
+  // before its prediction waits for it.
+  int64_t actuals_retention_seconds = 90 * 86400;
+  int64_t pending_retention_seconds = 7 * 86400;
 };
 
 enum class BodyFormat { kJson, kNdjson, kCsv };
@@ -45,6 +50,21 @@ struct ProfileRequest {
   std::string upload_id;     // optional: a retried upload with the same id is refused, not re-added
 };
 
+// Ground truth for a model's predictions, joined by prediction id to whichever version logged it.
+struct ActualsRequest {
+  int64_t model_id = 0;
+  std::vector<int64_t> version_ids;  // the model's versions, newest first
+  std::string_view body;
+  bool ndjson = false;
+};
+
+struct ActualsResult {
+  size_t joined = 0;     // counted with their predictions (corrections included)
+  size_t corrected = 0;  // of those, replacing an earlier actual
+  size_t pending = 0;    // no prediction with the id yet: kept for pending_retention
+  std::vector<Rejection> rejected;
+};
+
 struct IngestResult {
   size_t accepted = 0;
   std::vector<Rejection> rejected;
@@ -55,6 +75,10 @@ struct IngestResult {
 struct IngestCounters {
   std::atomic<uint64_t> accepted{0};
   std::array<std::atomic<uint64_t>, kRejectReasonCount> rejected{};
+  std::atomic<uint64_t> actuals_joined{0};
+  std::atomic<uint64_t> actuals_pending{0};
+  // Pending actuals whose prediction never came within pending_retention.
+  std::atomic<uint64_t> actuals_unmatched{0};
 };
 
 class Ingestor {
@@ -69,6 +93,9 @@ class Ingestor {
   // a profile, a field the schema does not have, a window outside the allowed lateness);
   // AlreadyExists for a repeated upload id. Returns the profile's row count.
   Result<uint64_t> IngestProfile(const ProfileRequest& request);
+  // Joins actuals to their predictions, durably: a correction (the same id again) replaces the
+  // earlier actual in every window it was counted in. Body failures as for Ingest.
+  Result<ActualsResult> IngestActuals(const ActualsRequest& request);
   // Folds the records a previous run logged but did not checkpoint.
   Status Recover();
 
@@ -80,9 +107,16 @@ class Ingestor {
   std::optional<std::pair<RejectReason, std::string>> CheckTime(int64_t first, int64_t last,
                                                                 int64_t now) const;
   void RejectOutOfTime(DecodedRows& decoded, int64_t now);
-  // Appends a record (and its ids) to the log and folds it; releases `claimed` either way.
-  Status Commit(const LogRecord& record, const std::vector<std::pair<std::string, int64_t>>& ids,
-                const std::vector<std::string>& claimed);
+  // Appends a record (and its index entries, and the pending actuals it joined) to the log and
+  // folds it; releases `claimed` either way.
+  Status Commit(const LogRecord& record,
+                const std::vector<std::pair<std::string, std::string>>& ids,
+                const std::vector<std::string>& claimed,
+                const std::vector<std::string>& joined_pending = {});
+  // The index entries of accepted production rows; actuals that were waiting for them are joined
+  // into `record` (and their pending entries listed in `joined_pending`).
+  Result<std::vector<std::pair<std::string, std::string>>> IndexPredictions(
+      LogRecord& record, std::vector<std::string>& joined_pending, int64_t now);
   Result<std::vector<std::string>> RejectDuplicates(int64_t version_id, DecodedRows& decoded);
 
   DataStore& store_;
@@ -90,6 +124,8 @@ class Ingestor {
   const Clock& clock_;
   IngestLimits limits_;
   IngestCounters counters_;
+  // One actuals request joins at a time: a correction reads the actual it replaces.
+  std::mutex actuals_mutex_;
 };
 
 }  // namespace telltale

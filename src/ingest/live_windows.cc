@@ -2,12 +2,15 @@
 
 namespace telltale {
 
-void LiveWindows::AddVersion(int64_t version_id, std::shared_ptr<const VersionSchema> schema) {
+void LiveWindows::AddVersion(int64_t version_id, std::shared_ptr<const VersionSchema> schema,
+                             int64_t model_id, PerformanceSpec spec) {
   std::unique_lock lock(versions_mutex_);
   auto& state = versions_[version_id];
   if (!state) {
     state = std::make_shared<VersionState>();
     state->schema = std::move(schema);
+    state->performance = std::make_shared<const PerformanceSpec>(std::move(spec));
+    state->model_id = model_id;
   }
 }
 
@@ -31,6 +34,16 @@ std::shared_ptr<LiveWindows::VersionState> LiveWindows::Find(int64_t version_id)
 std::shared_ptr<const VersionSchema> LiveWindows::Schema(int64_t version_id) const {
   std::shared_ptr<VersionState> state = Find(version_id);
   return state ? state->schema : nullptr;
+}
+
+std::shared_ptr<const PerformanceSpec> LiveWindows::Performance(int64_t version_id) const {
+  std::shared_ptr<VersionState> state = Find(version_id);
+  return state ? state->performance : nullptr;
+}
+
+int64_t LiveWindows::ModelOf(int64_t version_id) const {
+  std::shared_ptr<VersionState> state = Find(version_id);
+  return state ? state->model_id : 0;
 }
 
 Result<std::vector<bool>> LiveWindows::ClaimIds(int64_t version_id,
@@ -131,6 +144,19 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
       TELLTALE_RETURN_IF_ERROR(open(key));
     }
   }
+  // An actual counts in its prediction's windows: all rows, and each segment the row was in.
+  auto join_windows = [&](const ActualJoin& join) {
+    std::vector<WindowKey> keys;
+    int64_t hour = HourOf(join.event_time);
+    for (uint32_t segment : join.segments) {
+      for (const WindowKey& key : windows_of(segment, hour)) keys.push_back(key);
+    }
+    for (const WindowKey& key : windows_of(0, hour)) keys.push_back(key);
+    return keys;
+  };
+  for (const ActualJoin& join : record.joins) {
+    for (const WindowKey& key : join_windows(join)) TELLTALE_RETURN_IF_ERROR(open(key));
+  }
   for (const auto& [key, rows] : groups) {
     opened.at(key)->Fold(schema, rows);
     state->dirty.insert(key);
@@ -146,6 +172,15 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
     for (const WindowKey& key : windows_of(record.profiles[i].segment, hour)) {
       opened.at(key)->MergeProfile(uploads[i], hour * kWindowSeconds,
                                    (hour + 1) * kWindowSeconds - 1);
+      state->dirty.insert(key);
+    }
+  }
+  for (const ActualJoin& join : record.joins) {
+    for (const WindowKey& key : join_windows(join)) {
+      PerformanceAccumulator& performance = opened.at(key)->performance();
+      if (join.replaced) performance.Add(*join.replaced, -1);
+      performance.Add(join.outcome, +1);
+      if (join.delay_seconds) performance.AddDelay(*join.delay_seconds);
       state->dirty.insert(key);
     }
   }

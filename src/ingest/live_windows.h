@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "ingest/log_record.h"
+#include "ingest/performance_spec.h"
 #include "ingest/version_schema.h"
 #include "ingest/window_profile.h"
 #include "store/data_store.h"
@@ -30,10 +31,16 @@ class LiveWindows {
  public:
   explicit LiveWindows(DataStore& store) : store_(store) {}
 
-  void AddVersion(int64_t version_id, std::shared_ptr<const VersionSchema> schema);
+  // `model_id` and `spec` join actuals to the version's predictions (the actuals of a model may
+  // belong to any of its versions).
+  void AddVersion(int64_t version_id, std::shared_ptr<const VersionSchema> schema,
+                  int64_t model_id = 0, PerformanceSpec spec = {});
   void RemoveVersion(int64_t version_id);
   // The schema of a loaded version, or null.
   std::shared_ptr<const VersionSchema> Schema(int64_t version_id) const;
+  // How the version's actuals are compared (null for an unknown version), and its model.
+  std::shared_ptr<const PerformanceSpec> Performance(int64_t version_id) const;
+  int64_t ModelOf(int64_t version_id) const;
 
   // For each id: true if the version has it already (logged, or claimed by a request in flight);
   // the others are claimed until ReleaseIds.
@@ -61,6 +68,8 @@ class LiveWindows {
  private:
   struct VersionState {
     std::shared_ptr<const VersionSchema> schema;
+    std::shared_ptr<const PerformanceSpec> performance;
+    int64_t model_id = 0;
     // Guards the windows, what changed and the folded records.
     std::mutex mutex;
     std::map<WindowKey, WindowProfile> windows;

@@ -5,8 +5,8 @@
 namespace telltale {
 namespace {
 
-// Version 2 added a flags byte (bit 0: replace) after the environment.
-constexpr uint8_t kFormatVersion = 2;
+// Version 2 added a flags byte (bit 0: replace) after the environment; version 3 the joins.
+constexpr uint8_t kFormatVersion = 3;
 constexpr uint8_t kReplaceFlag = 1;
 constexpr uint32_t kMaxCount = 1u << 24;
 constexpr uint8_t kIntegralBit = 0x10;
@@ -50,6 +50,16 @@ std::string EncodeLogRecord(const LogRecord& record) {
     out.Put<uint32_t>(upload.segment);
     out.Put<int64_t>(upload.hour);
     out.PutString(upload.profile);
+  }
+  out.Put<uint32_t>(static_cast<uint32_t>(record.joins.size()));
+  for (const ActualJoin& join : record.joins) {
+    out.Put<int64_t>(join.event_time);
+    out.Put<uint32_t>(static_cast<uint32_t>(join.segments.size()));
+    for (uint32_t segment : join.segments) out.Put<uint32_t>(segment);
+    PutOutcome(out, join.outcome);
+    out.Put<uint8_t>((join.replaced ? 1 : 0) | (join.delay_seconds ? 2 : 0));
+    if (join.replaced) PutOutcome(out, *join.replaced);
+    if (join.delay_seconds) out.Put<double>(*join.delay_seconds);
   }
   return out.Release();
 }
@@ -112,6 +122,28 @@ Result<LogRecord> DecodeLogRecord(std::string_view bytes) {
     TELLTALE_ASSIGN_OR_RETURN(upload.segment, in.Get<uint32_t>());
     TELLTALE_ASSIGN_OR_RETURN(upload.hour, in.Get<int64_t>());
     TELLTALE_ASSIGN_OR_RETURN(upload.profile, in.GetString(1u << 30));
+  }
+  if (version >= 3) {
+    TELLTALE_ASSIGN_OR_RETURN(uint32_t joins, GetCount(in));
+    record.joins.resize(joins);
+    for (ActualJoin& join : record.joins) {
+      TELLTALE_ASSIGN_OR_RETURN(join.event_time, in.Get<int64_t>());
+      TELLTALE_ASSIGN_OR_RETURN(uint32_t segments, GetCount(in));
+      join.segments.resize(segments);
+      for (uint32_t& segment : join.segments) {
+        TELLTALE_ASSIGN_OR_RETURN(segment, in.Get<uint32_t>());
+      }
+      TELLTALE_ASSIGN_OR_RETURN(join.outcome, GetOutcome(in));
+      TELLTALE_ASSIGN_OR_RETURN(uint8_t flags, in.Get<uint8_t>());
+      if (flags & 1) {
+        TELLTALE_ASSIGN_OR_RETURN(Outcome replaced, GetOutcome(in));
+        join.replaced = std::move(replaced);
+      }
+      if (flags & 2) {
+        TELLTALE_ASSIGN_OR_RETURN(double delay, in.Get<double>());
+        join.delay_seconds = delay;
+      }
+    }
   }
   if (in.remaining() != 0) return Status::Corruption("log record: trailing bytes");
   return record;

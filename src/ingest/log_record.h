@@ -5,12 +5,14 @@
 #define TELLTALE_INGEST_LOG_RECORD_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "ingest/row.h"
 #include "ingest/window_profile.h"
+#include "performance/performance_accumulator.h"
 #include "telltale/result.h"
 
 namespace telltale {
@@ -22,6 +24,16 @@ struct ProfileUpload {
   std::string profile;  // a serialized DatasetProfile
 };
 
+// An actual joined to its prediction: counted in the prediction's windows (all rows and each of
+// its segments). `replaced` is the outcome of the earlier actual for the same id, taken back out.
+struct ActualJoin {
+  int64_t event_time = 0;          // the prediction's
+  std::vector<uint32_t> segments;  // series numbers, not 0
+  Outcome outcome;
+  std::optional<Outcome> replaced;
+  std::optional<double> delay_seconds;  // from the prediction to its first actual
+};
+
 struct LogRecord {
   int64_t version_id = 0;
   Environment environment = Environment::kProduction;
@@ -30,6 +42,7 @@ struct LogRecord {
   std::vector<Row> rows;
   std::vector<IntegrityEvent> events;
   std::vector<ProfileUpload> profiles;
+  std::vector<ActualJoin> joins;  // production records only
 };
 
 std::string EncodeLogRecord(const LogRecord& record);

@@ -32,9 +32,10 @@ enum class RejectReason : uint8_t {
   kInFuture,   // further ahead than the allowed clock skew
   kDuplicate,  // the id was logged before for this version
   kLimit,      // a string over the length limit
+  kExpired,    // an actual whose prediction is older than the actuals retention
 };
 std::string_view RejectReasonName(RejectReason reason);
-inline constexpr int kRejectReasonCount = 6;
+inline constexpr int kRejectReasonCount = 7;
 
 struct Rejection {
   size_t index = 0;  // position of the row in the request

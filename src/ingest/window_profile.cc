@@ -11,7 +11,8 @@ namespace telltale {
 namespace {
 
 constexpr std::string_view kMagic = "TTWP";
-constexpr uint16_t kFormatVersion = 1;
+// Version 2 added the performance accumulator after the event times.
+constexpr uint16_t kFormatVersion = 2;
 constexpr size_t kMaxCounters = 1 << 20;
 
 void PutCounters(ByteWriter& out, const std::map<std::string, uint64_t>& counters) {
@@ -49,6 +50,8 @@ std::string_view RejectReasonName(RejectReason reason) {
       return "duplicate";
     case RejectReason::kLimit:
       return "limit";
+    case RejectReason::kExpired:
+      return "expired";
   }
   return "malformed";
 }
@@ -129,6 +132,7 @@ void WindowProfile::Fold(const VersionSchema& schema, const std::vector<const Ro
 void WindowProfile::Merge(const WindowProfile& other) {
   profile_.Merge(other.profile_);
   integrity_.Merge(other.integrity_);
+  performance_.Merge(other.performance_);
   first_event_ = std::min(first_event_, other.first_event_);
   last_event_ = std::max(last_event_, other.last_event_);
 }
@@ -151,6 +155,7 @@ std::string WindowProfile::Serialize() const {
   PutCounters(out, integrity_.unknown_fields);
   out.Put<int64_t>(first_event_);
   out.Put<int64_t>(last_event_);
+  performance_.Serialize(out);
   return out.Release();
 }
 
@@ -172,6 +177,9 @@ Result<WindowProfile> WindowProfile::Deserialize(std::string_view bytes) {
   TELLTALE_RETURN_IF_ERROR(GetCounters(in, window.integrity_.unknown_fields));
   TELLTALE_ASSIGN_OR_RETURN(window.first_event_, in.Get<int64_t>());
   TELLTALE_ASSIGN_OR_RETURN(window.last_event_, in.Get<int64_t>());
+  if (version >= 2) {
+    TELLTALE_ASSIGN_OR_RETURN(window.performance_, PerformanceAccumulator::Deserialize(in));
+  }
   return window;
 }
 

@@ -14,6 +14,7 @@
 
 #include "ingest/row.h"
 #include "ingest/version_schema.h"
+#include "performance/performance_accumulator.h"
 #include "profile/dataset_profile.h"
 
 namespace telltale {
@@ -65,9 +66,13 @@ class WindowProfile {
   const DatasetProfile& profile() const { return profile_; }
   const WindowIntegrity& integrity() const { return integrity_; }
   WindowIntegrity& integrity() { return integrity_; }
+  const PerformanceAccumulator& performance() const { return performance_; }
+  PerformanceAccumulator& performance() { return performance_; }
   int64_t first_event() const { return first_event_; }
   int64_t last_event() const { return last_event_; }
-  bool empty() const { return profile_.rows() == 0 && integrity_.rejected_rows == 0; }
+  bool empty() const {
+    return profile_.rows() == 0 && integrity_.rejected_rows == 0 && performance_.empty();
+  }
 
   // Adds accepted rows (all of this window and series) to the profile.
   void Fold(const VersionSchema& schema, const std::vector<const Row*>& rows);
@@ -81,6 +86,7 @@ class WindowProfile {
  private:
   DatasetProfile profile_;
   WindowIntegrity integrity_;
+  PerformanceAccumulator performance_;
   int64_t first_event_ = std::numeric_limits<int64_t>::max();
   int64_t last_event_ = std::numeric_limits<int64_t>::min();
 };

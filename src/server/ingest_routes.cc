@@ -8,6 +8,8 @@
 // rows replace the baseline instead of adding to it.
 //   POST /api/v1/models/{model}/versions/{version}/profiles?window_start=T[&environment=E]
 //        [&segment=S][&upload_id=U]   a profile computed elsewhere, as `telltale profile` writes it
+#include <algorithm>
+
 #include "server/routes.h"
 
 namespace telltale {
@@ -161,6 +163,42 @@ void HandleProfile(ServerContext& context, const httplib::Request& request,
   SendJson(response, 200, {{"accepted_rows", *rows}});
 }
 
+// POST /api/v1/models/{model}/actuals: ground truth for the model's predictions, any version.
+void HandleActuals(ServerContext& context, const httplib::Request& request,
+                   httplib::Response& response, const httplib::ContentReader& read_body) {
+  CountRequestAs(RouteGroup::kIngest);
+  std::optional<ModelRecord> model = AuthorizedModel(context, request, response, Access::kWrite);
+  std::string body;
+  if (!model || !ReadBody(context, response, read_body, body)) {
+    context.close_after_response(request);
+    return;
+  }
+  std::string content_type = request.get_header_value("Content-Type");
+  content_type = content_type.substr(0, content_type.find(';'));
+  ActualsRequest actuals;
+  actuals.ndjson = content_type == "application/x-ndjson" || content_type == "application/jsonl";
+  if (!actuals.ndjson && !content_type.empty() && content_type != "application/json") {
+    return SendProblem(response, 415,
+                       "Content-Type '" + content_type +
+                           "' is not accepted; send application/json or application/x-ndjson");
+  }
+  Result<std::vector<VersionRecord>> versions = context.control->ListVersions(model->id);
+  if (!versions.ok()) return SendError(response, versions.status());
+  std::sort(versions->begin(), versions->end(),
+            [](const VersionRecord& a, const VersionRecord& b) { return a.id > b.id; });
+  for (const VersionRecord& version : *versions) actuals.version_ids.push_back(version.id);
+  actuals.model_id = model->id;
+  actuals.body = body;
+  Result<ActualsResult> result = context.ingestor->IngestActuals(actuals);
+  if (!result.ok()) return SendIngestError(response, result.status());
+  SendJson(response, 200,
+           {{"accepted", result->joined + result->pending},
+            {"joined", result->joined},
+            {"corrected", result->corrected},
+            {"pending", result->pending},
+            {"rejected", RejectedJson(result->rejected)}});
+}
+
 }  // namespace
 
 void RegisterIngestRoutes(httplib::Server& server, ServerContext& context) {
@@ -176,6 +214,11 @@ void RegisterIngestRoutes(httplib::Server& server, ServerContext& context) {
                   HandleIngest(context, env, request, response, read_body);
                 });
   }
+  server.Post(std::string(kModelPath) + "/actuals",
+              [&context](const httplib::Request& request, httplib::Response& response,
+                         const httplib::ContentReader& read_body) {
+                HandleActuals(context, request, response, read_body);
+              });
   server.Post(std::string(kVersionPath) + "/profiles",
               [&context](const httplib::Request& request, httplib::Response& response,
                          const httplib::ContentReader& read_body) {

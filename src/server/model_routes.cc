@@ -67,6 +67,8 @@ bool Check(httplib::Response& response, const Status& status) {
 }
 
 // Authorizes the request and loads the model named in its path; sends the problem otherwise.
+}  // namespace
+
 std::optional<ModelRecord> AuthorizedModel(ServerContext& context, const httplib::Request& request,
                                            httplib::Response& response, Access access) {
   auto principal = Authorize(context, request, response, access);
@@ -78,8 +80,6 @@ std::optional<ModelRecord> AuthorizedModel(ServerContext& context, const httplib
   }
   return std::move(*model);
 }
-
-}  // namespace
 
 std::optional<ResolvedVersion> AuthorizedVersion(ServerContext& context,
                                                  const httplib::Request& request,
@@ -211,8 +211,10 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
     version.created_at = context.clock->Now();
     Result<VersionRecord> created = context.control->CreateVersion(version);
     if (!created.ok()) return SendError(response, created.status());
+    PerformanceSpec spec(ParseTask(model->task).value_or(Task::kBinaryClassification), *schema);
     context.windows->AddVersion(created->id,
-                                std::make_shared<const VersionSchema>(std::move(*schema)));
+                                std::make_shared<const VersionSchema>(std::move(*schema)),
+                                model->id, std::move(spec));
     SendJson(response, 201, VersionJson(*created));
   });
 

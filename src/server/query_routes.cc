@@ -218,6 +218,25 @@ bool FieldParam(const QueryScope& scope, const httplib::Request& request,
   return true;
 }
 
+// The scope's production windows merged into buckets of ?granularity= (hour, day, week in the
+// model's time zone), keyed by bucket start.
+Result<std::map<int64_t, WindowProfile>> Buckets(ServerContext& context, const QueryScope& scope,
+                                                 const httplib::Request& request) {
+  TELLTALE_ASSIGN_OR_RETURN(Granularity granularity,
+                            ParseGranularity(Param(request, "granularity").value_or("hour")));
+  TELLTALE_ASSIGN_OR_RETURN(const date::time_zone* zone,
+                            FindTimeZone(scope.resolved.model.timezone));
+  std::map<int64_t, WindowProfile> buckets;
+  TELLTALE_RETURN_IF_ERROR(context.windows->Visit(
+      scope.resolved.version.id, Environment::kProduction, scope.segment, FirstHour(scope.from),
+      EndHour(scope.to), LiveWindows::Span::kHours, [&](int64_t hour, const WindowProfile& window) {
+        int64_t start = BucketStart(hour * kWindowSeconds, granularity, zone);
+        auto [it, inserted] = buckets.try_emplace(start, window);
+        if (!inserted) it->second.Merge(window);
+      }));
+  return buckets;
+}
+
 void HandleMetrics(ServerContext& context, const httplib::Request& request,
                    httplib::Response& response) {
   std::optional<QueryScope> scope = Scope(context, request, response);
@@ -228,29 +247,16 @@ void HandleMetrics(ServerContext& context, const httplib::Request& request,
   if (!metric_name) return SendProblem(response, 400, "query parameter 'metric' is required");
   Result<MetricSpec> metric = ParseMetric(*metric_name, field);
   if (!metric.ok()) return SendError(response, metric.status());
-  Result<Granularity> granularity =
-      ParseGranularity(Param(request, "granularity").value_or("hour"));
-  if (!granularity.ok()) return SendError(response, granularity.status());
-  Result<const date::time_zone*> zone = FindTimeZone(scope->resolved.model.timezone);
-  if (!zone.ok()) return SendError(response, zone.status());
   std::optional<WindowProfile> baseline;
   if (metric->needs_baseline) {
     auto found = Baseline(context, *scope, request);
     if (!found.ok()) return SendError(response, found.status());
     baseline = std::move(found->first);
   }
-  std::map<int64_t, WindowProfile> buckets;
-  Status visited = context.windows->Visit(
-      scope->resolved.version.id, Environment::kProduction, scope->segment, FirstHour(scope->from),
-      EndHour(scope->to), LiveWindows::Span::kHours,
-      [&](int64_t hour, const WindowProfile& window) {
-        int64_t start = BucketStart(hour * kWindowSeconds, *granularity, *zone);
-        auto [it, inserted] = buckets.try_emplace(start, window);
-        if (!inserted) it->second.Merge(window);
-      });
-  if (!visited.ok()) return SendError(response, visited);
+  Result<std::map<int64_t, WindowProfile>> buckets = Buckets(context, *scope, request);
+  if (!buckets.ok()) return SendError(response, buckets.status());
   nlohmann::json points = nlohmann::json::array();
-  for (const auto& [start, window] : buckets) {
+  for (const auto& [start, window] : *buckets) {
     std::optional<double> value =
         ComputeMetric(*metric, window, field, baseline ? &*baseline : nullptr);
     points.push_back({{"t", FormatRfc3339(start)},
@@ -294,14 +300,70 @@ void HandleDistribution(ServerContext& context, const httplib::Request& request,
   SendJson(response, 200, json);
 }
 
+// GET .../performance?metric=M&granularity&from&to&segment: a performance metric per bucket, from
+// the actuals joined to the bucket's predictions. label_coverage is the share of predictions
+// with an actual.
+void HandlePerformance(ServerContext& context, const httplib::Request& request,
+                       httplib::Response& response) {
+  std::optional<QueryScope> scope = Scope(context, request, response);
+  if (!scope) return;
+  std::optional<std::string> metric = Param(request, "metric");
+  if (!metric) return SendProblem(response, 400, "query parameter 'metric' is required");
+  bool coverage = *metric == "label_coverage";
+  if (!coverage && !PerformanceAccumulator::IsKnownMetric(*metric)) {
+    return SendProblem(response, 400,
+                       "unknown performance metric '" + *metric +
+                           "'; see docs/performance.md for the list (accuracy, f1, roc_auc, "
+                           "mae, r2, label_coverage, ...)");
+  }
+  Result<std::map<int64_t, WindowProfile>> buckets = Buckets(context, *scope, request);
+  if (!buckets.ok()) return SendError(response, buckets.status());
+  nlohmann::json points = nlohmann::json::array();
+  for (const auto& [start, window] : *buckets) {
+    const PerformanceAccumulator& performance = window.performance();
+    uint64_t rows = window.profile().rows();
+    nlohmann::json value;  // null where the metric is undefined
+    if (coverage && rows > 0) {
+      value = static_cast<double>(performance.labeled()) / static_cast<double>(rows);
+    } else if (!coverage) {
+      if (std::optional<double> computed = performance.Metric(*metric)) value = *computed;
+    }
+    points.push_back({{"t", FormatRfc3339(start)},
+                      {"value", value},
+                      {"rows", rows},
+                      {"labeled", performance.labeled()}});
+  }
+  nlohmann::json json = ScopeJson(*scope);
+  json["metric"] = *metric;
+  json["granularity"] = Param(request, "granularity").value_or("hour");
+  json["timezone"] = scope->resolved.model.timezone;
+  json["points"] = points;
+  SendJson(response, 200, json);
+}
+
+// GET .../confusion_matrix?from&to&segment: counts[actual][predicted] over the range.
+void HandleConfusionMatrix(ServerContext& context, const httplib::Request& request,
+                           httplib::Response& response) {
+  std::optional<QueryScope> scope = Scope(context, request, response);
+  if (!scope) return;
+  Result<WindowProfile> current = Current(context, *scope);
+  if (!current.ok()) return SendError(response, current.status());
+  PerformanceAccumulator::ConfusionMatrix matrix = current->performance().Confusion();
+  nlohmann::json json = ScopeJson(*scope);
+  json["labels"] = matrix.labels;
+  json["matrix"] = matrix.counts;
+  json["labeled"] = current->performance().labeled();
+  SendJson(response, 200, json);
+}
+
 }  // namespace
 
 void RegisterQueryRoutes(httplib::Server& server, ServerContext& context) {
   using Handler = void (*)(ServerContext&, const httplib::Request&, httplib::Response&);
-  const std::pair<const char*, Handler> kQueries[] = {{"/summary", HandleSummary},
-                                                      {"/drift", HandleDrift},
-                                                      {"/metrics", HandleMetrics},
-                                                      {"/distribution", HandleDistribution}};
+  const std::pair<const char*, Handler> kQueries[] = {
+      {"/summary", HandleSummary},         {"/drift", HandleDrift},
+      {"/metrics", HandleMetrics},         {"/distribution", HandleDistribution},
+      {"/performance", HandlePerformance}, {"/confusion_matrix", HandleConfusionMatrix}};
   for (const auto& [suffix, handler] : kQueries) {
     Handler handle = handler;
     server.Get(std::string(kVersionPath) + suffix,

@@ -27,6 +27,11 @@ struct ResolvedVersion {
 Result<ResolvedVersion> ResolveVersion(ServerContext& context, const Principal& principal,
                                        const std::string& model, const std::string& version);
 
+// Authorizes the request for `access` and resolves the model in its path; on failure sends the
+// problem and returns nothing.
+std::optional<ModelRecord> AuthorizedModel(ServerContext& context, const httplib::Request& request,
+                                           httplib::Response& response, Access access);
+
 // Authorizes the request for `access` and resolves the model and version in its path; on failure
 // sends the problem and returns nothing.
 std::optional<ResolvedVersion> AuthorizedVersion(ServerContext& context,

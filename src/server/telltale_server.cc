@@ -113,7 +113,10 @@ Status TelltaleServer::LoadVersions() {
     if (!parsed.ok()) {
       return parsed.status().WithContext("stored schema of version " + version.version);
     }
-    windows_->AddVersion(version.id, std::make_shared<const VersionSchema>(std::move(*parsed)));
+    TELLTALE_ASSIGN_OR_RETURN(ModelRecord model, control_->GetModelById(version.model_id));
+    PerformanceSpec spec(ParseTask(model.task).value_or(Task::kBinaryClassification), *parsed);
+    windows_->AddVersion(version.id, std::make_shared<const VersionSchema>(std::move(*parsed)),
+                         model.id, std::move(spec));
   }
   return Status::Ok();
 }

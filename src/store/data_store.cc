@@ -105,7 +105,8 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
       {rocksdb::kDefaultColumnFamilyName, family_options},
       {"log", log_options},
       {"windows", family_options},
-      {"ids", id_options}};
+      {"ids", id_options},
+      {"pending", id_options}};
   std::unique_ptr<DataStore> store(new DataStore());
   store->directory_ = directory;
   store->min_free_bytes_ = min_free_bytes;
@@ -116,6 +117,7 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
   store->log_ = store->handles_[1];
   store->windows_ = store->handles_[2];
   store->ids_ = store->handles_[3];
+  store->pending_ = store->handles_[4];
 
   std::unique_ptr<rocksdb::Iterator> last(db->NewIterator(rocksdb::ReadOptions(), store->log_));
   last->SeekToLast();
@@ -148,17 +150,16 @@ Status DataStore::CheckSpace(uint64_t incoming) const {
 }
 
 Result<uint64_t> DataStore::Append(std::string_view record, int64_t version_id,
-                                   const std::vector<std::pair<std::string, int64_t>>& ids) {
+                                   const std::vector<std::pair<std::string, std::string>>& ids,
+                                   int64_t model_id,
+                                   const std::vector<std::string>& joined_pending) {
   TELLTALE_RETURN_IF_ERROR(CheckSpace(record.size() * 2));
   TELLTALE_RETURN_IF_ERROR(ResumeIfStopped());
   uint64_t sequence = next_sequence_.fetch_add(1);
   rocksdb::WriteBatch batch;
   batch.Put(log_, SequenceKey(sequence), rocksdb::Slice(record.data(), record.size()));
-  for (const auto& [id, hour] : ids) {
-    std::string value;
-    PutBigEndian(value, Ordered(hour), 8);
-    batch.Put(ids_, IdKey(version_id, id), value);
-  }
+  for (const auto& [id, value] : ids) batch.Put(ids_, IdKey(version_id, id), value);
+  for (const std::string& id : joined_pending) batch.Delete(pending_, IdKey(model_id, id));
   rocksdb::WriteOptions options;
   options.sync = true;
   rocksdb::Status status = db_->Write(options, &batch);
@@ -169,20 +170,56 @@ Result<uint64_t> DataStore::Append(std::string_view record, int64_t version_id,
   return sequence;
 }
 
+Result<std::vector<std::optional<std::string>>> DataStore::GetIds(
+    int64_t version_id, const std::vector<std::string>& ids) {
+  return MultiGet(ids_, version_id, ids);
+}
+
 Result<std::vector<bool>> DataStore::HaveIds(int64_t version_id,
                                              const std::vector<std::string>& ids) {
+  TELLTALE_ASSIGN_OR_RETURN(auto values, GetIds(version_id, ids));
+  std::vector<bool> found(values.size());
+  for (size_t i = 0; i < values.size(); ++i) found[i] = values[i].has_value();
+  return found;
+}
+
+Result<std::vector<std::optional<std::string>>> DataStore::GetPending(
+    int64_t model_id, const std::vector<std::string>& ids) {
+  return MultiGet(pending_, model_id, ids);
+}
+
+Status DataStore::PutPending(int64_t model_id,
+                             const std::vector<std::pair<std::string, std::string>>& actuals) {
+  uint64_t bytes = 0;
+  for (const auto& [id, value] : actuals) bytes += id.size() + value.size();
+  TELLTALE_RETURN_IF_ERROR(CheckSpace(bytes * 2));
+  TELLTALE_RETURN_IF_ERROR(ResumeIfStopped());
+  rocksdb::WriteBatch batch;
+  for (const auto& [id, value] : actuals) batch.Put(pending_, IdKey(model_id, id), value);
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  rocksdb::Status status = db_->Write(options, &batch);
+  if (!status.ok()) {
+    stopped_ = true;
+    return FromRocks(status, "cannot write to the data store");
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::optional<std::string>>> DataStore::MultiGet(
+    rocksdb::ColumnFamilyHandle* family, int64_t owner, const std::vector<std::string>& ids) {
   std::vector<std::string> keys;
   keys.reserve(ids.size());
-  for (const std::string& id : ids) keys.push_back(IdKey(version_id, id));
+  for (const std::string& id : ids) keys.push_back(IdKey(owner, id));
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
   std::vector<rocksdb::PinnableSlice> values(keys.size());
   std::vector<rocksdb::Status> statuses(keys.size());
-  db_->MultiGet(rocksdb::ReadOptions(), ids_, keys.size(), slices.data(), values.data(),
+  db_->MultiGet(rocksdb::ReadOptions(), family, keys.size(), slices.data(), values.data(),
                 statuses.data());
-  std::vector<bool> found(keys.size());
+  std::vector<std::optional<std::string>> found(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
     if (statuses[i].ok()) {
-      found[i] = true;
+      found[i] = values[i].ToString();
     } else if (!statuses[i].IsNotFound()) {
       return FromRocks(statuses[i], "cannot read the id index");
     }

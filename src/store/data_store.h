@@ -3,7 +3,9 @@
 //
 //   log      sequence number -> LogRecord        appended (fsync) before a request is acknowledged
 //   windows  version|env(+day bit)|segment|hour -> WindowProfile   written by checkpoints
-//   ids      version|id -> hour                  written with the log record that accepted the id
+//   ids      version|id -> PredictionRef         written with the log record that accepted the id,
+//                                                and again with each actual joined to it
+//   pending  model|id -> PendingActual           actuals that came before their prediction
 //
 // Concurrent appends share one fsync (RocksDB's group commit). A checkpoint writes window profiles
 // and deletes the log records folded into them in one atomic batch, so a row is counted exactly
@@ -46,13 +48,25 @@ class DataStore {
                                                  uint64_t min_free_bytes = 64ull << 20);
   ~DataStore();
 
-  // Appends `record` and claims `ids` (id -> hour) for the version, durably. Returns the record's
+  // Appends `record`, writes `ids` (id -> encoded PredictionRef) for the version and deletes the
+  // model's pending actuals `joined_pending`, durably and atomically. Returns the record's
   // sequence number. Unavailable when the disk is full, IoError for other failures; nothing
   // is written then.
   Result<uint64_t> Append(std::string_view record, int64_t version_id,
-                          const std::vector<std::pair<std::string, int64_t>>& ids);
+                          const std::vector<std::pair<std::string, std::string>>& ids,
+                          int64_t model_id = 0,
+                          const std::vector<std::string>& joined_pending = {});
   // For each id, whether the version logged it before.
   Result<std::vector<bool>> HaveIds(int64_t version_id, const std::vector<std::string>& ids);
+  // For each id, its index entry (an encoded PredictionRef), if the version logged it.
+  Result<std::vector<std::optional<std::string>>> GetIds(int64_t version_id,
+                                                         const std::vector<std::string>& ids);
+
+  // Actuals whose prediction has not come yet (id -> encoded PendingActual), durably.
+  Status PutPending(int64_t model_id,
+                    const std::vector<std::pair<std::string, std::string>>& actuals);
+  Result<std::vector<std::optional<std::string>>> GetPending(int64_t model_id,
+                                                             const std::vector<std::string>& ids);
 
   // Writes `windows` and deletes the log records `folded`, atomically and durably.
   Status Checkpoint(const std::vector<WindowEntry>& windows, const std::vector<uint64_t>& folded);
@@ -72,6 +86,10 @@ class DataStore {
   DataStore() = default;
   // After a failed write (a full disk) RocksDB refuses writes until resumed.
   Status ResumeIfStopped();
+  // Values of owner|id keys in `family` (the id index by version, pending actuals by model).
+  Result<std::vector<std::optional<std::string>>> MultiGet(rocksdb::ColumnFamilyHandle* family,
+                                                           int64_t owner,
+                                                           const std::vector<std::string>& ids);
   // Unavailable when less than the reserve (plus `incoming`) is free.
   Status CheckSpace(uint64_t incoming) const;
 
@@ -80,6 +98,7 @@ class DataStore {
   rocksdb::ColumnFamilyHandle* log_ = nullptr;
   rocksdb::ColumnFamilyHandle* windows_ = nullptr;
   rocksdb::ColumnFamilyHandle* ids_ = nullptr;
+  rocksdb::ColumnFamilyHandle* pending_ = nullptr;
   std::atomic<uint64_t> next_sequence_{1};
   std::atomic<bool> stopped_{false};
   std::string directory_;

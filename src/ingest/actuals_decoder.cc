@@ -1,0 +1,157 @@
+#include "ingest/actuals_decoder.h"
+
+#include <simdjson.h>
+
+#include "io/table.h"
+
+namespace telltale {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+constexpr size_t kMaxIdBytes = 1024;
+
+// The fields of an "actuals" object; an error message for a value that is not a scalar.
+std::optional<std::string> ReadFields(simdjson::dom::object object, ActualFields& fields) {
+  for (auto [key, value] : object) {
+    ActualValue actual;
+    switch (value.type()) {
+      case element_type::INT64:
+      case element_type::UINT64:
+      case element_type::DOUBLE:
+        actual.number = double(value);
+        actual.label = FormatNumber(*actual.number);
+        break;
+      case element_type::BOOL:
+        actual.label = bool(value) ? "true" : "false";
+        break;
+      case element_type::STRING:
+        actual.label = std::string(std::string_view(value));
+        break;
+      case element_type::NULL_VALUE:
+        continue;
+      default:
+        return "actuals." + std::string(key) + ": expected a number, string or boolean";
+    }
+    fields.emplace_back(std::string(key), std::move(actual));
+  }
+  return std::nullopt;
+}
+
+void DecodeRow(element row, size_t index, DecodedActuals& out) {
+  auto reject = [&](std::string id, std::string message) {
+    out.rejected.push_back({index, std::move(id), RejectReason::kMalformed, std::move(message)});
+  };
+  if (row.type() != element_type::OBJECT) return reject("", "a row must be an object");
+  ActualRow actual;
+  actual.index = index;
+  simdjson::dom::object object = row;
+  element id;
+  if (object["id"].get(id) != simdjson::SUCCESS || id.type() != element_type::STRING) {
+    return reject("", "a row needs \"id\", the id of the prediction it is the truth for");
+  }
+  actual.id = std::string(std::string_view(id));
+  if (actual.id.empty() || actual.id.size() > kMaxIdBytes) {
+    return reject(actual.id.substr(0, 64), "the id must have 1 to 1024 bytes");
+  }
+  for (auto [key, value] : object) {
+    if (key == "id") continue;
+    if (key == "timestamp") {
+      if (value.type() != element_type::STRING) {
+        return reject(actual.id, "timestamp must be an RFC 3339 string");
+      }
+      Result<int64_t> time = ParseRfc3339(std::string_view(value));
+      if (!time.ok()) return reject(actual.id, "timestamp: " + time.status().message());
+      actual.time = *time;
+    } else if (key == "actuals") {
+      if (value.type() != element_type::OBJECT) {
+        return reject(actual.id, "\"actuals\" must be an object of field -> value");
+      }
+      if (std::optional<std::string> error = ReadFields(value, actual.fields)) {
+        return reject(actual.id, *error);
+      }
+      actual.fields_json = simdjson::minify(value);
+    } else {
+      return reject(actual.id,
+                    "unknown key '" + std::string(key) + "'; a row has id, actuals, timestamp");
+    }
+  }
+  if (actual.fields_json.empty()) return reject(actual.id, "a row needs \"actuals\"");
+  out.rows.push_back(std::move(actual));
+}
+
+Status TooMany(const DecodeLimits& limits) {
+  return Status::ResourceExhausted("more than " + std::to_string(limits.max_rows) +
+                                   " rows in one request (the limit)");
+}
+
+}  // namespace
+
+Result<DecodedActuals> DecodeActuals(std::string_view body, bool ndjson,
+                                     const DecodeLimits& limits) {
+  DecodedActuals out;
+  simdjson::dom::parser parser;
+  if (parser.allocate(std::max<size_t>(body.size(), 64), limits.max_depth) != simdjson::SUCCESS) {
+    return Status::ResourceExhausted("not enough memory to parse the body");
+  }
+  if (ndjson) {
+    size_t index = 0, line_number = 0, start = 0;
+    while (start < body.size()) {
+      size_t end = body.find('\n', start);
+      if (end == std::string_view::npos) end = body.size();
+      std::string_view line = body.substr(start, end - start);
+      start = end + 1;
+      ++line_number;
+      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+      if (index == limits.max_rows) return TooMany(limits);
+      element row;
+      simdjson::error_code error = parser.parse(line.data(), line.size(), true).get(row);
+      if (error == simdjson::DEPTH_ERROR) {
+        return Status::ResourceExhausted("line " + std::to_string(line_number) +
+                                         ": nested deeper than the limit of " +
+                                         std::to_string(limits.max_depth) + " levels");
+      }
+      if (error) {
+        out.rejected.push_back({index++, "", RejectReason::kMalformed,
+                                "line " + std::to_string(line_number) +
+                                    ": malformed JSON: " + simdjson::error_message(error)});
+        continue;
+      }
+      DecodeRow(row, index++, out);
+    }
+    return out;
+  }
+  element root;
+  simdjson::error_code error = parser.parse(body.data(), body.size(), true).get(root);
+  if (error == simdjson::DEPTH_ERROR) {
+    return Status::ResourceExhausted("nested deeper than the limit of " +
+                                     std::to_string(limits.max_depth) + " levels");
+  }
+  if (error)
+    return Status::InvalidArgument(std::string("malformed JSON: ") +
+                                   simdjson::error_message(error));
+  simdjson::dom::array rows;
+  if (root.type() != element_type::OBJECT || root["rows"].get(rows) != simdjson::SUCCESS) {
+    return Status::InvalidArgument("the body must be an object {\"rows\": [...]}");
+  }
+  if (rows.size() > limits.max_rows) return TooMany(limits);
+  size_t index = 0;
+  for (element row : rows) DecodeRow(row, index++, out);
+  return out;
+}
+
+Result<ActualFields> ParseActualFields(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object object;
+  if (parser.parse(json.data(), json.size()).get(object) != simdjson::SUCCESS) {
+    return Status::Corruption("pending actual: not a JSON object");
+  }
+  ActualFields fields;
+  if (std::optional<std::string> error = ReadFields(object, fields)) {
+    return Status::Corruption("pending actual: " + *error);
+  }
+  return fields;
+}
+
+}  // namespace telltale

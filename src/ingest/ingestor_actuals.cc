@@ -1,0 +1,175 @@
+// Ingestor, the actuals side: index entries for predictions, actuals joined to them (or kept
+// pending until they come), corrections replacing earlier actuals.
+#include <algorithm>
+#include <unordered_map>
+
+#include "ingest/actuals_decoder.h"
+#include "ingest/ingestor.h"
+#include "ingest/prediction_ref.h"
+
+namespace telltale {
+namespace {
+
+// What joining `actual` to the prediction `ref` adds to its windows; updates `ref`.
+Result<ActualJoin> Join(const PerformanceSpec& spec, PredictionRef& ref, const ActualValue& actual,
+                        int64_t known_at) {
+  ActualJoin join;
+  join.event_time = ref.event_time;
+  join.segments = ref.segments;
+  TELLTALE_ASSIGN_OR_RETURN(join.outcome, spec.MakeOutcome(ref, actual));
+  if (ref.actual) {
+    Result<Outcome> replaced = spec.MakeOutcome(ref, *ref.actual);
+    if (replaced.ok()) join.replaced = std::move(*replaced);
+  } else {
+    join.delay_seconds = static_cast<double>(std::max<int64_t>(0, known_at - ref.event_time));
+    ref.first_actual_time = known_at;
+  }
+  ref.actual = actual;
+  return join;
+}
+
+}  // namespace
+
+Result<std::vector<std::pair<std::string, std::string>>> Ingestor::IndexPredictions(
+    LogRecord& record, std::vector<std::string>& joined_pending, int64_t now) {
+  std::shared_ptr<const VersionSchema> schema = windows_.Schema(record.version_id);
+  std::shared_ptr<const PerformanceSpec> spec = windows_.Performance(record.version_id);
+  if (!schema || !spec) return Status::NotFound("model version not found");
+  const int64_t model_id = windows_.ModelOf(record.version_id);
+  std::vector<PredictionRef> refs(record.rows.size());
+  std::vector<std::string> ids;
+  ids.reserve(record.rows.size());
+  for (size_t i = 0; i < record.rows.size(); ++i) {
+    const Row& row = record.rows[i];
+    refs[i].event_time = row.event_time;
+    for (size_t s = 0; s < schema->segments().size(); ++s) {
+      if (InSegment(schema->segments()[s], row))
+        refs[i].segments.push_back(static_cast<uint32_t>(s + 1));
+    }
+    spec->ReadPrediction(row, refs[i]);
+    ids.push_back(row.id);
+  }
+  // Actuals that arrived before these predictions are joined now, in the same record.
+  TELLTALE_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> pending,
+                            store_.GetPending(model_id, ids));
+  for (size_t i = 0; i < pending.size(); ++i) {
+    if (!pending[i]) continue;
+    joined_pending.push_back(ids[i]);  // used or expired, the pending entry goes
+    Result<PendingActual> waiting = DecodePendingActual(*pending[i]);
+    if (!waiting.ok() || now - waiting->arrival_time > limits_.pending_retention_seconds) {
+      ++counters_.actuals_unmatched;
+      continue;
+    }
+    Result<ActualFields> fields = ParseActualFields(waiting->actuals_json);
+    if (!fields.ok()) continue;
+    Result<ActualValue> actual = spec->ReadActual(*fields);
+    if (!actual.ok()) continue;
+    Result<ActualJoin> join = Join(*spec, refs[i], *actual, waiting->arrival_time);
+    if (!join.ok()) continue;
+    record.joins.push_back(std::move(*join));
+    ++counters_.actuals_joined;
+  }
+  std::vector<std::pair<std::string, std::string>> entries;
+  entries.reserve(refs.size());
+  for (size_t i = 0; i < refs.size(); ++i) {
+    entries.emplace_back(std::move(ids[i]), EncodePredictionRef(refs[i]));
+  }
+  return entries;
+}
+
+Result<ActualsResult> Ingestor::IngestActuals(const ActualsRequest& request) {
+  TELLTALE_ASSIGN_OR_RETURN(DecodedActuals decoded,
+                            DecodeActuals(request.body, request.ndjson, limits_.decode));
+  ActualsResult result;
+  result.rejected = std::move(decoded.rejected);
+  const int64_t now = clock_.Now();
+  auto reject = [&](const ActualRow& row, RejectReason reason, std::string message) {
+    result.rejected.push_back({row.index, row.id, reason, std::move(message)});
+  };
+
+  std::lock_guard lock(actuals_mutex_);
+  struct VersionWrites {
+    LogRecord record;
+    // id -> the index entry after this request; a later row for the same id starts from it
+    std::unordered_map<std::string, PredictionRef> refs;
+    std::vector<std::string> order;
+  };
+  std::map<int64_t, VersionWrites> writes;
+  std::vector<size_t> open(decoded.rows.size());
+  for (size_t i = 0; i < open.size(); ++i) open[i] = i;
+  for (int64_t version_id : request.version_ids) {
+    if (open.empty()) break;
+    std::shared_ptr<const PerformanceSpec> spec = windows_.Performance(version_id);
+    if (!spec) continue;
+    std::vector<std::string> ids;
+    for (size_t i : open) ids.push_back(decoded.rows[i].id);
+    TELLTALE_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> stored,
+                              store_.GetIds(version_id, ids));
+    std::vector<size_t> still_open;
+    for (size_t k = 0; k < open.size(); ++k) {
+      const ActualRow& row = decoded.rows[open[k]];
+      VersionWrites& version = writes[version_id];
+      auto known = version.refs.find(row.id);
+      if (known == version.refs.end()) {
+        if (!stored[k]) {
+          still_open.push_back(open[k]);
+          continue;
+        }
+        TELLTALE_ASSIGN_OR_RETURN(PredictionRef ref, DecodePredictionRef(*stored[k]));
+        known = version.refs.emplace(row.id, std::move(ref)).first;
+        version.order.push_back(row.id);
+      }
+      PredictionRef& ref = known->second;
+      if (now - ref.event_time > limits_.actuals_retention_seconds) {
+        reject(row, RejectReason::kExpired,
+               "the prediction (" + FormatRfc3339(ref.event_time) +
+                   ") is older than the actuals retention (" +
+                   std::to_string(limits_.actuals_retention_seconds / 86400) + " days)");
+        continue;
+      }
+      Result<ActualValue> actual = spec->ReadActual(row.fields);
+      if (!actual.ok()) {
+        reject(row, RejectReason::kTypeError, actual.status().message());
+        continue;
+      }
+      bool correction = ref.actual.has_value();
+      Result<ActualJoin> join = Join(*spec, ref, *actual, row.time.value_or(now));
+      if (!join.ok()) {
+        reject(row, RejectReason::kMalformed, join.status().message());
+        continue;
+      }
+      version.record.joins.push_back(std::move(*join));
+      ++result.joined;
+      result.corrected += correction;
+    }
+    open = std::move(still_open);
+  }
+  for (auto& [version_id, version] : writes) {
+    if (version.record.joins.empty()) continue;
+    version.record.version_id = version_id;
+    version.record.environment = Environment::kProduction;
+    std::vector<std::pair<std::string, std::string>> entries;
+    for (const std::string& id : version.order) {
+      entries.emplace_back(id, EncodePredictionRef(version.refs.at(id)));
+    }
+    TELLTALE_RETURN_IF_ERROR(Commit(version.record, entries, {}));
+  }
+  // The rest wait for their prediction (a correction of a pending actual replaces it).
+  std::vector<std::pair<std::string, std::string>> pending;
+  for (size_t i : open) {
+    const ActualRow& row = decoded.rows[i];
+    pending.emplace_back(row.id, EncodePendingActual({row.time.value_or(now), row.fields_json}));
+  }
+  if (!pending.empty()) TELLTALE_RETURN_IF_ERROR(store_.PutPending(request.model_id, pending));
+  result.pending = pending.size();
+  std::sort(result.rejected.begin(), result.rejected.end(),
+            [](const Rejection& a, const Rejection& b) { return a.index < b.index; });
+  for (const Rejection& rejection : result.rejected) {
+    ++counters_.rejected[static_cast<size_t>(rejection.reason)];
+  }
+  counters_.actuals_joined += result.joined;
+  counters_.actuals_pending += result.pending;
+  return result;
+}
+
+}  // namespace telltale

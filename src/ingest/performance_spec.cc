@@ -1,0 +1,118 @@
+#include "ingest/performance_spec.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "io/table.h"
+
+namespace telltale {
+
+std::optional<Task> ParseTask(std::string_view name) {
+  if (name == "binary_classification") return Task::kBinaryClassification;
+  if (name == "multiclass_classification") return Task::kMulticlassClassification;
+  if (name == "regression") return Task::kRegression;
+  if (name == "ranking") return Task::kRanking;
+  return std::nullopt;
+}
+
+bool IsPositiveLabel(std::string_view label) {
+  std::string lower(label);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return lower == "1" || lower == "true" || lower == "yes" || lower == "positive";
+}
+
+PerformanceSpec::PerformanceSpec(Task task, const VersionSchema& schema, double threshold)
+    : task_(task), threshold_(threshold) {
+  const std::vector<FieldSpec>& fields = schema.fields();
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const FieldSpec& field = fields[i];
+    int index = static_cast<int>(i);
+    if (field.role == FieldRole::kPrediction) {
+      if (field.type == FieldType::kNumeric && score_field_ < 0) score_field_ = index;
+      bool label = field.type == FieldType::kBoolean || field.type == FieldType::kCategorical;
+      if (label && label_field_ < 0) label_field_ = index;
+    }
+    if (field.role == FieldRole::kActual && actual_index_ < 0) {
+      bool usable = task == Task::kRegression
+                        ? field.type == FieldType::kNumeric
+                        : field.type != FieldType::kEmbedding && field.type != FieldType::kText;
+      if (usable) {
+        actual_index_ = index;
+        actual_type_ = field.type;
+        actual_name_ = field.name;
+      }
+    }
+  }
+}
+
+void PerformanceSpec::ReadPrediction(const Row& row, PredictionRef& ref) const {
+  if (score_field_ >= 0) {
+    const Cell& cell = row.cells[static_cast<size_t>(score_field_)];
+    if (cell.kind == Cell::Kind::kNumber) ref.score = cell.number;
+  }
+  if (label_field_ >= 0) {
+    const Cell& cell = row.cells[static_cast<size_t>(label_field_)];
+    if (cell.kind == Cell::Kind::kBool) ref.label = cell.flag ? "true" : "false";
+    if (cell.kind == Cell::Kind::kString) ref.label = cell.text;
+    if (cell.kind == Cell::Kind::kNumber) ref.label = FormatNumber(cell.number);
+  }
+}
+
+Result<ActualValue> PerformanceSpec::ReadActual(const ActualFields& actuals) const {
+  if (actual_index_ < 0) {
+    return Status::InvalidArgument("the version declares no actual field to compare against");
+  }
+  auto found = std::find_if(actuals.begin(), actuals.end(),
+                            [&](const auto& field) { return field.first == actual_name_; });
+  if (found == actuals.end()) {
+    return Status::InvalidArgument("actuals." + actual_name_ + " is missing");
+  }
+  const ActualValue& value = found->second;
+  if (actual_type_ == FieldType::kNumeric && !value.number) {
+    return Status::InvalidArgument("actuals." + actual_name_ + ": expected a number, got '" +
+                                   value.label + "'");
+  }
+  if (actual_type_ == FieldType::kBoolean && value.label != "true" && value.label != "false") {
+    return Status::InvalidArgument("actuals." + actual_name_ + ": expected true or false");
+  }
+  return value;
+}
+
+Result<Outcome> PerformanceSpec::MakeOutcome(const PredictionRef& ref,
+                                             const ActualValue& actual) const {
+  Outcome outcome;
+  std::string truth = actual.number ? FormatNumber(*actual.number) : actual.label;
+  switch (task_) {
+    case Task::kBinaryClassification:
+      outcome.kind = Outcome::Kind::kBinary;
+      if (ref.label.empty() && std::isnan(ref.score)) {
+        return Status::InvalidArgument("the prediction has no score or label to compare");
+      }
+      outcome.score = ref.score;
+      outcome.predicted_positive =
+          ref.label.empty() ? ref.score >= threshold_ : IsPositiveLabel(ref.label);
+      outcome.actual_positive = IsPositiveLabel(truth);
+      return outcome;
+    case Task::kMulticlassClassification:
+      outcome.kind = Outcome::Kind::kMulticlass;
+      if (ref.label.empty()) return Status::InvalidArgument("the prediction has no label");
+      outcome.predicted_class = ref.label;
+      outcome.actual_class = truth;
+      return outcome;
+    case Task::kRegression:
+      outcome.kind = Outcome::Kind::kRegression;
+      if (std::isnan(ref.score) || !actual.number) {
+        return Status::InvalidArgument("regression needs a numeric prediction and actual");
+      }
+      outcome.predicted = ref.score;
+      outcome.actual = *actual.number;
+      return outcome;
+    case Task::kRanking:
+      break;
+  }
+  return Status::InvalidArgument("ranking metrics are not computed from single rows");
+}
+
+}  // namespace telltale

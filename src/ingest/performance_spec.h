@@ -1,0 +1,69 @@
+// PerformanceSpec: how a version's rows and actuals become outcomes for the performance metrics —
+// which prediction field holds the score, which the predicted label, which actual field is the
+// truth — decided from the model's task and the version's schema.
+//
+//   binary_classification      score: the first numeric prediction; label: the first boolean or
+//                              categorical prediction (used instead of score >= threshold when
+//                              given); truth: the first actual (true, 1, "1", "true", "yes",
+//                              "positive" are the positive class)
+//   multiclass_classification  label: the first boolean or categorical prediction; truth: the
+//                              first actual, as text
+//   regression                 score: the first numeric prediction; truth: the first numeric actual
+#ifndef TELLTALE_INGEST_PERFORMANCE_SPEC_H_
+#define TELLTALE_INGEST_PERFORMANCE_SPEC_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ingest/prediction_ref.h"
+#include "ingest/row.h"
+#include "ingest/version_schema.h"
+#include "performance/performance_accumulator.h"
+
+namespace telltale {
+
+enum class Task { kBinaryClassification, kMulticlassClassification, kRegression, kRanking };
+std::optional<Task> ParseTask(std::string_view name);
+
+// The fields of a row's "actuals" object, as sent.
+using ActualFields = std::vector<std::pair<std::string, ActualValue>>;
+
+class PerformanceSpec {
+ public:
+  static constexpr double kDefaultThreshold = 0.5;
+
+  PerformanceSpec() = default;
+  PerformanceSpec(Task task, const VersionSchema& schema, double threshold = kDefaultThreshold);
+
+  Task task() const { return task_; }
+  // The actual field's name, or empty when the schema declares none.
+  const std::string& actual_field() const { return actual_name_; }
+
+  // What the model said in `row` (its score and label), into `ref`.
+  void ReadPrediction(const Row& row, PredictionRef& ref) const;
+  // The truth among a row's actuals; InvalidArgument naming the field when it is missing or of
+  // the wrong type.
+  Result<ActualValue> ReadActual(const ActualFields& actuals) const;
+  // The outcome of a prediction and its actual; InvalidArgument when the prediction carries
+  // nothing to compare (a binary model logged without score or label, say).
+  Result<Outcome> MakeOutcome(const PredictionRef& ref, const ActualValue& actual) const;
+
+ private:
+  Task task_ = Task::kBinaryClassification;
+  double threshold_ = kDefaultThreshold;
+  int score_field_ = -1;
+  int label_field_ = -1;
+  int actual_index_ = -1;
+  FieldType actual_type_ = FieldType::kNumeric;
+  std::string actual_name_;
+};
+
+// Whether a label names the positive class of a binary model.
+bool IsPositiveLabel(std::string_view label);
+
+}  // namespace telltale
+
+#endif  // TELLTALE_INGEST_PERFORMANCE_SPEC_H_

@@ -54,17 +54,54 @@ TEST(LogRecordTest, ReplaceFlagRoundTripsAndVersionOneStillLoads) {
   record.replace = true;
   std::string bytes = EncodeLogRecord(record);
   EXPECT_TRUE(DecodeLogRecord(bytes)->replace);
-  // Version 1 had no flags byte (after u8 version, i64 version id, u8 environment).
-  std::string version_one = bytes.substr(0, 10) + bytes.substr(11);
+  // Version 1 had no flags byte (after u8 version, i64 version id, u8 environment), and neither
+  // it nor version 2 the joins count at the end.
+  std::string version_one = bytes.substr(0, 10) + bytes.substr(11, bytes.size() - 15);
   version_one[0] = 1;
+  std::string version_two = bytes.substr(0, bytes.size() - 4);
+  version_two[0] = 2;
+  ASSERT_TRUE(DecodeLogRecord(version_two).ok());
+  EXPECT_TRUE(DecodeLogRecord(version_two)->joins.empty());
   Result<LogRecord> old = DecodeLogRecord(version_one);
   ASSERT_TRUE(old.ok()) << old.status().message();
   EXPECT_FALSE(old->replace);
   EXPECT_EQ(old->rows.size(), 2u);
 }
 
+TEST(LogRecordTest, JoinsRoundTrip) {
+  LogRecord record = Sample();
+  ActualJoin join;
+  join.event_time = 1764000000;
+  join.segments = {2, 5};
+  join.outcome.predicted_positive = true;
+  join.outcome.score = 0.75;
+  Outcome earlier = join.outcome;
+  earlier.actual_positive = true;
+  join.replaced = earlier;
+  record.joins.push_back(join);
+  ActualJoin first;
+  first.outcome.kind = Outcome::Kind::kRegression;
+  first.outcome.predicted = 3.5;
+  first.outcome.actual = 4;
+  first.delay_seconds = 86400;
+  record.joins.push_back(first);
+  Result<LogRecord> back = DecodeLogRecord(EncodeLogRecord(record));
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  ASSERT_EQ(back->joins.size(), 2u);
+  EXPECT_EQ(back->joins[0].segments, (std::vector<uint32_t>{2, 5}));
+  EXPECT_EQ(back->joins[0].outcome.score, 0.75);
+  ASSERT_TRUE(back->joins[0].replaced);
+  EXPECT_TRUE(back->joins[0].replaced->actual_positive);
+  EXPECT_FALSE(back->joins[0].delay_seconds);
+  EXPECT_EQ(back->joins[1].outcome.kind, Outcome::Kind::kRegression);
+  EXPECT_EQ(back->joins[1].outcome.actual, 4);
+  EXPECT_EQ(*back->joins[1].delay_seconds, 86400);
+}
+
 TEST(LogRecordTest, EveryTruncationIsCorruptionNotACrash) {
-  std::string bytes = EncodeLogRecord(Sample());
+  LogRecord sample = Sample();
+  sample.joins.resize(1);
+  std::string bytes = EncodeLogRecord(sample);
   for (size_t length = 0; length < bytes.size(); ++length) {
     EXPECT_FALSE(DecodeLogRecord(std::string_view(bytes).substr(0, length)).ok()) << length;
   }

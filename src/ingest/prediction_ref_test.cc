@@ -1,0 +1,45 @@
+#include "ingest/prediction_ref.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace telltale {
+namespace {
+
+TEST(PredictionRefTest, RoundTripsWithAndWithoutAnActual) {
+  PredictionRef ref;
+  ref.event_time = 1764000123;
+  ref.segments = {1, 3};
+  ref.score = 0.25;
+  ref.label = "churn";
+  Result<PredictionRef> back = DecodePredictionRef(EncodePredictionRef(ref));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->event_time, ref.event_time);
+  EXPECT_EQ(back->segments, ref.segments);
+  EXPECT_EQ(back->score, 0.25);
+  EXPECT_EQ(back->label, "churn");
+  EXPECT_FALSE(back->actual);
+  ref.actual = ActualValue{2.5, "2.5"};
+  ref.first_actual_time = 1764086400;
+  back = DecodePredictionRef(EncodePredictionRef(ref));
+  ASSERT_TRUE(back.ok() && back->actual);
+  EXPECT_EQ(*back->actual->number, 2.5);
+  EXPECT_EQ(back->first_actual_time, 1764086400);
+}
+
+TEST(PredictionRefTest, TheHourOnlyEntriesOfOlderIndexesStillDecode) {
+  // The older value: the hour, big-endian, sign bit flipped.
+  int64_t hour = 490000;
+  uint64_t ordered = static_cast<uint64_t>(hour) ^ (1ull << 63);
+  std::string bytes;
+  for (int shift = 56; shift >= 0; shift -= 8) bytes.push_back(static_cast<char>(ordered >> shift));
+  Result<PredictionRef> ref = DecodePredictionRef(bytes);
+  ASSERT_TRUE(ref.ok());
+  EXPECT_EQ(ref->event_time, hour * 3600);
+  EXPECT_TRUE(std::isnan(ref->score));
+  EXPECT_FALSE(DecodePredictionRef("garbage!!").ok());
+}
+
+}  // namespace
+}  // namespace telltale

@@ -233,7 +233,8 @@ std::optional<double> PerformanceAccumulator::BinaryMetric(std::string_view name
     double positives = 0, negatives = 0;
     for (const auto& [bin, count] : positive_bins_) positives += static_cast<double>(count);
     for (const auto& [bin, count] : negative_bins_) negatives += static_cast<double>(count);
-    if (positives == 0 || negatives == 0) return std::nullopt;
+    // ROC AUC needs both classes; average precision needs positives.
+    if (positives == 0 || (negatives == 0 && name == "roc_auc")) return std::nullopt;
     // Thresholds from the highest bin down; a bin's scores count as tied.
     double area = 0, true_positives = 0, false_positives = 0, average_precision = 0;
     for (int bin = kScoreBins - 1; bin >= 0; --bin) {

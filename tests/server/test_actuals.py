@@ -1,0 +1,222 @@
+"""Ground truth: actuals joined to predictions by id, per window and segment, checked against
+scikit-learn on the same rows (models trained on datasets bundled with scikit-learn)."""
+import datetime as dt
+import random
+
+import numpy as np
+import pytest
+from sklearn import metrics
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_wine
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+DAYS = 3
+
+
+def day_starts():
+    today = dt.datetime.now(dt.timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    return [today - dt.timedelta(days=DAYS - d) for d in range(DAYS)]
+
+
+def stamp(time):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def spread_over_days(n):
+    """An event time for each of n rows, over the last DAYS whole days, and each row's day."""
+    starts = day_starts()
+    rng = np.random.default_rng(0)
+    days = rng.integers(0, DAYS, n)
+    seconds = rng.integers(0, 86400, n)
+    return [stamp(starts[d] + dt.timedelta(seconds=int(s))) for d, s in zip(days, seconds)], days
+
+
+def send_actuals(api, model, rows, expect_pending=None):
+    response = api.post(f"/api/v1/models/{model}/actuals", json={"rows": rows})
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    if expect_pending is not None:
+        assert answer["pending"] == expect_pending, answer
+    return answer
+
+
+def performance(api, model, metric, granularity="day", **params):
+    start, end = day_starts()[0], day_starts()[-1] + dt.timedelta(days=1)
+    response = api.get(f"/api/v1/models/{model}/versions/v1/performance",
+                       params={"metric": metric, "granularity": granularity, "from": stamp(start),
+                               "to": stamp(end), **params})
+    assert response.status_code == 200, response.text
+    return [point["value"] for point in response.json()["points"]]
+
+
+def nan_for_null(values):
+    """The server answers null where a metric is undefined, scikit-learn NaN (with a warning)."""
+    return [np.nan if value is None else value for value in values]
+
+
+def per_day(days, mask, compute):
+    return [compute(np.flatnonzero((days == d) & mask)) for d in range(DAYS)]
+
+
+def test_binary_metrics_per_day_and_segment_equal_scikit_learn(api):
+    data = load_breast_cancer(as_frame=True)
+    X_train, X_test, y_train, y_test = train_test_split(data.data, data.target, test_size=0.5, random_state=1)
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(X_train, y_train)
+    scores = model.predict_proba(X_test)[:, 1]
+    truth = y_test.to_numpy().astype(bool)
+    n = len(truth)
+    ids = [f"p{i}" for i in range(n)]
+    times, days = spread_over_days(n)
+    radius = X_test["mean radius"].to_numpy()
+    api.create_model("cancer", task="binary_classification")
+    api.create_version("cancer", "v1", {
+        "features": {"mean radius": "numeric"}, "predictions": {"benign_score": "numeric"},
+        "actuals": {"benign": "boolean"}}, segments=[{"name": "large", "where": {"mean radius": {"gte": 15}}}])
+
+    # Ten actuals arrive before their predictions; they wait, then join.
+    early = list(range(10))
+    send_actuals(api, "cancer", [{"id": ids[i], "actuals": {"benign": bool(truth[i])}} for i in early], expect_pending=10)
+    rows = [{"id": ids[i], "timestamp": times[i], "features": {"mean radius": float(radius[i])},
+             "predictions": {"benign_score": float(scores[i])}} for i in range(n)]
+    assert api.log("cancer", "v1", rows)["accepted"] == n
+
+    # The rest in shuffled order; 25 first with the wrong label, corrected later; 5 unknown ids.
+    rng = random.Random(4)
+    rest = list(range(10, n))
+    rng.shuffle(rest)
+    wrong = rest[:25]
+    send_actuals(api, "cancer", [{"id": ids[i], "actuals": {"benign": not truth[i]}} for i in wrong])
+    first = send_actuals(api, "cancer", [{"id": ids[i], "actuals": {"benign": bool(truth[i])}} for i in rest[25:]]
+                         + [{"id": f"ghost-{k}", "actuals": {"benign": True}} for k in range(5)], expect_pending=5)
+    assert first["joined"] == n - 35
+    corrected = send_actuals(api, "cancer", [{"id": ids[i], "actuals": {"benign": bool(truth[i])}} for i in wrong])
+    assert corrected["corrected"] == 25 and corrected["joined"] == 25
+
+    predicted = scores >= 0.5
+    everyone = np.ones(n, bool)
+    exact = {
+        "accuracy": lambda rows: metrics.accuracy_score(truth[rows], predicted[rows]),
+        # undefined ratios (no predicted positives, say) are null, as scikit-learn's NaN
+        "precision": lambda rows: metrics.precision_score(truth[rows], predicted[rows], zero_division=np.nan),
+        "recall": lambda rows: metrics.recall_score(truth[rows], predicted[rows], zero_division=np.nan),
+        "f1": lambda rows: metrics.f1_score(truth[rows], predicted[rows], zero_division=np.nan),
+        "specificity": lambda rows: metrics.recall_score(truth[rows], predicted[rows], pos_label=False,
+                                                         zero_division=np.nan),
+        "log_loss": lambda rows: metrics.log_loss(truth[rows], scores[rows], labels=[False, True]),
+        "brier": lambda rows: metrics.brier_score_loss(truth[rows], scores[rows]),
+        "tp": lambda rows: int((truth[rows] & predicted[rows]).sum()),
+        "fn": lambda rows: int((truth[rows] & ~predicted[rows]).sum()),
+    }
+    for segment, mask in ((None, everyone), ("large", radius >= 15)):
+        params = {"segment": segment} if segment else {}
+        for name, compute in exact.items():
+            got = performance(api, "cancer", name, **params)
+            want = per_day(days, mask, compute)
+            assert nan_for_null(got) == pytest.approx(want, rel=1e-9, abs=1e-12, nan_ok=True), (segment, name)
+        for name, compute in (("roc_auc", metrics.roc_auc_score), ("pr_auc", metrics.average_precision_score)):
+            got = performance(api, "cancer", name, **params)
+            # without positives average precision is undefined (scikit-learn says 0, warning)
+            want = per_day(days, mask, lambda rows: compute(truth[rows], scores[rows])
+                           if truth[rows].any() else np.nan)
+            assert nan_for_null(got) == pytest.approx(want, abs=0.002, nan_ok=True), (segment, name)
+        assert performance(api, "cancer", "label_coverage", **params) == [1.0] * DAYS
+
+    start, end = day_starts()[0], day_starts()[-1] + dt.timedelta(days=1)
+    matrix = api.get("/api/v1/models/cancer/versions/v1/confusion_matrix",
+                     params={"from": stamp(start), "to": stamp(end)}).json()
+    assert matrix["labels"] == ["negative", "positive"]
+    assert matrix["matrix"] == metrics.confusion_matrix(truth, predicted).tolist()
+    assert matrix["labeled"] == n
+
+
+def test_regression_metrics_per_day_equal_scikit_learn(api):
+    X, y = load_diabetes(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5, random_state=2)
+    predicted = LinearRegression().fit(X_train, y_train).predict(X_test)
+    n = len(y_test)
+    times, days = spread_over_days(n)
+    api.create_model("diabetes", task="regression")
+    api.create_version("diabetes", "v1", {"features": {"bmi": "numeric"}, "predictions": {"progression": "numeric"},
+                                          "actuals": {"measured": "numeric"}})
+    api.log("diabetes", "v1", [{"id": f"r{i}", "timestamp": times[i], "features": {"bmi": float(X_test[i, 2])},
+                                "predictions": {"progression": float(predicted[i])}} for i in range(n)])
+    order = list(range(n))
+    random.Random(5).shuffle(order)
+    send_actuals(api, "diabetes", [{"id": f"r{i}", "actuals": {"measured": float(y_test[i]) + 50}} for i in order[:30]])
+    send_actuals(api, "diabetes", [{"id": f"r{i}", "actuals": {"measured": float(y_test[i])}} for i in order])
+    everyone = np.ones(n, bool)
+    cases = {
+        "mae": lambda rows: metrics.mean_absolute_error(y_test[rows], predicted[rows]),
+        "mse": lambda rows: metrics.mean_squared_error(y_test[rows], predicted[rows]),
+        "rmse": lambda rows: np.sqrt(metrics.mean_squared_error(y_test[rows], predicted[rows])),
+        "mape": lambda rows: metrics.mean_absolute_percentage_error(y_test[rows], predicted[rows]),
+        "wape": lambda rows: np.abs(y_test[rows] - predicted[rows]).sum() / np.abs(y_test[rows]).sum(),
+        "r2": lambda rows: metrics.r2_score(y_test[rows], predicted[rows]),
+        "mean_error": lambda rows: (predicted[rows] - y_test[rows]).mean(),
+    }
+    for name, compute in cases.items():
+        got = performance(api, "diabetes", name)
+        assert got == pytest.approx(per_day(days, everyone, compute), rel=1e-9), name
+    # max |error| keeps the largest error ever seen, the replaced actuals' included
+    got = performance(api, "diabetes", "max_abs_error")
+    latest = per_day(days, everyone, lambda rows: np.abs(y_test[rows] - predicted[rows]).max())
+    assert all(g >= w - 1e-9 for g, w in zip(got, latest))
+
+
+def test_multiclass_metrics_and_confusion_matrix_equal_scikit_learn(api):
+    X, y = load_wine(return_X_y=True)
+    names = np.array(["barolo", "grignolino", "barbera"])
+    X_train, X_test, y_train, y_test = train_test_split(X, names[y], test_size=0.6, random_state=3)
+    predicted = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, C=0.02)).fit(
+        X_train, y_train).predict(X_test)
+    n = len(y_test)
+    times, days = spread_over_days(n)
+    api.create_model("wine", task="multiclass_classification")
+    api.create_version("wine", "v1", {"features": {"alcohol": "numeric"}, "predictions": {"cultivar": "categorical"},
+                                      "actuals": {"cultivar_true": "categorical"}})
+    api.log("wine", "v1", [{"id": f"w{i}", "timestamp": times[i], "features": {"alcohol": float(X_test[i, 0])},
+                            "predictions": {"cultivar": predicted[i]}} for i in range(n)])
+    send_actuals(api, "wine", [{"id": f"w{i}", "actuals": {"cultivar_true": y_test[i]}} for i in range(n)])
+    everyone = np.ones(n, bool)
+    for name in ("accuracy", "macro_precision", "macro_recall", "macro_f1", "weighted_precision",
+                 "weighted_recall", "weighted_f1", "micro_f1"):
+        def compute(rows, name=name):
+            if name == "accuracy":
+                return metrics.accuracy_score(y_test[rows], predicted[rows])
+            average, base = name.split("_")
+            scorer = {"precision": metrics.precision_score, "recall": metrics.recall_score, "f1": metrics.f1_score}[base]
+            return scorer(y_test[rows], predicted[rows], average=average, zero_division=0)
+        assert performance(api, "wine", name) == pytest.approx(per_day(days, everyone, compute), rel=1e-9), name
+    start, end = day_starts()[0], day_starts()[-1] + dt.timedelta(days=1)
+    matrix = api.get("/api/v1/models/wine/versions/v1/confusion_matrix",
+                     params={"from": stamp(start), "to": stamp(end)}).json()
+    labels = sorted(set(y_test) | set(predicted))
+    assert matrix["labels"] == labels
+    assert matrix["matrix"] == metrics.confusion_matrix(y_test, predicted, labels=labels).tolist()
+
+
+def test_bad_actuals_are_rejected_row_by_row_with_the_reason(api):
+    api.create_model("m", task="binary_classification")
+    api.create_version("m", "v1", {"features": {"x": "numeric"}, "predictions": {"score": "numeric"},
+                                   "actuals": {"label": "boolean"}})
+    api.log("m", "v1", [{"id": "a", "features": {"x": 1}, "predictions": {"score": 0.9}},
+                        {"id": "b", "features": {"x": 1}, "predictions": {"score": 0.1}}])
+    answer = send_actuals(api, "m", [
+        {"id": "a", "actuals": {"label": "maybe"}},
+        {"actuals": {"label": True}},
+        {"id": "b", "actuals": {"label": [1, 2]}},
+        {"id": "b", "actuals": {"label": False}, "extra": 1},
+        {"id": "b", "actuals": {"label": False}},
+    ])
+    assert answer["joined"] == 1
+    reasons = {row["index"]: (row["code"], row["reason"]) for row in answer["rejected"]}
+    assert reasons[0][0] == "type_error" and "actuals.label" in reasons[0][1]
+    assert reasons[1][0] == "malformed" and "id" in reasons[1][1]
+    assert "actuals.label" in reasons[2][1]
+    assert "unknown key 'extra'" in reasons[3][1]
+    assert api.post("/api/v1/models/m/actuals", data="{nope", headers={"Content-Type": "application/json"}).status_code == 400
+    assert api.post("/api/v1/models/nope/actuals", json={"rows": []}).status_code == 404
+    bad_metric = api.get("/api/v1/models/m/versions/v1/performance", params={"metric": "bogus"})
+    assert bad_metric.status_code == 400 and "bogus" in bad_metric.json()["detail"]

@@ -29,6 +29,10 @@ struct ServerConfig {
   uint64_t max_string_bytes = 64 << 10;
   int64_t max_lateness_seconds = 7 * 86400;
   int64_t max_future_seconds = 3600;
+  // Actuals are joined up to this long after their prediction; one that comes before its
+  // prediction waits this long for it.
+  int64_t actuals_retention_seconds = 90 * 86400;
+  int64_t pending_actuals_seconds = 7 * 86400;
   int64_t checkpoint_interval_seconds = 5;
   // Ingestion answers 507 while the data directory's file system has less free space than this.
   uint64_t min_free_bytes = 256ull << 20;

@@ -49,6 +49,16 @@ std::string ServerMetrics::Render(const IngestCounters& ingest, uint64_t store_b
                        RejectReasonName(static_cast<RejectReason>(reason)),
                        ingest.rejected[static_cast<size_t>(reason)].load());
   }
+  out +=
+      "# HELP telltale_actuals_total Actuals by outcome: joined to their prediction, pending "
+      "(no prediction yet), unmatched (still none when pending_actuals ran out).\n";
+  out += "# TYPE telltale_actuals_total counter\n";
+  out += fmt::format("telltale_actuals_total{{outcome=\"joined\"}} {}\n",
+                     ingest.actuals_joined.load());
+  out += fmt::format("telltale_actuals_total{{outcome=\"pending\"}} {}\n",
+                     ingest.actuals_pending.load());
+  out += fmt::format("telltale_actuals_total{{outcome=\"unmatched\"}} {}\n",
+                     ingest.actuals_unmatched.load());
   out += "# HELP telltale_http_request_duration_seconds Request latency by route group.\n";
   out += "# TYPE telltale_http_request_duration_seconds histogram\n";
   for (int group = 0; group < kRouteGroupCount; ++group) {

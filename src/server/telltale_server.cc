@@ -56,6 +56,8 @@ Result<std::unique_ptr<TelltaleServer>> TelltaleServer::Open(
   limits.decode.max_string_bytes = config.max_string_bytes;
   limits.max_lateness_seconds = config.max_lateness_seconds;
   limits.max_future_seconds = config.max_future_seconds;
+  limits.actuals_retention_seconds = config.actuals_retention_seconds;
+  limits.pending_retention_seconds = config.pending_actuals_seconds;
   server->ingestor_ = std::make_unique<Ingestor>(*server->data_, *server->windows_, clock, limits);
   server->metrics_ = std::make_unique<ServerMetrics>();
   context.control = server->control_.get();

@@ -220,3 +220,33 @@ def test_bad_actuals_are_rejected_row_by_row_with_the_reason(api):
     assert api.post("/api/v1/models/nope/actuals", json={"rows": []}).status_code == 404
     bad_metric = api.get("/api/v1/models/m/versions/v1/performance", params={"metric": "bogus"})
     assert bad_metric.status_code == 400 and "bogus" in bad_metric.json()["detail"]
+
+
+def test_retention_limits_expire_old_predictions_and_stale_pending_actuals(start_server):
+    server = start_server(["--max-lateness", "3650d", "--actuals-retention", "2d", "--pending-actuals", "1s"])
+    api = server.api()
+    api.create_model("m", task="regression")
+    api.create_version("m", "v1", {"features": {"x": "numeric"}, "predictions": {"y": "numeric"},
+                                   "actuals": {"y_true": "numeric"}})
+    old = stamp(day_starts()[0] - dt.timedelta(days=1))
+    api.log("m", "v1", [{"id": "old", "timestamp": old, "features": {"x": 1}, "predictions": {"y": 1.0}},
+                        {"id": "new", "features": {"x": 1}, "predictions": {"y": 1.0}}])
+    answer = send_actuals(api, "m", [{"id": "old", "actuals": {"y_true": 2.0}},
+                                     {"id": "new", "actuals": {"y_true": 3.0}},
+                                     {"id": "late-prediction", "actuals": {"y_true": 4.0}}])
+    assert answer["joined"] == 1 and answer["pending"] == 1
+    assert answer["rejected"][0]["code"] == "expired" and "older than the actuals retention (2 days)" in answer["rejected"][0]["reason"]
+    import time
+
+    time.sleep(2.1)  # past pending_actuals: the waiting actual is no longer joined
+    api.log("m", "v1", [{"id": "late-prediction", "features": {"x": 1}, "predictions": {"y": 1.0}}])
+    metrics_text = api.get("/metrics").text
+    assert 'telltale_actuals_total{outcome="joined"} 1' in metrics_text
+    assert 'telltale_actuals_total{outcome="pending"} 1' in metrics_text
+    assert 'telltale_actuals_total{outcome="unmatched"} 1' in metrics_text
+    assert 'telltale_rows_rejected_total{reason="expired"} 1' in metrics_text
+    now = dt.datetime.now(dt.timezone.utc)
+    labeled = api.get("/api/v1/models/m/versions/v1/performance",
+                      params={"metric": "labeled", "granularity": "day", "from": stamp(now - dt.timedelta(days=1)),
+                              "to": stamp(now + dt.timedelta(hours=1))}).json()["points"]
+    assert sum(point["value"] for point in labeled) == 1

@@ -144,3 +144,69 @@ def test_acknowledged_rows_survive_kill_9(telltale_bin, tmp_path):
     distinct = api.get(PATH + "/metrics", params={**params, "metric": "distinct_count", "field": "c"}).json()
     assert all(p["value"] == 13 for p in distinct["points"])
     assert server.stop() == 0
+
+
+def test_acknowledged_actuals_survive_kill_9_once_each(telltale_bin, tmp_path):
+    """Actuals (each id first wrong, then corrected) sent while the server is killed 10 times:
+    every acknowledged actual counts once, and only the latest value of each id."""
+    port = free_port()
+    args = ["--max-lateness", "3650d", "--checkpoint-interval", "1s"]
+    current = {}
+
+    def launch():
+        current["server"] = ServerProcess(telltale_bin, tmp_path / "data", args, port=port).start()
+        return current["server"]
+
+    api = launch().api()
+    api.create_model("m", task="regression")
+    api.create_version("m", "v1", {"features": {"x": "numeric"}, "predictions": {"y": "numeric"},
+                                   "actuals": {"y_true": "numeric"}})
+    n = 3000
+    for start in range(0, n, 1000):
+        api.log("m", "v1", [{"id": f"a{i}", "timestamp": f"2026-11-20T{i % HOURS:02d}:30:00Z",
+                             "features": {"x": i}, "predictions": {"y": float(i % 100)}}
+                            for i in range(start, start + 1000)])
+    batches = []
+    for start in range(0, n, 10):
+        ids = range(start, start + 10)
+        batches.append([{"id": f"a{i}", "actuals": {"y_true": -1.0}} for i in ids])
+        batches.append([{"id": f"a{i}", "actuals": {"y_true": float(i % 97)}} for i in ids])
+    url = f"http://127.0.0.1:{port}"
+    done = threading.Event()
+
+    def send_all():
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {ADMIN_TOKEN}"
+        for batch in batches:
+            while True:
+                try:
+                    response = session.post(url + "/api/v1/models/m/actuals", json={"rows": batch}, timeout=10)
+                    if response.status_code == 200:
+                        assert response.json()["joined"] == len(batch), response.text
+                        break
+                except requests.RequestException:
+                    pass
+                time.sleep(0.05)
+        done.set()
+
+    sender = threading.Thread(target=send_all)
+    sender.start()
+    rng = random.Random(5)
+    kills = 0
+    while not done.is_set() and kills < 10:
+        time.sleep(rng.uniform(0.01, 0.05))
+        current["server"].kill()
+        kills += 1
+        launch()
+    sender.join(timeout=300)
+    assert done.is_set() and kills >= 5, kills
+    current["server"].kill()
+    api = launch().api()
+    params = {"from": "2026-11-20T00:00:00Z", "to": "2026-11-21T00:00:00Z", "granularity": "day"}
+    def value(metric):
+        return api.get(PATH + "/performance", params={**params, "metric": metric}).json()["points"][0]["value"]
+    errors = [float(i % 100) - float(i % 97) for i in range(n)]
+    assert value("labeled") == n
+    assert abs(value("mae") - sum(abs(e) for e in errors) / n) < 1e-9
+    assert abs(value("mean_error") - sum(errors) / n) < 1e-9
+    print(f"{len(batches)} actual batches acknowledged across {kills} kills")

@@ -138,6 +138,7 @@ Result<IngestResult> Ingestor::Ingest(const IngestRequest& request) {
       ids = std::move(*indexed);
     }
     TELLTALE_RETURN_IF_ERROR(Commit(record, ids, claimed, joined_pending));
+    if (production) TELLTALE_RETURN_IF_ERROR(JoinLatePending(request.version_id, record.rows, now));
   } else {
     windows_.ReleaseIds(request.version_id, claimed);
   }

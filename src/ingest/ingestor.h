@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "ingest/actuals_decoder.h"
 #include "ingest/live_windows.h"
 #include "ingest/row_decoder.h"
 #include "store/data_store.h"
@@ -118,6 +119,17 @@ class Ingestor {
   Result<std::vector<std::pair<std::string, std::string>>> IndexPredictions(
       LogRecord& record, std::vector<std::string>& joined_pending, int64_t now);
   Result<std::vector<std::string>> RejectDuplicates(int64_t version_id, DecodedRows& decoded);
+
+  // Joins the actuals `rows[open]` to the predictions of the request's versions and commits them;
+  // leaves in `open` those with no prediction. `were_pending`: they were written as pending
+  // since the last look, and their pending entries go with the join.
+  Status JoinActuals(const ActualsRequest& request, const std::vector<ActualRow>& rows,
+                     std::vector<size_t>& open, bool were_pending, int64_t now,
+                     ActualsResult& result);
+
+  // After predictions were appended: joins actuals that were written as pending for them while
+  // they were on their way (the pending check before the append could not see those).
+  Status JoinLatePending(int64_t version_id, const std::vector<Row>& predictions, int64_t now);
 
   DataStore& store_;
   LiveWindows& windows_;

@@ -77,17 +77,12 @@ Result<std::vector<std::pair<std::string, std::string>>> Ingestor::IndexPredicti
   return entries;
 }
 
-Result<ActualsResult> Ingestor::IngestActuals(const ActualsRequest& request) {
-  TELLTALE_ASSIGN_OR_RETURN(DecodedActuals decoded,
-                            DecodeActuals(request.body, request.ndjson, limits_.decode));
-  ActualsResult result;
-  result.rejected = std::move(decoded.rejected);
-  const int64_t now = clock_.Now();
+Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<ActualRow>& rows,
+                             std::vector<size_t>& open, bool were_pending, int64_t now,
+                             ActualsResult& result) {
   auto reject = [&](const ActualRow& row, RejectReason reason, std::string message) {
     result.rejected.push_back({row.index, row.id, reason, std::move(message)});
   };
-
-  std::lock_guard lock(actuals_mutex_);
   struct VersionWrites {
     LogRecord record;
     // id -> the index entry after this request; a later row for the same id starts from it
@@ -95,20 +90,18 @@ Result<ActualsResult> Ingestor::IngestActuals(const ActualsRequest& request) {
     std::vector<std::string> order;
   };
   std::map<int64_t, VersionWrites> writes;
-  std::vector<size_t> open(decoded.rows.size());
-  for (size_t i = 0; i < open.size(); ++i) open[i] = i;
   for (int64_t version_id : request.version_ids) {
     if (open.empty()) break;
     std::shared_ptr<const PerformanceSpec> spec = windows_.Performance(version_id);
     if (!spec) continue;
     std::vector<std::string> ids;
-    for (size_t i : open) ids.push_back(decoded.rows[i].id);
+    for (size_t i : open) ids.push_back(rows[i].id);
     TELLTALE_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> stored,
                               store_.GetIds(version_id, ids));
     std::vector<size_t> still_open;
+    VersionWrites& version = writes[version_id];
     for (size_t k = 0; k < open.size(); ++k) {
-      const ActualRow& row = decoded.rows[open[k]];
-      VersionWrites& version = writes[version_id];
+      const ActualRow& row = rows[open[k]];
       auto known = version.refs.find(row.id);
       if (known == version.refs.end()) {
         if (!stored[k]) {
@@ -140,7 +133,7 @@ Result<ActualsResult> Ingestor::IngestActuals(const ActualsRequest& request) {
       }
       version.record.joins.push_back(std::move(*join));
       ++result.joined;
-      result.corrected += correction;
+      result.corrected += correction && !were_pending;
     }
     open = std::move(still_open);
   }
@@ -152,16 +145,74 @@ Result<ActualsResult> Ingestor::IngestActuals(const ActualsRequest& request) {
     for (const std::string& id : version.order) {
       entries.emplace_back(id, EncodePredictionRef(version.refs.at(id)));
     }
-    TELLTALE_RETURN_IF_ERROR(Commit(version.record, entries, {}));
+    // Actuals joined on the second look were written as pending a moment ago: they go.
+    TELLTALE_RETURN_IF_ERROR(Commit(version.record, entries, {},
+                                    were_pending ? version.order : std::vector<std::string>{}));
   }
+  return Status::Ok();
+}
+
+Status Ingestor::JoinLatePending(int64_t version_id, const std::vector<Row>& predictions,
+                                 int64_t now) {
+  const int64_t model_id = windows_.ModelOf(version_id);
+  std::vector<std::string> ids;
+  ids.reserve(predictions.size());
+  for (const Row& row : predictions) ids.push_back(row.id);
+  TELLTALE_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> pending,
+                            store_.GetPending(model_id, ids));
+  if (std::none_of(pending.begin(), pending.end(), [](const auto& p) { return p.has_value(); })) {
+    return Status::Ok();  // the common case: nothing waited for these ids
+  }
+  // An actual written as pending while these predictions were being appended: joined now, under
+  // the actuals lock, from a fresh read (another request may have joined it meanwhile).
+  std::lock_guard lock(actuals_mutex_);
+  TELLTALE_ASSIGN_OR_RETURN(pending, store_.GetPending(model_id, ids));
+  std::vector<ActualRow> rows;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!pending[i]) continue;
+    TELLTALE_ASSIGN_OR_RETURN(PendingActual waiting, DecodePendingActual(*pending[i]));
+    ActualRow row;
+    row.index = rows.size();
+    row.id = ids[i];
+    row.time = waiting.arrival_time;
+    TELLTALE_ASSIGN_OR_RETURN(row.fields, ParseActualFields(waiting.actuals_json));
+    rows.push_back(std::move(row));
+  }
+  ActualsRequest request;
+  request.model_id = model_id;
+  request.version_ids = {version_id};
+  std::vector<size_t> open(rows.size());
+  for (size_t i = 0; i < open.size(); ++i) open[i] = i;
+  ActualsResult result;
+  TELLTALE_RETURN_IF_ERROR(JoinActuals(request, rows, open, true, now, result));
+  counters_.actuals_joined += result.joined;
+  return Status::Ok();
+}
+
+Result<ActualsResult> Ingestor::IngestActuals(const ActualsRequest& request) {
+  TELLTALE_ASSIGN_OR_RETURN(DecodedActuals decoded,
+                            DecodeActuals(request.body, request.ndjson, limits_.decode));
+  ActualsResult result;
+  result.rejected = std::move(decoded.rejected);
+  const int64_t now = clock_.Now();
+
+  std::lock_guard lock(actuals_mutex_);
+  std::vector<size_t> open(decoded.rows.size());
+  for (size_t i = 0; i < open.size(); ++i) open[i] = i;
+  TELLTALE_RETURN_IF_ERROR(JoinActuals(request, decoded.rows, open, false, now, result));
   // The rest wait for their prediction (a correction of a pending actual replaces it).
   std::vector<std::pair<std::string, std::string>> pending;
   for (size_t i : open) {
     const ActualRow& row = decoded.rows[i];
     pending.emplace_back(row.id, EncodePendingActual({row.time.value_or(now), row.fields_json}));
   }
-  if (!pending.empty()) TELLTALE_RETURN_IF_ERROR(store_.PutPending(request.model_id, pending));
-  result.pending = pending.size();
+  if (!pending.empty()) {
+    TELLTALE_RETURN_IF_ERROR(store_.PutPending(request.model_id, pending));
+    // A prediction logged between the first look and the pending write found no pending actual;
+    // a second look at the index catches it.
+    TELLTALE_RETURN_IF_ERROR(JoinActuals(request, decoded.rows, open, true, now, result));
+  }
+  result.pending = open.size();
   std::sort(result.rejected.begin(), result.rejected.end(),
             [](const Rejection& a, const Rejection& b) { return a.index < b.index; });
   for (const Rejection& rejection : result.rejected) {

@@ -220,5 +220,78 @@ TEST_F(IngestorTest, AtomicRequestsWriteNothingOnAnyRejection) {
   EXPECT_EQ(Ingest(R"({"rows": [{"id": "a"}]})").accepted, 1u);  // "a" was not claimed
 }
 
+TEST_F(IngestorTest, ActualsRacingTheirPredictionsAreEachJoinedOnce) {
+  // Version 2 of model 7: a binary classifier. Predictions and their actuals are sent at the same
+  // time from two threads, so actuals arrive before, during and after their predictions.
+  auto schema = std::make_shared<const VersionSchema>(
+      VersionSchema::FromJson({{"features", {{"x", "numeric"}}},
+                               {"predictions", {{"score", "numeric"}}},
+                               {"actuals", {{"label", "boolean"}}}},
+                              nlohmann::json::array())
+          .value());
+  windows_->AddVersion(2, schema, 7, PerformanceSpec(Task::kBinaryClassification, *schema));
+  constexpr int kRows = 2000, kBatch = 40;
+  auto predictions = [&] {
+    for (int first = 0; first < kRows; first += kBatch) {
+      nlohmann::json rows = nlohmann::json::array();
+      for (int i = first; i < first + kBatch; ++i) {
+        rows.push_back({{"id", "p" + std::to_string(i)},
+                        {"timestamp", "2026-11-24T09:30:00Z"},
+                        {"features", {{"x", i}}},
+                        {"predictions", {{"score", i % 4 == 0 ? 0.9 : 0.1}}}});
+      }
+      std::string body = nlohmann::json({{"rows", rows}}).dump();
+      IngestRequest request;
+      request.version_id = 2;
+      request.body = body;
+      EXPECT_EQ(ingestor_->Ingest(request)->accepted, static_cast<size_t>(kBatch));
+    }
+  };
+  auto actuals = [&] {
+    for (int first = 0; first < kRows; first += kBatch) {
+      nlohmann::json rows = nlohmann::json::array();
+      for (int i = first; i < first + kBatch; ++i) {
+        rows.push_back({{"id", "p" + std::to_string(i)}, {"actuals", {{"label", i % 2 == 0}}}});
+      }
+      std::string body = nlohmann::json({{"rows", rows}}).dump();
+      ActualsRequest request;
+      request.model_id = 7;
+      request.version_ids = {2};
+      request.body = body;
+      Result<ActualsResult> result = ingestor_->IngestActuals(request);
+      ASSERT_TRUE(result.ok()) << result.status().message();
+      EXPECT_EQ(result->joined + result->pending, static_cast<size_t>(kBatch));
+    }
+  };
+  std::thread first(predictions), second(actuals);
+  first.join();
+  second.join();
+  PerformanceAccumulator total;
+  ASSERT_TRUE(
+      windows_
+          ->Visit(2, Environment::kProduction, 0, 0, 1 << 30, LiveWindows::Span::kHours,
+                  [&](int64_t, const WindowProfile& window) { total.Merge(window.performance()); })
+          .ok());
+  // Every id labelled exactly once: 1 in 4 predicted positive, 1 in 2 actually positive.
+  EXPECT_EQ(total.labeled(), static_cast<uint64_t>(kRows));
+  EXPECT_EQ(*total.Metric("tp"), kRows / 4);
+  EXPECT_EQ(*total.Metric("fn"), kRows / 4);
+  EXPECT_EQ(*total.Metric("tn"), kRows / 2);
+  // And after a crash, the same from the log and the checkpoints.
+  ASSERT_TRUE(windows_->Checkpoint(0).ok());
+  Close();
+  Open();
+  schema = std::make_shared<const VersionSchema>(*schema);
+  windows_->AddVersion(2, schema, 7, PerformanceSpec(Task::kBinaryClassification, *schema));
+  PerformanceAccumulator reopened;
+  ASSERT_TRUE(windows_
+                  ->Visit(2, Environment::kProduction, 0, 0, 1 << 30, LiveWindows::Span::kHours,
+                          [&](int64_t, const WindowProfile& window) {
+                            reopened.Merge(window.performance());
+                          })
+                  .ok());
+  EXPECT_EQ(reopened.labeled(), static_cast<uint64_t>(kRows));
+}
+
 }  // namespace
 }  // namespace telltale

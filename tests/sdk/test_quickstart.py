@@ -1,4 +1,5 @@
 """The quickstart of python/README.md, run as written against a real server."""
+import datetime as dt
 import re
 import subprocess
 import sys
@@ -32,3 +33,10 @@ def test_the_readme_quickstart_runs_and_its_rows_arrive(server, tmp_path):
     for field in ("tenure_months", "monthly_charges", "contract", "paperless"):
         assert field in result.stdout
     assert "missing_ratio" in result.stdout or "value" in result.stdout
+    # The 500 actuals were joined: the f1 series printed labeled counts.
+    now = dt.datetime.now(dt.timezone.utc)
+    performance = api.get("/api/v1/models/churn/versions/v1/performance",
+                          params={"metric": "labeled", "granularity": "day",
+                                  "from": (now - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                                  "to": (now + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")}).json()
+    assert sum(point["value"] for point in performance["points"]) == 500

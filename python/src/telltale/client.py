@@ -276,10 +276,19 @@ class Version:
 
     def performance(self, metric: str, start: Any, end: Any, *, granularity: str = "day",
                     segment: Optional[str] = None):
-        """A performance metric over time (needs actuals): a DataFrame of t, value and rows."""
+        """A performance metric over time, from the actuals joined so far: a DataFrame of t, value
+        (NaN where undefined), rows (predictions) and labeled (those with an actual)."""
         answer = self._query("performance", start=start, end=end, metric=metric,
                              granularity=granularity, segment=segment)
-        return _points(answer)
+        return _points(answer, extra=("labeled",))
+
+    def confusion_matrix(self, start: Any, end: Any, *, segment: Optional[str] = None):
+        """Counts of [actual][predicted] over the range, as a DataFrame."""
+        answer = self._query("confusion_matrix", start=start, end=end, segment=segment)
+        pd = pandas()
+        frame = pd.DataFrame(answer["matrix"], index=answer["labels"], columns=answer["labels"])
+        frame.index.name, frame.columns.name = "actual", "predicted"
+        return frame
 
     def distribution(self, field: str, start: Any, end: Any, *, baseline: str = "training",
                      segment: Optional[str] = None) -> Dict[str, Any]:
@@ -394,11 +403,13 @@ def _fields(schema: Mapping[str, Mapping[str, Any]]) -> Dict[str, Dict[str, str]
     return out
 
 
-def _points(answer: Dict[str, Any]):
-    """A time series answer as a DataFrame of t (UTC), value and rows."""
+def _points(answer: Dict[str, Any], extra: Sequence[str] = ()):
+    """A time series answer as a DataFrame of t (UTC), value (NaN where undefined), rows and
+    `extra` columns."""
     pd = pandas()
-    frame = pd.DataFrame(answer.get("points", []), columns=["t", "value", "rows"])
+    frame = pd.DataFrame(answer.get("points", []), columns=["t", "value", "rows", *extra])
     frame["t"] = pd.to_datetime(frame["t"], utc=True)
+    frame["value"] = frame["value"].astype("float64")
     return frame
 
 

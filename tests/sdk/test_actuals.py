@@ -1,0 +1,43 @@
+"""Actuals through the SDK: log_actuals joins by id, corrections replace, performance() and
+confusion_matrix() come back as DataFrames equal to scikit-learn's on the same rows."""
+import numpy as np
+import pandas as pd
+import pytest
+import telltale
+from sklearn import metrics
+
+
+def test_actuals_logged_later_give_scikit_learns_metrics(client):
+    rng = np.random.default_rng(3)
+    n = 1500
+    X = pd.DataFrame({"amount": rng.lognormal(3, 1, n)})
+    score = pd.Series(rng.random(n), name="fraud_score")
+    truth = rng.random(n) < score.to_numpy()
+    model = client.create_model("fraud", task="binary_classification")
+    version = model.create_version("v1", schema=telltale.infer_schema(
+        X, predictions=score, actuals=pd.Series(truth, name="is_fraud")))
+    ids = [f"tx-{i}" for i in range(n)]
+    now = pd.Timestamp.now(tz="UTC").floor("h")
+    version.log_predictions(ids, X, score, timestamps=now - pd.Timedelta(hours=2))
+    assert client.flush(30)
+    # A wrong label first for 100 ids, then every label right (ids in any order).
+    model.log_actuals(ids[:100], pd.DataFrame({"is_fraud": ~truth[:100]}))
+    order = rng.permutation(n)
+    model.log_actuals([ids[i] for i in order], pd.DataFrame({"is_fraud": truth[order]}))
+    assert client.flush(30)
+    assert client.stats()["rejected_rows"] == 0
+
+    start, end = now - pd.Timedelta(days=1), now + pd.Timedelta(hours=1)
+    predicted = score.to_numpy() >= 0.5
+    for name, want in (("accuracy", metrics.accuracy_score(truth, predicted)),
+                       ("f1", metrics.f1_score(truth, predicted)),
+                       ("log_loss", metrics.log_loss(truth, score)),
+                       ("label_coverage", 1.0)):
+        got = version.performance(name, start, end, granularity="day")
+        assert got["labeled"].sum() == n
+        assert got["value"].iloc[-1] == pytest.approx(want, rel=1e-9), name
+    auc = version.performance("roc_auc", start, end)["value"].iloc[-1]
+    assert auc == pytest.approx(metrics.roc_auc_score(truth, score), abs=0.002)
+    matrix = version.confusion_matrix(start, end)
+    assert list(matrix.index) == ["negative", "positive"]
+    assert matrix.to_numpy().tolist() == metrics.confusion_matrix(truth, predicted).tolist()

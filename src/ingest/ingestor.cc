@@ -136,6 +136,8 @@ Result<IngestResult> Ingestor::Ingest(const IngestRequest& request) {
         return indexed.status();
       }
       ids = std::move(*indexed);
+    } else {
+      JoinBaselineActuals(record);
     }
     TELLTALE_RETURN_IF_ERROR(Commit(record, ids, claimed, joined_pending));
     if (production) TELLTALE_RETURN_IF_ERROR(JoinLatePending(request.version_id, record.rows, now));

@@ -127,6 +127,9 @@ class Ingestor {
                      std::vector<size_t>& open, bool were_pending, int64_t now,
                      ActualsResult& result);
 
+  // Baseline rows that carry their actual (a validation set, say) are counted in the baseline's
+  // performance: joins added to `record`.
+  void JoinBaselineActuals(LogRecord& record) const;
   // After predictions were appended: joins actuals that were written as pending for them while
   // they were on their way (the pending check before the append could not see those).
   Status JoinLatePending(int64_t version_id, const std::vector<Row>& predictions, int64_t now);

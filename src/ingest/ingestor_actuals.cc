@@ -55,6 +55,7 @@ Result<std::vector<std::pair<std::string, std::string>>> Ingestor::IndexPredicti
   for (size_t i = 0; i < pending.size(); ++i) {
     if (!pending[i]) continue;
     joined_pending.push_back(ids[i]);  // used or expired, the pending entry goes
+    if (refs[i].actual) continue;      // the row came with its own actual
     Result<PendingActual> waiting = DecodePendingActual(*pending[i]);
     if (!waiting.ok() || now - waiting->arrival_time > limits_.pending_retention_seconds) {
       ++counters_.actuals_unmatched;
@@ -150,6 +151,27 @@ Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<Ac
                                     were_pending ? version.order : std::vector<std::string>{}));
   }
   return Status::Ok();
+}
+
+void Ingestor::JoinBaselineActuals(LogRecord& record) const {
+  std::shared_ptr<const VersionSchema> schema = windows_.Schema(record.version_id);
+  std::shared_ptr<const PerformanceSpec> spec = windows_.Performance(record.version_id);
+  if (!schema || !spec) return;
+  for (const Row& row : record.rows) {
+    std::optional<ActualValue> actual = spec->RowActual(row);
+    if (!actual) continue;
+    PredictionRef ref;
+    ref.event_time = row.event_time;
+    ref.segments = SegmentsOf(*schema, row);
+    spec->ReadPrediction(row, ref);
+    Result<Outcome> outcome = spec->MakeOutcome(ref, *actual);
+    if (!outcome.ok()) continue;
+    ActualJoin join;
+    join.event_time = ref.event_time;
+    join.segments = std::move(ref.segments);
+    join.outcome = std::move(*outcome);
+    record.joins.push_back(std::move(join));
+  }
 }
 
 Status Ingestor::JoinLatePending(int64_t version_id, const std::vector<Row>& predictions,

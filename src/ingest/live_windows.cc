@@ -100,9 +100,7 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
   for (const Row& row : record.rows) {
     int64_t hour = hour_of(row.event_time);
     add(0, hour, row);
-    for (size_t i = 0; i < schema.segments().size(); ++i) {
-      if (InSegment(schema.segments()[i], row)) add(static_cast<uint32_t>(i + 1), hour, row);
-    }
+    for (uint32_t segment : SegmentsOf(schema, row)) add(segment, hour, row);
   }
   // The windows (the hour, and its day for production) that something at `hour` lands in.
   auto windows_of = [&](uint32_t segment, int64_t hour) {
@@ -147,7 +145,7 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
   // An actual counts in its prediction's windows: all rows, and each segment the row was in.
   auto join_windows = [&](const ActualJoin& join) {
     std::vector<WindowKey> keys;
-    int64_t hour = HourOf(join.event_time);
+    int64_t hour = hour_of(join.event_time);
     for (uint32_t segment : join.segments) {
       for (const WindowKey& key : windows_of(segment, hour)) keys.push_back(key);
     }

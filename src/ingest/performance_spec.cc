@@ -60,6 +60,22 @@ void PerformanceSpec::ReadPrediction(const Row& row, PredictionRef& ref) const {
   }
 }
 
+std::optional<ActualValue> PerformanceSpec::RowActual(const Row& row) const {
+  if (actual_index_ < 0) return std::nullopt;
+  const Cell& cell = row.cells[static_cast<size_t>(actual_index_)];
+  switch (cell.kind) {
+    case Cell::Kind::kMissing:
+      return std::nullopt;
+    case Cell::Kind::kBool:
+      return ActualValue{std::nullopt, cell.flag ? "true" : "false"};
+    case Cell::Kind::kNumber:
+      return ActualValue{cell.number, FormatNumber(cell.number)};
+    case Cell::Kind::kString:
+      return ActualValue{std::nullopt, cell.text};
+  }
+  return std::nullopt;
+}
+
 Result<ActualValue> PerformanceSpec::ReadActual(const ActualFields& actuals) const {
   if (actual_index_ < 0) {
     return Status::InvalidArgument("the version declares no actual field to compare against");

@@ -183,6 +183,14 @@ Result<WindowProfile> WindowProfile::Deserialize(std::string_view bytes) {
   return window;
 }
 
+std::vector<uint32_t> SegmentsOf(const VersionSchema& schema, const Row& row) {
+  std::vector<uint32_t> series;
+  for (size_t i = 0; i < schema.segments().size(); ++i) {
+    if (InSegment(schema.segments()[i], row)) series.push_back(static_cast<uint32_t>(i + 1));
+  }
+  return series;
+}
+
 bool InSegment(const Segment& segment, const Row& row) {
   for (const SegmentCondition& condition : segment.where) {
     const Cell& cell = row.cells[condition.field];

@@ -93,6 +93,8 @@ class WindowProfile {
 
 // Whether `row` belongs to `segment`.
 bool InSegment(const Segment& segment, const Row& row);
+// The series numbers (index + 1) of the schema's segments that `row` belongs to.
+std::vector<uint32_t> SegmentsOf(const VersionSchema& schema, const Row& row);
 
 }  // namespace telltale
 

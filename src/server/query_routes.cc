@@ -333,8 +333,29 @@ void HandlePerformance(ServerContext& context, const httplib::Request& request,
                       {"rows", rows},
                       {"labeled", performance.labeled()}});
   }
+  // The reference line: the same metric on the validation set (or the training set), where the
+  // baseline rows carried their actuals.
+  nlohmann::json reference;
+  for (Environment environment : {Environment::kValidation, Environment::kTraining}) {
+    Result<WindowProfile> baseline = Merge(context, *scope, environment, 0, 1);
+    if (!baseline.ok()) return SendError(response, baseline.status());
+    const PerformanceAccumulator& performance = baseline->performance();
+    if (performance.labeled() == 0) continue;
+    nlohmann::json value;
+    if (coverage) {
+      value = static_cast<double>(performance.labeled()) /
+              static_cast<double>(std::max<uint64_t>(1, baseline->profile().rows()));
+    } else if (std::optional<double> computed = performance.Metric(*metric)) {
+      value = *computed;
+    }
+    reference = {{"baseline", EnvironmentName(environment)},
+                 {"value", value},
+                 {"labeled", performance.labeled()}};
+    break;
+  }
   nlohmann::json json = ScopeJson(*scope);
   json["metric"] = *metric;
+  json["reference"] = reference;
   json["granularity"] = Param(request, "granularity").value_or("hour");
   json["timezone"] = scope->resolved.model.timezone;
   json["points"] = points;

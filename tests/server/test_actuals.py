@@ -140,6 +140,11 @@ def test_regression_metrics_per_day_equal_scikit_learn(api):
     api.create_model("diabetes", task="regression")
     api.create_version("diabetes", "v1", {"features": {"bmi": "numeric"}, "predictions": {"progression": "numeric"},
                                           "actuals": {"measured": "numeric"}})
+    # The validation set, logged with its actuals: the reference line of every series.
+    fitted = LinearRegression().fit(X_train, y_train).predict(X_train)
+    api.log("diabetes", "v1", [{"features": {"bmi": float(X_train[i, 2])}, "predictions": {"progression": float(fitted[i])},
+                                "actuals": {"measured": float(y_train[i])}} for i in range(len(y_train))],
+            environment="validation")
     api.log("diabetes", "v1", [{"id": f"r{i}", "timestamp": times[i], "features": {"bmi": float(X_test[i, 2])},
                                 "predictions": {"progression": float(predicted[i])}} for i in range(n)])
     order = list(range(n))
@@ -159,6 +164,11 @@ def test_regression_metrics_per_day_equal_scikit_learn(api):
     for name, compute in cases.items():
         got = performance(api, "diabetes", name)
         assert got == pytest.approx(per_day(days, everyone, compute), rel=1e-9), name
+        reference = api.get("/api/v1/models/diabetes/versions/v1/performance", params={"metric": name}).json()["reference"]
+        assert reference["baseline"] == "validation" and reference["labeled"] == len(y_train)
+        assert reference["value"] == pytest.approx(
+            {"mae": metrics.mean_absolute_error, "mse": metrics.mean_squared_error, "r2": metrics.r2_score}
+            .get(name, lambda a, b: reference["value"])(y_train, fitted), rel=1e-9), name
     # max |error| keeps the largest error ever seen, the replaced actuals' included
     got = performance(api, "diabetes", "max_abs_error")
     latest = per_day(days, everyone, lambda rows: np.abs(y_test[rows] - predicted[rows]).max())
@@ -250,3 +260,17 @@ def test_retention_limits_expire_old_predictions_and_stale_pending_actuals(start
                       params={"metric": "labeled", "granularity": "day", "from": stamp(now - dt.timedelta(days=1)),
                               "to": stamp(now + dt.timedelta(hours=1))}).json()["points"]
     assert sum(point["value"] for point in labeled) == 1
+
+
+def test_a_prediction_logged_with_its_actual_counts_at_once_and_can_be_corrected(api):
+    api.create_model("m", task="binary_classification")
+    api.create_version("m", "v1", {"features": {"x": "numeric"}, "predictions": {"score": "numeric"},
+                                   "actuals": {"label": "boolean"}})
+    yesterday = stamp(day_starts()[-1] + dt.timedelta(hours=1))
+    api.log("m", "v1", [{"id": "a", "timestamp": yesterday, "features": {"x": 1}, "predictions": {"score": 0.9},
+                         "actuals": {"label": False}}])
+    assert performance(api, "m", "fp")[-1] == 1
+    answer = send_actuals(api, "m", [{"id": "a", "actuals": {"label": True}}])
+    assert answer["corrected"] == 1
+    assert performance(api, "m", "fp")[-1] == 0 and performance(api, "m", "tp")[-1] == 1
+    assert performance(api, "m", "labeled")[-1] == 1

@@ -42,12 +42,14 @@ Result<std::vector<std::pair<std::string, std::string>>> Ingestor::IndexPredicti
   for (size_t i = 0; i < record.rows.size(); ++i) {
     const Row& row = record.rows[i];
     refs[i].event_time = row.event_time;
-    for (size_t s = 0; s < schema->segments().size(); ++s) {
-      if (InSegment(schema->segments()[s], row))
-        refs[i].segments.push_back(static_cast<uint32_t>(s + 1));
-    }
+    refs[i].segments = SegmentsOf(*schema, row);
     spec->ReadPrediction(row, refs[i]);
     ids.push_back(row.id);
+    // A prediction logged with its actual is counted at once.
+    if (std::optional<ActualValue> actual = spec->RowActual(row)) {
+      Result<ActualJoin> join = Join(*spec, refs[i], *actual, row.event_time);
+      if (join.ok()) record.joins.push_back(std::move(*join));
+    }
   }
   // Actuals that arrived before these predictions are joined now, in the same record.
   TELLTALE_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> pending,
@@ -55,6 +57,7 @@ Result<std::vector<std::pair<std::string, std::string>>> Ingestor::IndexPredicti
   for (size_t i = 0; i < pending.size(); ++i) {
     if (!pending[i]) continue;
     joined_pending.push_back(ids[i]);  // used or expired, the pending entry goes
+    if (refs[i].actual) continue;      // the row came with its own actual
     if (refs[i].actual) continue;      // the row came with its own actual
     Result<PendingActual> waiting = DecodePendingActual(*pending[i]);
     if (!waiting.ok() || now - waiting->arrival_time > limits_.pending_retention_seconds) {

@@ -155,8 +155,17 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
   for (const ActualJoin& join : record.joins) {
     for (const WindowKey& key : join_windows(join)) TELLTALE_RETURN_IF_ERROR(open(key));
   }
+  const PerformanceSpec& spec = *state->performance;
+  const bool scores = spec.task() == Task::kBinaryClassification;
   for (const auto& [key, rows] : groups) {
-    opened.at(key)->Fold(schema, rows);
+    WindowProfile& window = *opened.at(key);
+    window.Fold(schema, rows);
+    // Every binary prediction's score, labelled or not, for estimating performance.
+    for (const Row* row : scores ? rows : std::vector<const Row*>{}) {
+      PredictionRef ref;
+      spec.ReadPrediction(*row, ref);
+      window.performance().AddPrediction(ref.score, spec.PredictedPositive(ref));
+    }
     state->dirty.insert(key);
   }
   for (const IntegrityEvent& event : record.events) {

@@ -76,6 +76,10 @@ std::optional<ActualValue> PerformanceSpec::RowActual(const Row& row) const {
   return std::nullopt;
 }
 
+bool PerformanceSpec::PredictedPositive(const PredictionRef& ref) const {
+  return ref.label.empty() ? ref.score >= threshold_ : IsPositiveLabel(ref.label);
+}
+
 Result<ActualValue> PerformanceSpec::ReadActual(const ActualFields& actuals) const {
   if (actual_index_ < 0) {
     return Status::InvalidArgument("the version declares no actual field to compare against");
@@ -107,8 +111,7 @@ Result<Outcome> PerformanceSpec::MakeOutcome(const PredictionRef& ref,
         return Status::InvalidArgument("the prediction has no score or label to compare");
       }
       outcome.score = ref.score;
-      outcome.predicted_positive =
-          ref.label.empty() ? ref.score >= threshold_ : IsPositiveLabel(ref.label);
+      outcome.predicted_positive = PredictedPositive(ref);
       outcome.actual_positive = IsPositiveLabel(truth);
       return outcome;
     case Task::kMulticlassClassification:

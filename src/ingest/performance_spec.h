@@ -44,6 +44,8 @@ class PerformanceSpec {
 
   // What the model said in `row` (its score and label), into `ref`.
   void ReadPrediction(const Row& row, PredictionRef& ref) const;
+  // Binary: the decision — the predicted label when given, else score >= threshold.
+  bool PredictedPositive(const PredictionRef& ref) const;
   // The truth a row carries itself (a baseline row, or a prediction logged with its actual).
   std::optional<ActualValue> RowActual(const Row& row) const;
   // The truth among a row's actuals; InvalidArgument naming the field when it is missing or of

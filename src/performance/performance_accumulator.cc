@@ -8,7 +8,8 @@
 namespace telltale {
 namespace {
 
-constexpr uint8_t kFormatVersion = 1;
+// Version 2 added the histograms of every prediction's score.
+constexpr uint8_t kFormatVersion = 2;
 constexpr double kLogitRange = 16;  // scores are binned on logit(p) in [-16, 16]
 constexpr uint32_t kMaxEntries = 1u << 24;
 
@@ -136,6 +137,12 @@ void PerformanceAccumulator::Add(const Outcome& outcome, int sign) {
   }
 }
 
+void PerformanceAccumulator::AddPrediction(double score, bool predicted_positive) {
+  if (std::isnan(score)) return;
+  BumpBin(predicted_positive ? predicted_positive_bins_ : predicted_negative_bins_, ScoreBin(score),
+          +1);
+}
+
 void PerformanceAccumulator::Merge(const PerformanceAccumulator& other) {
   labeled_ += other.labeled_;
   tp_ += other.tp_;
@@ -147,6 +154,12 @@ void PerformanceAccumulator::Merge(const PerformanceAccumulator& other) {
   brier_sum_ += other.brier_sum_;
   for (const auto& [bin, count] : other.positive_bins_) positive_bins_[bin] += count;
   for (const auto& [bin, count] : other.negative_bins_) negative_bins_[bin] += count;
+  for (const auto& [bin, count] : other.predicted_positive_bins_) {
+    predicted_positive_bins_[bin] += count;
+  }
+  for (const auto& [bin, count] : other.predicted_negative_bins_) {
+    predicted_negative_bins_[bin] += count;
+  }
   for (const auto& [key, count] : other.classes_) classes_[key] += count;
   regressed_ += other.regressed_;
   sum_error_ += other.sum_error_;
@@ -357,6 +370,8 @@ void PerformanceAccumulator::Serialize(ByteWriter& out) const {
   }
   PutBins(out, positive_bins_);
   PutBins(out, negative_bins_);
+  PutBins(out, predicted_positive_bins_);
+  PutBins(out, predicted_negative_bins_);
   out.Put<uint32_t>(static_cast<uint32_t>(classes_.size()));
   for (const auto& [key, count] : classes_) {
     out.PutString(key.first);
@@ -368,7 +383,7 @@ void PerformanceAccumulator::Serialize(ByteWriter& out) const {
 
 Result<PerformanceAccumulator> PerformanceAccumulator::Deserialize(ByteReader& in) {
   TELLTALE_ASSIGN_OR_RETURN(uint8_t version, in.Get<uint8_t>());
-  if (version != kFormatVersion) {
+  if (version == 0 || version > kFormatVersion) {
     return Status::Unsupported("performance format " + std::to_string(version));
   }
   PerformanceAccumulator out;
@@ -383,6 +398,10 @@ Result<PerformanceAccumulator> PerformanceAccumulator::Deserialize(ByteReader& i
   }
   TELLTALE_RETURN_IF_ERROR(GetBins(in, out.positive_bins_));
   TELLTALE_RETURN_IF_ERROR(GetBins(in, out.negative_bins_));
+  if (version >= 2) {
+    TELLTALE_RETURN_IF_ERROR(GetBins(in, out.predicted_positive_bins_));
+    TELLTALE_RETURN_IF_ERROR(GetBins(in, out.predicted_negative_bins_));
+  }
   TELLTALE_ASSIGN_OR_RETURN(uint32_t classes, in.Get<uint32_t>());
   if (classes > kMaxEntries) return Status::Corruption("performance: too many classes");
   for (uint32_t i = 0; i < classes; ++i) {

@@ -50,12 +50,17 @@ class PerformanceAccumulator {
 
   // sign = +1 adds the outcome, -1 takes it back out (a corrected actual).
   void Add(const Outcome& outcome, int sign);
+  // A binary prediction's score and decision, labelled or not: what performance estimation reads.
+  void AddPrediction(double score, bool predicted_positive);
   // Seconds from the prediction to its first actual.
   void AddDelay(double seconds) { delays_.Update(seconds); }
   void Merge(const PerformanceAccumulator& other);
 
   uint64_t labeled() const { return labeled_; }
-  bool empty() const { return labeled_ == 0 && delays_.count() == 0; }
+  bool empty() const {
+    return labeled_ == 0 && delays_.count() == 0 && predicted_positive_bins_.empty() &&
+           predicted_negative_bins_.empty();
+  }
 
   // The named metric, or nullopt when it is undefined here (no labels, a zero denominator, or a
   // metric of another task). Names: accuracy, precision, recall, f1, specificity, fpr, tp, fp, tn,
@@ -63,6 +68,15 @@ class PerformanceAccumulator {
   // mae, mse, rmse, mape, wape, r2, mean_error, max_abs_error; labeled; label_delay_pNN.
   std::optional<double> Metric(std::string_view name) const;
   static bool IsKnownMetric(std::string_view name);
+
+  // Score histograms (4,096 bins on the logit scale): labelled scores by actual class, and every
+  // prediction's score by decision.
+  using Bins = std::map<uint16_t, uint64_t>;
+  const Bins& positive_bins() const { return positive_bins_; }
+  const Bins& negative_bins() const { return negative_bins_; }
+  const Bins& predicted_positive_bins() const { return predicted_positive_bins_; }
+  const Bins& predicted_negative_bins() const { return predicted_negative_bins_; }
+  static int ScoreBin(double score);
   // Binary: the largest amount by which the histogram's ROC AUC can differ from the exact one
   // (half the share of positive-negative pairs whose scores share a bin).
   double RocAucErrorBound() const;
@@ -78,7 +92,6 @@ class PerformanceAccumulator {
   static Result<PerformanceAccumulator> Deserialize(ByteReader& in);
 
  private:
-  static int ScoreBin(double score);
   std::optional<double> BinaryMetric(std::string_view name) const;
   std::optional<double> MulticlassMetric(std::string_view name) const;
   std::optional<double> RegressionMetric(std::string_view name) const;
@@ -88,7 +101,8 @@ class PerformanceAccumulator {
   uint64_t tp_ = 0, fp_ = 0, tn_ = 0, fn_ = 0;
   uint64_t scored_ = 0;
   double log_loss_sum_ = 0, brier_sum_ = 0;
-  std::map<uint16_t, uint64_t> positive_bins_, negative_bins_;
+  Bins positive_bins_, negative_bins_;
+  Bins predicted_positive_bins_, predicted_negative_bins_;
   // multiclass
   std::map<std::pair<std::string, std::string>, uint64_t> classes_;
   // regression

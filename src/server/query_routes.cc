@@ -8,6 +8,7 @@
 #include <map>
 
 #include "check/run_check.h"
+#include "performance/estimation.h"
 #include "query/time_buckets.h"
 #include "query/window_metrics.h"
 #include "report/json_report.h"
@@ -303,55 +304,87 @@ void HandleDistribution(ServerContext& context, const httplib::Request& request,
 // GET .../performance?metric=M&granularity&from&to&segment: a performance metric per bucket, from
 // the actuals joined to the bucket's predictions. label_coverage is the share of predictions
 // with an actual.
+// The reference accumulator: the validation set's (else the training set's) where its rows
+// carried actuals; nullopt when neither did.
+using LabelledWindow = std::optional<std::pair<Environment, WindowProfile>>;
+Result<LabelledWindow> LabelledBaseline(ServerContext& context, const QueryScope& scope) {
+  for (Environment environment : {Environment::kValidation, Environment::kTraining}) {
+    TELLTALE_ASSIGN_OR_RETURN(WindowProfile baseline, Merge(context, scope, environment, 0, 1));
+    if (baseline.performance().labeled() > 0) {
+      return LabelledWindow(std::make_pair(environment, std::move(baseline)));
+    }
+  }
+  return LabelledWindow();
+}
+
+// A realized metric of a window (label_coverage: labelled share of its predictions), or null.
+nlohmann::json Realized(std::string_view metric, const WindowProfile& window) {
+  const PerformanceAccumulator& performance = window.performance();
+  if (metric == "label_coverage") {
+    uint64_t rows = window.profile().rows();
+    if (rows == 0) return nullptr;
+    return static_cast<double>(performance.labeled()) / static_cast<double>(rows);
+  }
+  std::optional<double> value = performance.Metric(metric);
+  if (!value) return nullptr;
+  return *value;
+}
+
+// GET .../performance?metric=M&granularity&from&to&segment: a performance metric per bucket, from
+// the actuals joined to the bucket's predictions; estimated_* metrics from the calibrated scores
+// of all its predictions, with a 95% band and the realized value next to them.
 void HandlePerformance(ServerContext& context, const httplib::Request& request,
                        httplib::Response& response) {
   std::optional<QueryScope> scope = Scope(context, request, response);
   if (!scope) return;
   std::optional<std::string> metric = Param(request, "metric");
   if (!metric) return SendProblem(response, 400, "query parameter 'metric' is required");
-  bool coverage = *metric == "label_coverage";
-  if (!coverage && !PerformanceAccumulator::IsKnownMetric(*metric)) {
+  const bool estimated = IsEstimatedMetric(*metric);
+  if (!estimated && *metric != "label_coverage" &&
+      !PerformanceAccumulator::IsKnownMetric(*metric)) {
     return SendProblem(response, 400,
                        "unknown performance metric '" + *metric +
                            "'; see docs/performance.md for the list (accuracy, f1, roc_auc, "
-                           "mae, r2, label_coverage, ...)");
+                           "mae, r2, label_coverage, estimated_f1, ...)");
   }
+  auto baseline = LabelledBaseline(context, *scope);
+  if (!baseline.ok()) return SendError(response, baseline.status());
+  std::optional<Calibration> calibration;
+  if (estimated) {
+    if (*baseline) calibration = Calibration::Fit((*baseline)->second.performance());
+    if (!calibration) {
+      return SendProblem(response, 422,
+                         "estimating performance needs a validation (or training) set logged "
+                         "with scores and actuals of both classes");
+    }
+  }
+  // The realized metric an estimate stands for: estimated_f1 -> f1.
+  std::string realized =
+      estimated ? metric->substr(std::string_view("estimated_").size()) : *metric;
   Result<std::map<int64_t, WindowProfile>> buckets = Buckets(context, *scope, request);
   if (!buckets.ok()) return SendError(response, buckets.status());
   nlohmann::json points = nlohmann::json::array();
   for (const auto& [start, window] : *buckets) {
-    const PerformanceAccumulator& performance = window.performance();
-    uint64_t rows = window.profile().rows();
-    nlohmann::json value;  // null where the metric is undefined
-    if (coverage && rows > 0) {
-      value = static_cast<double>(performance.labeled()) / static_cast<double>(rows);
-    } else if (!coverage) {
-      if (std::optional<double> computed = performance.Metric(*metric)) value = *computed;
+    nlohmann::json point = {{"t", FormatRfc3339(start)},
+                            {"rows", window.profile().rows()},
+                            {"labeled", window.performance().labeled()}};
+    if (estimated) {
+      std::optional<Estimate> estimate =
+          EstimateMetric(*metric, window.performance(), *calibration);
+      point["value"] = estimate ? nlohmann::json(estimate->value) : nlohmann::json();
+      point["lower"] = estimate ? nlohmann::json(estimate->lower) : nlohmann::json();
+      point["upper"] = estimate ? nlohmann::json(estimate->upper) : nlohmann::json();
+      point["realized"] = Realized(realized, window);
+    } else {
+      point["value"] = Realized(realized, window);
     }
-    points.push_back({{"t", FormatRfc3339(start)},
-                      {"value", value},
-                      {"rows", rows},
-                      {"labeled", performance.labeled()}});
+    points.push_back(std::move(point));
   }
-  // The reference line: the same metric on the validation set (or the training set), where the
-  // baseline rows carried their actuals.
   nlohmann::json reference;
-  for (Environment environment : {Environment::kValidation, Environment::kTraining}) {
-    Result<WindowProfile> baseline = Merge(context, *scope, environment, 0, 1);
-    if (!baseline.ok()) return SendError(response, baseline.status());
-    const PerformanceAccumulator& performance = baseline->performance();
-    if (performance.labeled() == 0) continue;
-    nlohmann::json value;
-    if (coverage) {
-      value = static_cast<double>(performance.labeled()) /
-              static_cast<double>(std::max<uint64_t>(1, baseline->profile().rows()));
-    } else if (std::optional<double> computed = performance.Metric(*metric)) {
-      value = *computed;
-    }
-    reference = {{"baseline", EnvironmentName(environment)},
-                 {"value", value},
-                 {"labeled", performance.labeled()}};
-    break;
+  if (*baseline) {
+    reference = {{"baseline", EnvironmentName((*baseline)->first)},
+                 {"value", Realized(realized, (*baseline)->second)},
+                 {"labeled", (*baseline)->second.performance().labeled()}};
   }
   nlohmann::json json = ScopeJson(*scope);
   json["metric"] = *metric;

@@ -81,11 +81,6 @@ void DecodeRow(element row, size_t index, DecodedActuals& out) {
   out.rows.push_back(std::move(actual));
 }
 
-Status TooMany(const DecodeLimits& limits) {
-  return Status::ResourceExhausted("more than " + std::to_string(limits.max_rows) +
-                                   " rows in one request (the limit)");
-}
-
 }  // namespace
 
 Result<DecodedActuals> DecodeActuals(std::string_view body, bool ndjson,
@@ -96,30 +91,25 @@ Result<DecodedActuals> DecodeActuals(std::string_view body, bool ndjson,
     return Status::ResourceExhausted("not enough memory to parse the body");
   }
   if (ndjson) {
-    size_t index = 0, line_number = 0, start = 0;
-    while (start < body.size()) {
-      size_t end = body.find('\n', start);
-      if (end == std::string_view::npos) end = body.size();
-      std::string_view line = body.substr(start, end - start);
-      start = end + 1;
-      ++line_number;
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-      if (index == limits.max_rows) return TooMany(limits);
+    size_t index = 0;
+    TELLTALE_RETURN_IF_ERROR(ForEachNdjsonLine(body, [&](std::string_view line, size_t number) {
+      if (index == limits.max_rows) return TooManyRows(limits);
       element row;
       simdjson::error_code error = parser.parse(line.data(), line.size(), true).get(row);
       if (error == simdjson::DEPTH_ERROR) {
-        return Status::ResourceExhausted("line " + std::to_string(line_number) +
+        return Status::ResourceExhausted("line " + std::to_string(number) +
                                          ": nested deeper than the limit of " +
                                          std::to_string(limits.max_depth) + " levels");
       }
       if (error) {
         out.rejected.push_back({index++, "", RejectReason::kMalformed,
-                                "line " + std::to_string(line_number) +
+                                "line " + std::to_string(number) +
                                     ": malformed JSON: " + simdjson::error_message(error)});
-        continue;
+        return Status::Ok();
       }
       DecodeRow(row, index++, out);
-    }
+      return Status::Ok();
+    }));
     return out;
   }
   element root;
@@ -135,7 +125,7 @@ Result<DecodedActuals> DecodeActuals(std::string_view body, bool ndjson,
   if (root.type() != element_type::OBJECT || root["rows"].get(rows) != simdjson::SUCCESS) {
     return Status::InvalidArgument("the body must be an object {\"rows\": [...]}");
   }
-  if (rows.size() > limits.max_rows) return TooMany(limits);
+  if (rows.size() > limits.max_rows) return TooManyRows(limits);
   size_t index = 0;
   for (element row : rows) DecodeRow(row, index++, out);
   return out;

@@ -256,12 +256,12 @@ Status ParseError(simdjson::error_code code, std::string_view where, const Decod
                                  "malformed JSON: " + simdjson::error_message(code));
 }
 
+}  // namespace
+
 Status TooManyRows(const DecodeLimits& limits) {
   return Status::ResourceExhausted("more than " + std::to_string(limits.max_rows) +
                                    " rows in one request (the limit)");
 }
-
-}  // namespace
 
 Result<DecodedRows> DecodeRows(std::string_view body, const VersionSchema& schema,
                                const DecodeOptions& options, const DecodeLimits& limits) {
@@ -272,30 +272,23 @@ Result<DecodedRows> DecodeRows(std::string_view body, const VersionSchema& schem
     return Status::ResourceExhausted("not enough memory to parse the body");
   }
   if (options.ndjson) {
-    size_t line_number = 0;
-    size_t start = 0;
-    while (start < body.size()) {
-      size_t end = body.find('\n', start);
-      if (end == std::string_view::npos) end = body.size();
-      std::string_view line = body.substr(start, end - start);
-      start = end + 1;
-      ++line_number;
-      if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    TELLTALE_RETURN_IF_ERROR(ForEachNdjsonLine(body, [&](std::string_view line, size_t number) {
       if (out.total == limits.max_rows) return TooManyRows(limits);
       size_t index = out.total++;
       simdjson::simdjson_result<element> row = parser.parse(line.data(), line.size(), true);
       if (row.error() == simdjson::DEPTH_ERROR) {
-        return ParseError(row.error(), "line " + std::to_string(line_number) + ": ", limits);
+        return ParseError(row.error(), "line " + std::to_string(number) + ": ", limits);
       }
       if (row.error()) {
         out.rejected.push_back({index, "", RejectReason::kMalformed,
-                                "line " + std::to_string(line_number) +
+                                "line " + std::to_string(number) +
                                     ": malformed JSON: " + simdjson::error_message(row.error())});
         out.events.push_back({IntegrityEvent::Kind::kRejectedRow, options.receive_time, ""});
-        continue;
+        return Status::Ok();
       }
       validator.Validate(row.value_unsafe(), index, out);
-    }
+      return Status::Ok();
+    }));
     return out;
   }
   simdjson::simdjson_result<element> document = parser.parse(body.data(), body.size(), true);

@@ -38,6 +38,27 @@ struct DecodedRows {
 Result<DecodedRows> DecodeRows(std::string_view body, const VersionSchema& schema,
                                const DecodeOptions& options, const DecodeLimits& limits);
 
+// Calls visit(line, line_number) for each line of an NDJSON body that is not blank, stopping at
+// the first error `visit` returns.
+template <typename Visit>
+Status ForEachNdjsonLine(std::string_view body, Visit&& visit) {
+  size_t line_number = 0;
+  size_t start = 0;
+  while (start < body.size()) {
+    size_t end = body.find('\n', start);
+    if (end == std::string_view::npos) end = body.size();
+    std::string_view line = body.substr(start, end - start);
+    start = end + 1;
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    TELLTALE_RETURN_IF_ERROR(visit(line, line_number));
+  }
+  return Status::Ok();
+}
+
+// ResourceExhausted naming the row limit.
+Status TooManyRows(const DecodeLimits& limits);
+
 // Parses an RFC 3339 date-time ("2026-11-24T10:00:00Z", "...+01:00", fractional seconds allowed)
 // to Unix seconds, rounded down.
 Result<int64_t> ParseRfc3339(std::string_view text);

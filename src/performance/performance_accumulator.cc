@@ -152,13 +152,11 @@ void PerformanceAccumulator::Merge(const PerformanceAccumulator& other) {
   scored_ += other.scored_;
   log_loss_sum_ += other.log_loss_sum_;
   brier_sum_ += other.brier_sum_;
-  for (const auto& [bin, count] : other.positive_bins_) positive_bins_[bin] += count;
-  for (const auto& [bin, count] : other.negative_bins_) negative_bins_[bin] += count;
-  for (const auto& [bin, count] : other.predicted_positive_bins_) {
-    predicted_positive_bins_[bin] += count;
-  }
-  for (const auto& [bin, count] : other.predicted_negative_bins_) {
-    predicted_negative_bins_[bin] += count;
+  for (auto [into, from] : {std::pair{&positive_bins_, &other.positive_bins_},
+                            {&negative_bins_, &other.negative_bins_},
+                            {&predicted_positive_bins_, &other.predicted_positive_bins_},
+                            {&predicted_negative_bins_, &other.predicted_negative_bins_}}) {
+    for (const auto& [bin, count] : *from) (*into)[bin] += count;
   }
   for (const auto& [key, count] : other.classes_) classes_[key] += count;
   regressed_ += other.regressed_;

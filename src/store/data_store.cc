@@ -160,14 +160,19 @@ Result<uint64_t> DataStore::Append(std::string_view record, int64_t version_id,
   batch.Put(log_, SequenceKey(sequence), rocksdb::Slice(record.data(), record.size()));
   for (const auto& [id, value] : ids) batch.Put(ids_, IdKey(version_id, id), value);
   for (const std::string& id : joined_pending) batch.Delete(pending_, IdKey(model_id, id));
+  TELLTALE_RETURN_IF_ERROR(WriteDurably(batch));
+  return sequence;
+}
+
+Status DataStore::WriteDurably(rocksdb::WriteBatch& batch) {
   rocksdb::WriteOptions options;
   options.sync = true;
   rocksdb::Status status = db_->Write(options, &batch);
   if (!status.ok()) {
-    stopped_ = true;
+    stopped_ = true;  // RocksDB refuses writes after a failed one until resumed
     return FromRocks(status, "cannot write to the data store");
   }
-  return sequence;
+  return Status::Ok();
 }
 
 Result<std::vector<std::optional<std::string>>> DataStore::GetIds(
@@ -196,14 +201,7 @@ Status DataStore::PutPending(int64_t model_id,
   TELLTALE_RETURN_IF_ERROR(ResumeIfStopped());
   rocksdb::WriteBatch batch;
   for (const auto& [id, value] : actuals) batch.Put(pending_, IdKey(model_id, id), value);
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  rocksdb::Status status = db_->Write(options, &batch);
-  if (!status.ok()) {
-    stopped_ = true;
-    return FromRocks(status, "cannot write to the data store");
-  }
-  return Status::Ok();
+  return WriteDurably(batch);
 }
 
 Result<std::vector<std::optional<std::string>>> DataStore::MultiGet(
@@ -238,11 +236,7 @@ Status DataStore::Checkpoint(const std::vector<WindowEntry>& windows,
     batch.Put(windows_, WindowKeyBytes(window.version_id, window.key), window.bytes);
   }
   for (uint64_t sequence : folded) batch.Delete(log_, SequenceKey(sequence));
-  rocksdb::WriteOptions options;
-  options.sync = true;
-  rocksdb::Status status = db_->Write(options, &batch);
-  if (!status.ok()) stopped_ = true;
-  return FromRocks(status, "cannot write a checkpoint");
+  return WriteDurably(batch);
 }
 
 Status DataStore::ForEachLogRecord(const std::function<Status(uint64_t, std::string_view)>& visit) {

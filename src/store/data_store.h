@@ -29,6 +29,7 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace telltale {
@@ -90,6 +91,8 @@ class DataStore {
   Result<std::vector<std::optional<std::string>>> MultiGet(rocksdb::ColumnFamilyHandle* family,
                                                            int64_t owner,
                                                            const std::vector<std::string>& ids);
+  // Writes `batch` with fsync; a failure stops writes until ResumeIfStopped succeeds.
+  Status WriteDurably(rocksdb::WriteBatch& batch);
   // Unavailable when less than the reserve (plus `incoming`) is free.
   Status CheckSpace(uint64_t incoming) const;
 

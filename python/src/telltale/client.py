@@ -277,10 +277,16 @@ class Version:
     def performance(self, metric: str, start: Any, end: Any, *, granularity: str = "day",
                     segment: Optional[str] = None):
         """A performance metric over time, from the actuals joined so far: a DataFrame of t, value
-        (NaN where undefined), rows (predictions) and labeled (those with an actual)."""
+        (NaN where undefined), rows (predictions) and labeled (those with an actual). Metrics
+        named estimated_* (estimated_f1, ...) are estimated from the scores before labels come,
+        with lower, upper (a 95% band) and realized columns."""
         answer = self._query("performance", start=start, end=end, metric=metric,
                              granularity=granularity, segment=segment)
-        return _points(answer, extra=("labeled",))
+        extra = ("labeled", "lower", "upper", "realized") if metric.startswith("estimated_") else ("labeled",)
+        frame = _points(answer, extra=extra)
+        for column in extra[1:]:
+            frame[column] = frame[column].astype("float64")
+        return frame
 
     def confusion_matrix(self, start: Any, end: Any, *, segment: Optional[str] = None):
         """Counts of [actual][predicted] over the range, as a DataFrame."""

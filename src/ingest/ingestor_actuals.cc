@@ -99,6 +99,7 @@ Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<Ac
     std::shared_ptr<const PerformanceSpec> spec = windows_.Performance(version_id);
     if (!spec) continue;
     std::vector<std::string> ids;
+    ids.reserve(open.size());
     for (size_t i : open) ids.push_back(rows[i].id);
     TELLTALE_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> stored,
                               store_.GetIds(version_id, ids));

@@ -52,8 +52,10 @@ Result<std::vector<std::pair<std::string, std::string>>> Ingestor::IndexPredicti
     }
   }
   // Actuals that arrived before these predictions are joined now, in the same record.
-  TELLTALE_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> pending,
-                            store_.GetPending(model_id, ids));
+  std::vector<std::optional<std::string>> pending;
+  if (store_.MayHavePending()) {
+    TELLTALE_ASSIGN_OR_RETURN(pending, store_.GetPending(model_id, ids));
+  }
   for (size_t i = 0; i < pending.size(); ++i) {
     if (!pending[i]) continue;
     joined_pending.push_back(ids[i]);  // used or expired, the pending entry goes
@@ -180,6 +182,7 @@ void Ingestor::JoinBaselineActuals(LogRecord& record) const {
 
 Status Ingestor::JoinLatePending(int64_t version_id, const std::vector<Row>& predictions,
                                  int64_t now) {
+  if (!store_.MayHavePending()) return Status::Ok();
   const int64_t model_id = windows_.ModelOf(version_id);
   std::vector<std::string> ids;
   ids.reserve(predictions.size());

@@ -118,6 +118,10 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
   store->windows_ = store->handles_[2];
   store->ids_ = store->handles_[3];
   store->pending_ = store->handles_[4];
+  std::unique_ptr<rocksdb::Iterator> pending(
+      db->NewIterator(rocksdb::ReadOptions(), store->pending_));
+  pending->SeekToFirst();
+  store->may_have_pending_ = pending->Valid();
 
   std::unique_ptr<rocksdb::Iterator> last(db->NewIterator(rocksdb::ReadOptions(), store->log_));
   last->SeekToLast();
@@ -201,6 +205,9 @@ Status DataStore::PutPending(int64_t model_id,
   TELLTALE_RETURN_IF_ERROR(ResumeIfStopped());
   rocksdb::WriteBatch batch;
   for (const auto& [id, value] : actuals) batch.Put(pending_, IdKey(model_id, id), value);
+  // Set before the write: a prediction path that misses the flag also misses the entries, and
+  // the actuals side's second look at the index covers that.
+  may_have_pending_.store(true, std::memory_order_release);
   return WriteDurably(batch);
 }
 

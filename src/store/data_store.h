@@ -68,6 +68,9 @@ class DataStore {
                     const std::vector<std::pair<std::string, std::string>>& actuals);
   Result<std::vector<std::optional<std::string>>> GetPending(int64_t model_id,
                                                              const std::vector<std::string>& ids);
+  // False while no pending actual was ever stored (the common case: prediction paths skip the
+  // lookup); true from the first one on, or when the store held some when it was opened.
+  bool MayHavePending() const { return may_have_pending_.load(std::memory_order_acquire); }
 
   // Writes `windows` and deletes the log records `folded`, atomically and durably.
   Status Checkpoint(const std::vector<WindowEntry>& windows, const std::vector<uint64_t>& folded);
@@ -102,6 +105,7 @@ class DataStore {
   rocksdb::ColumnFamilyHandle* windows_ = nullptr;
   rocksdb::ColumnFamilyHandle* ids_ = nullptr;
   rocksdb::ColumnFamilyHandle* pending_ = nullptr;
+  std::atomic<bool> may_have_pending_{false};
   std::atomic<uint64_t> next_sequence_{1};
   std::atomic<bool> stopped_{false};
   std::string directory_;

@@ -200,6 +200,7 @@ Status Ingestor::JoinLatePending(int64_t version_id, const std::vector<Row>& pre
   for (size_t i = 0; i < ids.size(); ++i) {
     if (!pending[i]) continue;
     TELLTALE_ASSIGN_OR_RETURN(PendingActual waiting, DecodePendingActual(*pending[i]));
+    if (now - waiting.arrival_time > limits_.pending_retention_seconds) continue;  // as above
     ActualRow row;
     row.index = rows.size();
     row.id = ids[i];

@@ -156,6 +156,17 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
     for (const auto& [key, value] : body->items()) {
       if (key == "task") {
         if (!Check(response, ValidateTask(value))) return;
+        if (value.get<std::string>() != model->task) {
+          // Versions join actuals and compute metrics by the task they were registered under.
+          Result<std::vector<VersionRecord>> versions = context.control->ListVersions(model->id);
+          if (!versions.ok()) return SendError(response, versions.status());
+          if (!versions->empty()) {
+            return SendProblem(response, 409,
+                               "the task of model '" + model->name +
+                                   "' cannot change once it has versions (their performance is "
+                                   "computed by task); register a new model");
+          }
+        }
         model->task = value.get<std::string>();
       } else if (key == "timezone") {
         if (!Check(response, ValidateTimezone(value))) return;

@@ -274,3 +274,12 @@ def test_a_prediction_logged_with_its_actual_counts_at_once_and_can_be_corrected
     assert answer["corrected"] == 1
     assert performance(api, "m", "fp")[-1] == 0 and performance(api, "m", "tp")[-1] == 1
     assert performance(api, "m", "labeled")[-1] == 1
+
+
+def test_a_models_task_cannot_change_once_it_has_versions(api):
+    api.create_model("m", task="binary_classification")
+    assert api.patch("/api/v1/models/m", json={"task": "regression"}).status_code == 200  # no versions yet
+    api.create_version("m", "v1", {"features": {"x": "numeric"}, "predictions": {"y": "numeric"}})
+    refused = api.patch("/api/v1/models/m", json={"task": "binary_classification"})
+    assert refused.status_code == 409 and "cannot change once it has versions" in refused.json()["detail"]
+    assert api.patch("/api/v1/models/m", json={"task": "regression"}).status_code == 200  # unchanged is fine

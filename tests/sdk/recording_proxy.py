@@ -4,6 +4,7 @@ them, as an overloaded or restarting server would."""
 import gzip
 import http.client
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -16,6 +17,7 @@ class RecordingProxy:
         self.retry_after = None
         self.lock = threading.Lock()
         self.refused_at = []  # monotonic times of refused requests
+        self.holds = {}  # path suffix -> seconds the next POST to it waits before it is forwarded
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -25,8 +27,6 @@ class RecordingProxy:
                 pass
 
             def _handle(self):
-                import time
-
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 plain = gzip.decompress(body) if self.headers.get("Content-Encoding") == "gzip" else body
@@ -35,6 +35,9 @@ class RecordingProxy:
                     refuse = proxy.refusals.pop(0) if proxy.refusals and self.command == "POST" else None
                     if refuse:
                         proxy.refused_at.append(time.monotonic())
+                    suffix = next((s for s in proxy.holds if self.path.split("?")[0].endswith(s)), None)
+                    hold = proxy.holds.pop(suffix) if suffix and self.command == "POST" else 0
+                time.sleep(hold)
                 if refuse:
                     payload = b'{"title": "Too Many Requests", "status": %d, "detail": "slow down"}' % refuse
                     self.send_response(refuse)

@@ -27,6 +27,13 @@ logger = logging.getLogger("telltale")
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 507})
 
 
+# Endpoints where a later row replaces an earlier one with the same id: their batches go out one
+# at a time, in the order they were logged, so a corrected actual is never overtaken by the one
+# it corrects. Other batches share the delivery threads freely.
+def _is_ordered(path: str) -> bool:
+    return path.endswith("/actuals")
+
+
 # What stats() counts, in rows unless named otherwise.
 STAT_COUNTERS = ("queued_rows", "sent_rows", "accepted_rows", "rejected_rows", "dropped_rows",
                  "retries", "failed_requests", "errors")
@@ -63,6 +70,7 @@ class Sender:
         self._buffers: Dict[str, List[bytes]] = {}  # single rows per endpoint, as NDJSON lines
         self._buffer_started: Optional[float] = None
         self._unsettled_rows = 0  # queued, buffered or in flight
+        self._in_flight_ordered: Dict[str, int] = collections.Counter()  # batches, by path
         self._flushing = 0
         self._closing = False
         self._give_up_at: Optional[float] = None
@@ -95,6 +103,9 @@ class Sender:
                 raise_now = self._raise_errors
             else:
                 raise_now = False
+                buffered = self._take_buffer(path)  # single rows logged earlier go first
+                if buffered is not None:
+                    self._queue.append(buffered)
                 self._queue.append(_Work(path, rows, pieces))
                 self._unsettled_rows += rows
                 self._stats["queued_rows"] += rows
@@ -183,6 +194,8 @@ class Sender:
             handed_over = 0
             try:
                 for rows, body in work.pieces(self._batch_rows):
+                    if _is_ordered(work.path):
+                        self._wait_for_earlier_batches(work.path)
                     self._ready.put((work.path, body, rows))
                     handed_over += rows
             except Exception as error:  # a conversion bug must not kill the thread
@@ -202,11 +215,19 @@ class Sender:
                 with self._cond:
                     self._stats["dropped_rows"] += rows
                     self._fail(errors.TelltaleError(f"{path}: {error}"))
-            self._settle(rows)
+            self._settle(rows, path)
 
-    def _settle(self, rows: int) -> None:
+    def _wait_for_earlier_batches(self, path: str) -> None:
+        with self._cond:
+            while self._in_flight_ordered[path] > 0:
+                self._cond.wait()
+            self._in_flight_ordered[path] += 1
+
+    def _settle(self, rows: int, path: Optional[str] = None) -> None:
         with self._cond:
             self._unsettled_rows -= rows
+            if path is not None and self._in_flight_ordered.get(path):
+                self._in_flight_ordered[path] -= 1
             self._cond.notify_all()
 
     def _next_work(self) -> Optional[_Work]:
@@ -219,10 +240,15 @@ class Sender:
                or time.monotonic() - (self._buffer_started or 0) >= self._flush_interval)
         if not due:
             return None
-        path, lines = next(iter(self._buffers.items()))
-        del self._buffers[path]
+        return self._take_buffer(next(iter(self._buffers)))
+
+    def _take_buffer(self, path: str) -> Optional[_Work]:
+        """The rows buffered for `path` as one piece of work, or None when there are none."""
+        lines = self._buffers.pop(path, None)
         if not self._buffers:
             self._buffer_started = None
+        if lines is None:
+            return None
 
         def pieces(batch_rows: int) -> Iterator[Tuple[int, bytes]]:
             for start in range(0, len(lines), batch_rows):

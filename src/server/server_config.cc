@@ -1,5 +1,7 @@
 #include "server/server_config.h"
 
+#include "common/duration.h"
+
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -87,12 +89,10 @@ std::optional<int64_t> ParseQuantity(std::string_view text, Kind kind) {
   static const std::map<std::string, int64_t> kBytes = {
       {"", 1},         {"b", 1},         {"kb", 1000},       {"kib", 1024},
       {"mb", 1000000}, {"mib", 1 << 20}, {"gb", 1000000000}, {"gib", 1 << 30}};
-  static const std::map<std::string, int64_t> kSeconds = {
-      {"", 1}, {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}, {"w", 7 * 86400}};
-  const auto& units = kind == Kind::kBytes ? kBytes : kSeconds;
+  if (kind == Kind::kSeconds) return ParseDuration(text);
   if (kind == Kind::kInteger) return unit.empty() ? std::optional<int64_t>(number) : std::nullopt;
-  auto found = units.find(unit);
-  if (found == units.end()) return std::nullopt;
+  auto found = kBytes.find(unit);
+  if (found == kBytes.end()) return std::nullopt;
   if (number > std::numeric_limits<int64_t>::max() / found->second) return std::nullopt;
   return number * found->second;
 }

@@ -1,0 +1,87 @@
+// Seasonal expectation: what a metric's own history says its value should be in a given window,
+// robust to the daily and weekly rhythm of a model's traffic.
+//
+// Windows are grouped into seasons by the model's local calendar: hourly windows by (day of week,
+// hour of day), daily windows by day of week. The expected value is the median of the same season
+// in the most recent weeks; with fewer than two such weeks, the median of the same hour on recent
+// days; with less than that, the median of the recent windows. Because seasons follow local time,
+// the repeated hour on a fall-back day and the missing one on a spring-forward day fall into the
+// right season, and additive metrics (counts) are compared per hour, so a 23- or 25-hour day is not
+// a volume anomaly.
+//
+// The spread is the median absolute deviation of the history's own residuals (each window against
+// what the windows before it expected), scaled by 1.4826 to estimate a normal standard deviation;
+// residuals of weekly expectations are preferred once there are a day's worth of them. Counts are
+// compared on the square root of their hourly rate, where a quiet night and a busy peak have the
+// same spread.
+#ifndef TELLTALE_MONITOR_SEASONAL_EXPECTATION_H_
+#define TELLTALE_MONITOR_SEASONAL_EXPECTATION_H_
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace date {
+class time_zone;
+}
+
+namespace telltale {
+
+struct SeriesPoint {
+  int64_t start = 0;  // Unix seconds
+  double value = 0;
+  double hours = 1;  // the window's length in hours (23 or 25 for some local days)
+};
+
+enum class SeasonGranularity { kHour, kDay, kWeek };
+
+class SeasonCalendar {
+ public:
+  // `zone` null means UTC.
+  SeasonCalendar(SeasonGranularity granularity, const date::time_zone* zone, bool additive)
+      : granularity_(granularity), zone_(zone), additive_(additive) {}
+
+  // The window's weekly season: 0..167 for hours, 0..6 for days, 0 for weeks.
+  int WeeklySeason(int64_t start) const;
+  // The window's daily season: the local hour for hourly windows, else the weekly season.
+  int DailySeason(int64_t start) const;
+  // The value as compared: per hour for additive metrics.
+  double Comparable(const SeriesPoint& point) const {
+    return additive_ && point.hours > 0 ? point.value / point.hours : point.value;
+  }
+  // The value on the scale seasonal expectations use: for additive metrics (counts) the square
+  // root of the hourly rate, on which counting noise has the same spread at night as at the peak.
+  double Stabilized(const SeriesPoint& point) const {
+    return additive_ ? std::sqrt(std::max(0.0, Comparable(point))) : point.value;
+  }
+  // A stabilized value back in the units of a window `hours` long.
+  double Unstabilized(double stabilized, double hours) const {
+    if (!additive_) return stabilized;
+    double root = std::max(0.0, stabilized);
+    return root * root * hours;
+  }
+  bool additive() const { return additive_; }
+  SeasonGranularity granularity() const { return granularity_; }
+
+ private:
+  SeasonGranularity granularity_;
+  const date::time_zone* zone_;
+  bool additive_;
+};
+
+struct Expectation {
+  double expected = 0;  // stabilized units (SeasonCalendar::Stabilized)
+  double spread = 0;    // robust standard deviation of the residuals, stabilized units
+  int history_used = 0;
+};
+
+// Nothing when the history is too short to expect anything (fewer than 8 windows with a value).
+std::optional<Expectation> ExpectAt(const SeriesPoint& current,
+                                    const std::vector<SeriesPoint>& history,
+                                    const SeasonCalendar& calendar);
+
+}  // namespace telltale
+
+#endif  // TELLTALE_MONITOR_SEASONAL_EXPECTATION_H_

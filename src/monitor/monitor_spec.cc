@@ -142,10 +142,8 @@ constexpr std::array<std::pair<std::string_view, Direction>, 3> kDirections = {
     {{"up", Direction::kUp}, {"down", Direction::kDown}, {"both", Direction::kBoth}}};
 constexpr std::array<std::pair<std::string_view, Sensitivity>, 3> kSensitivities = {
     {{"low", Sensitivity::kLow}, {"medium", Sensitivity::kMedium}, {"high", Sensitivity::kHigh}}};
-constexpr std::array<std::pair<std::string_view, SeasonGranularity>, 3> kGranularities = {
-    {{"hour", SeasonGranularity::kHour},
-     {"day", SeasonGranularity::kDay},
-     {"week", SeasonGranularity::kWeek}}};
+constexpr std::array<std::pair<std::string_view, Granularity>, 3> kGranularities = {
+    {{"hour", Granularity::kHour}, {"day", Granularity::kDay}, {"week", Granularity::kWeek}}};
 constexpr std::array<std::pair<std::string_view, Severity>, 3> kSeverities = {
     {{"info", Severity::kInfo},
      {"warning", Severity::kWarning},
@@ -364,8 +362,7 @@ MonitorSpec Read(const json& document) {
     }
     spec.drift_method = method;
   }
-  spec.granularity =
-      reader.Choice("granularity", kGranularities).value_or(SeasonGranularity::kHour);
+  spec.granularity = reader.Choice("granularity", kGranularities).value_or(Granularity::kHour);
   if (const json* detector = reader.Find("detector")) {
     spec.detector = ReadDetector(Reader(*detector, "detector"));
   } else if (std::optional<DetectorSpec> fallback = DefaultDetector(spec)) {

@@ -51,7 +51,7 @@ struct MonitorSpec {
   // performance metric (f1, estimated_roc_auc, ...) or version_age_days.
   std::string metric;
   std::optional<std::string> drift_method;  // data and prediction drift
-  SeasonGranularity granularity = SeasonGranularity::kHour;
+  Granularity granularity = Granularity::kHour;
   DetectorSpec detector;
   AlertTiming timing;
   Severity severity = Severity::kWarning;

@@ -60,7 +60,7 @@ class SeasonMemory {
         weekly != weekly_.end() && weekly->second.size() >= kMinWeeks) {
       return Expected{Median(weekly->second), kWeekly};
     }
-    if (calendar_.granularity() == SeasonGranularity::kHour) {
+    if (calendar_.granularity() == Granularity::kHour) {
       if (auto daily = daily_.find(calendar_.DailySeason(start));
           daily != daily_.end() && daily->second.size() >= kMinDays) {
         return Expected{Median(daily->second), kDaily};
@@ -86,20 +86,20 @@ class SeasonMemory {
 }  // namespace
 
 int SeasonCalendar::WeeklySeason(int64_t start) const {
-  if (granularity_ == SeasonGranularity::kWeek) return 0;
+  if (granularity_ == Granularity::kWeek) return 0;
   date::sys_seconds instant{std::chrono::seconds(start)};
   date::local_seconds local =
       zone_ != nullptr ? zone_->to_local(instant) : date::local_seconds(instant.time_since_epoch());
   date::local_days day = date::floor<date::days>(local);
   int weekday = static_cast<int>(date::weekday(day).c_encoding());
-  if (granularity_ == SeasonGranularity::kDay) return weekday;
+  if (granularity_ == Granularity::kDay) return weekday;
   auto hour = std::chrono::duration_cast<std::chrono::hours>(local - day).count();
   return weekday * 24 + static_cast<int>(hour);
 }
 
 int SeasonCalendar::DailySeason(int64_t start) const {
   int weekly = WeeklySeason(start);
-  return granularity_ == SeasonGranularity::kHour ? weekly % 24 : weekly;
+  return granularity_ == Granularity::kHour ? weekly % 24 : weekly;
 }
 
 std::optional<Expectation> ExpectAt(const SeriesPoint& current,

@@ -23,6 +23,8 @@
 #include <optional>
 #include <vector>
 
+#include "query/time_buckets.h"
+
 namespace date {
 class time_zone;
 }
@@ -35,12 +37,10 @@ struct SeriesPoint {
   double hours = 1;  // the window's length in hours (23 or 25 for some local days)
 };
 
-enum class SeasonGranularity { kHour, kDay, kWeek };
-
 class SeasonCalendar {
  public:
   // `zone` null means UTC.
-  SeasonCalendar(SeasonGranularity granularity, const date::time_zone* zone, bool additive)
+  SeasonCalendar(Granularity granularity, const date::time_zone* zone, bool additive)
       : granularity_(granularity), zone_(zone), additive_(additive) {}
 
   // The window's weekly season: 0..167 for hours, 0..6 for days, 0 for weeks.
@@ -63,10 +63,10 @@ class SeasonCalendar {
     return root * root * hours;
   }
   bool additive() const { return additive_; }
-  SeasonGranularity granularity() const { return granularity_; }
+  Granularity granularity() const { return granularity_; }
 
  private:
-  SeasonGranularity granularity_;
+  Granularity granularity_;
   const date::time_zone* zone_;
   bool additive_;
 };

@@ -1,5 +1,7 @@
 #include "query/window_metrics.h"
 
+#include "performance/estimation.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -153,11 +155,31 @@ std::optional<double> ComputeMetric(const MetricSpec& metric, const WindowProfil
     if (type == ColumnType::kText) return std::nullopt;
     DriftInput input = SketchDriftInput(*reference, *values, type);
     if (input.reference_size == 0 || input.current_size == 0) return std::nullopt;
-    Result<double> score = DefaultDriftMethod(input).compute(input);
+    const DriftMethod* method =
+        metric.drift_method.empty() ? nullptr : FindDriftMethod(metric.drift_method);
+    if (method != nullptr && !method->AppliesTo(type)) return std::nullopt;
+    Result<double> score = (method ? *method : DefaultDriftMethod(input)).compute(input);
     if (!score.ok() || !std::isfinite(*score)) return std::nullopt;
     return *score;
   }
   return std::nullopt;
+}
+
+std::optional<double> PerformanceValue(std::string_view metric, const WindowProfile& window,
+                                       const Calibration* calibration) {
+  const PerformanceAccumulator& performance = window.performance();
+  if (IsEstimatedMetric(metric)) {
+    if (calibration == nullptr) return std::nullopt;
+    std::optional<Estimate> estimate = EstimateMetric(metric, performance, *calibration);
+    if (!estimate) return std::nullopt;
+    return estimate->value;
+  }
+  if (metric == "label_coverage") {
+    uint64_t rows = window.profile().rows();
+    if (rows == 0) return std::nullopt;
+    return static_cast<double>(performance.labeled()) / static_cast<double>(rows);
+  }
+  return performance.Metric(metric);
 }
 
 }  // namespace telltale

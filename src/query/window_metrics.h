@@ -20,6 +20,8 @@ struct MetricSpec {
   std::string name;
   std::optional<double> quantile;  // pNN
   bool needs_baseline = false;
+  // drift_score: the method to score with; empty picks by sample size (DefaultDriftMethod).
+  std::string drift_method;
 };
 
 // InvalidArgument names the metric and what it needs (a numeric field for quantiles, ...).
@@ -29,6 +31,14 @@ Result<MetricSpec> ParseMetric(std::string_view name, const FieldSpec* field);
 // `baseline` is required for metrics that need one.
 std::optional<double> ComputeMetric(const MetricSpec& metric, const WindowProfile& window,
                                     const FieldSpec* field, const WindowProfile* baseline);
+
+class Calibration;
+
+// A performance metric of a window: realized from its joined actuals (label_coverage: the
+// labelled share of its predictions), or for estimated_* metrics the estimate from `calibration`.
+// Nothing when the window cannot give it (no labels, no calibration).
+std::optional<double> PerformanceValue(std::string_view metric, const WindowProfile& window,
+                                       const Calibration* calibration);
 
 }  // namespace telltale
 

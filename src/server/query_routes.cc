@@ -319,13 +319,7 @@ Result<LabelledWindow> LabelledBaseline(ServerContext& context, const QueryScope
 
 // A realized metric of a window (label_coverage: labelled share of its predictions), or null.
 nlohmann::json Realized(std::string_view metric, const WindowProfile& window) {
-  const PerformanceAccumulator& performance = window.performance();
-  if (metric == "label_coverage") {
-    uint64_t rows = window.profile().rows();
-    if (rows == 0) return nullptr;
-    return static_cast<double>(performance.labeled()) / static_cast<double>(rows);
-  }
-  std::optional<double> value = performance.Metric(metric);
+  std::optional<double> value = PerformanceValue(metric, window, nullptr);
   if (!value) return nullptr;
   return *value;
 }

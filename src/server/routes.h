@@ -17,6 +17,11 @@ void RegisterKeyRoutes(httplib::Server& server, ServerContext& context);
 void RegisterModelRoutes(httplib::Server& server, ServerContext& context);
 void RegisterIngestRoutes(httplib::Server& server, ServerContext& context);
 void RegisterQueryRoutes(httplib::Server& server, ServerContext& context);
+void RegisterMonitorRoutes(httplib::Server& server, ServerContext& context);
+void RegisterChannelRoutes(httplib::Server& server, ServerContext& context);
+
+// The numeric id matched first in the path, or 0 (which no record has) when it does not fit.
+int64_t PathId(const httplib::Request& request);
 
 struct ResolvedVersion {
   ModelRecord model;

@@ -67,6 +67,22 @@ const std::vector<OptionSpec>& Specs() {
       {{"admin_token", "bootstrap admin key (instead of a generated one)"},
        Kind::kText,
        &ServerConfig::admin_token},
+      {{"monitor_interval", "how often monitors look for windows to evaluate"},
+       Kind::kSeconds,
+       &ServerConfig::monitor_interval_seconds},
+      {{"evaluation_delay", "how long after a window closes monitors evaluate it"},
+       Kind::kSeconds,
+       &ServerConfig::evaluation_delay_seconds},
+      {{"public_url", "the address of the UI, for links in notifications"},
+       Kind::kText,
+       &ServerConfig::public_url},
+      {{"notify_max_attempts", "delivery attempts of a notification before it is given up"},
+       Kind::kInteger,
+       &ServerConfig::notify_max_attempts},
+      {{"notify_allow_networks",
+        "private networks (CIDRs, comma-separated) notification receivers may be in"},
+       Kind::kText,
+       &ServerConfig::notify_allow_networks},
   };
   return specs;
 }

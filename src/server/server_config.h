@@ -40,6 +40,16 @@ struct ServerConfig {
   int64_t open_hours = 3;
   // TELLTALE_ADMIN_TOKEN: the bootstrap admin key, instead of a generated one.
   std::string admin_token;
+  // Monitors: how often due windows are looked for, and how long after a window closes it is
+  // evaluated (so late rows are in).
+  int64_t monitor_interval_seconds = 30;
+  int64_t evaluation_delay_seconds = 300;
+  // Notifications: the address links in alerts point to, delivery attempts before giving up, and
+  // the private networks (CIDRs, comma-separated) receivers may be in; others in private,
+  // loopback, link-local and cloud-metadata ranges are refused.
+  std::string public_url;
+  int notify_max_attempts = 12;
+  std::string notify_allow_networks;
 };
 
 // One setting: its key in the file, and how its text is parsed.

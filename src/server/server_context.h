@@ -13,12 +13,18 @@
 #include "server/server_metrics.h"
 #include "store/control_store.h"
 #include "store/data_store.h"
+#include "store/monitor_store.h"
 
 namespace httplib {
 struct Request;
 }
 
 namespace telltale {
+
+class MonitorData;
+class MonitorRunner;
+class NotificationRouter;
+class Notifier;
 
 struct ServerContext {
   ServerConfig config;
@@ -28,6 +34,10 @@ struct ServerContext {
   LiveWindows* windows = nullptr;
   Ingestor* ingestor = nullptr;
   ServerMetrics* metrics = nullptr;
+  MonitorStore* monitors = nullptr;
+  MonitorData* monitor_data = nullptr;
+  MonitorRunner* monitor_runner = nullptr;
+  Notifier* notifier = nullptr;
   // The project created at first start; its admin keys may create other projects.
   int64_t bootstrap_project_id = 0;
   std::atomic<bool> ready{false};

@@ -8,9 +8,13 @@
 #include <chrono>
 #include <filesystem>
 
+#include "monitor/monitor_runner.h"
+#include "notify/channel_router.h"
+#include "notify/notifier.h"
 #include "server/api_keys.h"
 #include "server/graceful_http_server.h"
 #include "server/routes.h"
+#include "server/window_monitor_data.h"
 
 namespace telltale {
 namespace {
@@ -70,9 +74,12 @@ Result<std::unique_ptr<TelltaleServer>> TelltaleServer::Open(
   TELLTALE_RETURN_IF_ERROR(server->LoadVersions());
   TELLTALE_RETURN_IF_ERROR(server->ingestor_->Recover().WithContext("replaying the log"));
   TELLTALE_RETURN_IF_ERROR(server->CheckpointNow());
+  TELLTALE_RETURN_IF_ERROR(server->OpenMonitoring());
   context.ready = true;
   server->ConfigureHttp();
   server->checkpointer_ = std::thread([raw = server.get()] { raw->CheckpointLoop(); });
+  server->monitor_thread_ = std::thread([raw = server.get()] { raw->MonitorLoop(); });
+  server->notifier_->Start();
   return server;
 }
 
@@ -142,6 +149,48 @@ void TelltaleServer::CheckpointLoop() {
   }
 }
 
+Status TelltaleServer::OpenMonitoring() {
+  const ServerConfig& config = context_.config;
+  TELLTALE_ASSIGN_OR_RETURN(monitor_store_,
+                            MonitorStore::Open(config.data_dir + "/control.sqlite3"));
+  Result<std::vector<Network>> allowed = ParseNetworks(config.notify_allow_networks);
+  if (!allowed.ok()) return allowed.status().WithContext("notify_allow_networks");
+  monitor_data_ = std::make_unique<WindowMonitorData>(*control_, *windows_);
+  router_ = std::make_unique<ChannelRouter>(*monitor_store_);
+  RunnerOptions options;
+  options.evaluation_delay = config.evaluation_delay_seconds;
+  options.ui_url = config.public_url;
+  runner_ = std::make_unique<MonitorRunner>(*monitor_store_, *monitor_data_, *router_,
+                                            *context_.clock, options);
+  NotifierOptions delivery;
+  delivery.max_attempts = std::max(1, config.notify_max_attempts);
+  notifier_ = std::make_unique<Notifier>(*monitor_store_, *context_.clock,
+                                         AddressGuard(std::move(*allowed)), delivery, announce_);
+  context_.monitors = monitor_store_.get();
+  context_.monitor_data = monitor_data_.get();
+  context_.monitor_runner = runner_.get();
+  context_.notifier = notifier_.get();
+  return Status::Ok();
+}
+
+void TelltaleServer::MonitorLoop() {
+  std::unique_lock lock(stop_mutex_);
+  const auto interval =
+      std::chrono::seconds(std::max<int64_t>(1, context_.config.monitor_interval_seconds));
+  std::string last_error;
+  while (!stopping_) {
+    stop_signal_.wait_for(lock, interval);
+    if (stopping_) break;
+    lock.unlock();
+    Status status = runner_->RunDue();
+    // The same failure (a monitor of a deleted model, say) is reported once, not every interval.
+    if (!status.ok() && status.message() != last_error) announce_(status.message());
+    last_error = status.ok() ? "" : status.message();
+    notifier_->Wake();
+    lock.lock();
+  }
+}
+
 void TelltaleServer::ConfigureHttp() {
   http_ = std::make_unique<GracefulHttpServer>();
   context_.close_after_response = [this](const httplib::Request& request) {
@@ -204,6 +253,8 @@ void TelltaleServer::ConfigureHttp() {
   RegisterModelRoutes(*http_, context_);
   RegisterIngestRoutes(*http_, context_);
   RegisterQueryRoutes(*http_, context_);
+  RegisterMonitorRoutes(*http_, context_);
+  RegisterChannelRoutes(*http_, context_);
 }
 
 Status TelltaleServer::Run() {
@@ -235,6 +286,8 @@ void TelltaleServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
   if (checkpointer_.joinable()) checkpointer_.join();
+  if (monitor_thread_.joinable()) monitor_thread_.join();
+  if (notifier_) notifier_->Stop();
   Status status = CheckpointNow();
   if (!status.ok())
     announce_("final checkpoint failed; the log keeps the rows: " + status.message());

@@ -37,6 +37,8 @@ class TelltaleServer {
   Status Bootstrap();
   Status LoadVersions();
   void CheckpointLoop();
+  Status OpenMonitoring();
+  void MonitorLoop();
   Status CheckpointNow();
   void ConfigureHttp();
   // Joins the checkpointer and writes the last checkpoint.
@@ -49,6 +51,11 @@ class TelltaleServer {
   std::unique_ptr<LiveWindows> windows_;
   std::unique_ptr<Ingestor> ingestor_;
   std::unique_ptr<ServerMetrics> metrics_;
+  std::unique_ptr<MonitorStore> monitor_store_;
+  std::unique_ptr<MonitorData> monitor_data_;
+  std::unique_ptr<NotificationRouter> router_;
+  std::unique_ptr<MonitorRunner> runner_;
+  std::unique_ptr<Notifier> notifier_;
   std::unique_ptr<GracefulHttpServer> http_;
   int port_ = 0;
 
@@ -57,6 +64,7 @@ class TelltaleServer {
   bool stopping_ = false;
   bool shut_down_ = false;
   std::thread checkpointer_;
+  std::thread monitor_thread_;
 };
 
 }  // namespace telltale

@@ -44,6 +44,62 @@ constexpr const char* kMigrations[] = {
       created_at INTEGER NOT NULL,
       UNIQUE (model_id, version));
     )sql",
+    // Monitors, their alerts and notifications (store/monitor_store.h).
+    R"sql(
+    CREATE TABLE monitors (
+      id INTEGER PRIMARY KEY,
+      project_id INTEGER NOT NULL REFERENCES projects(id),
+      name TEXT NOT NULL,
+      spec_json TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      evaluated_until INTEGER NOT NULL DEFAULT 0,
+      UNIQUE (project_id, name));
+    CREATE TABLE alerts (
+      monitor_id INTEGER NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+      subject TEXT NOT NULL,
+      state TEXT NOT NULL,
+      since INTEGER NOT NULL,
+      breach_started INTEGER NOT NULL,
+      last_breach_end INTEGER NOT NULL,
+      value REAL,
+      expected REAL,
+      lower REAL,
+      upper REAL,
+      reason TEXT NOT NULL,
+      evaluated_at INTEGER NOT NULL,
+      PRIMARY KEY (monitor_id, subject));
+    CREATE TABLE alert_events (
+      id INTEGER PRIMARY KEY,
+      monitor_id INTEGER NOT NULL REFERENCES monitors(id) ON DELETE CASCADE,
+      subject TEXT NOT NULL,
+      from_state TEXT NOT NULL,
+      to_state TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      value REAL,
+      reason TEXT NOT NULL);
+    CREATE INDEX alert_events_by_monitor ON alert_events (monitor_id, at);
+    CREATE TABLE channels (
+      id INTEGER PRIMARY KEY,
+      project_id INTEGER NOT NULL REFERENCES projects(id),
+      name TEXT NOT NULL,
+      spec_json TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      UNIQUE (project_id, name));
+    CREATE TABLE outbox (
+      id INTEGER PRIMARY KEY,
+      channel_id INTEGER NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+      dedup_key TEXT NOT NULL,
+      payload TEXT NOT NULL,
+      state TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      next_attempt_at INTEGER NOT NULL,
+      created_at INTEGER NOT NULL,
+      delivered_at INTEGER,
+      last_error TEXT NOT NULL DEFAULT '',
+      UNIQUE (channel_id, dedup_key));
+    CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+    )sql",
 };
 
 Status StoreError(const std::exception& error) {

@@ -147,8 +147,10 @@ Verdict Anomaly(const DetectorSpec& spec, const SeriesPoint& current,
   bool outside = current.value < lower || current.value > upper;
   verdict.breached = outside && Counts(spec.direction, delta);
   if (verdict.breached) {
-    verdict.reason = fmt::format("{:g} is outside the expected {:g}..{:g} for this time of week",
-                                 current.value, lower, upper);
+    bool high = current.value > upper;
+    verdict.reason = fmt::format("{:g} is {} {:g}, the {} expected of this window (about {:g})",
+                                 current.value, high ? "above" : "below", high ? upper : lower,
+                                 high ? "most" : "least", *verdict.expected);
   }
   return verdict;
 }

@@ -181,7 +181,16 @@ std::optional<DetectorSpec> DefaultDetector(const MonitorSpec& spec) {
       const DriftMethod* method = FindDriftMethod(spec.drift_method.value_or("wasserstein"));
       bool p_value =
           method->rule == DriftRule::kPValueBelow || method->rule == DriftRule::kPValueAtOrBelow;
-      (p_value ? detector.below : detector.above) = method->default_threshold;
+      if (p_value) {
+        detector.below = method->default_threshold;
+        return detector;
+      }
+      // A distance measured on an hour of rows carries sampling noise of the order of its
+      // threshold: a window drifts when its score stands out of the field's own history by more
+      // than the threshold.
+      detector.kind = DetectorKind::kAnomaly;
+      detector.direction = Direction::kUp;
+      detector.min_delta = method->default_threshold;
       return detector;
     }
     case MonitorType::kModelStaleness:

@@ -1,22 +1,34 @@
 #include "notify/channel_router.h"
 
 #include "notify/channel_spec.h"
+#include "notify/silence.h"
 
 namespace telltale {
 
 Result<std::vector<OutboxEntry>> ChannelRouter::Route(int64_t project_id,
                                                       const nlohmann::json& notification,
                                                       int64_t now) {
-  TELLTALE_ASSIGN_OR_RETURN(std::vector<ChannelRecord> channels, store_.ListChannels(project_id));
+  TELLTALE_ASSIGN_OR_RETURN(std::vector<SilenceRecord> stored, store_.Silences(project_id, now));
+  std::vector<SilenceSpec> silences;
+  for (const SilenceRecord& silence : stored) {
+    auto parsed = ParseSilenceSpec(nlohmann::json::parse(silence.spec_json, nullptr, false), now);
+    if (const SilenceSpec* spec = std::get_if<SilenceSpec>(&parsed)) {
+      silences.push_back(*spec);
+      silences.back().ends_at = silence.ends_at;  // an expired silence ended early
+    }
+  }
   std::vector<OutboxEntry> entries;
+  nlohmann::json unsilenced = WithoutSilenced(notification, silences, now);
+  if (unsilenced.is_null()) return entries;
+  TELLTALE_ASSIGN_OR_RETURN(std::vector<ChannelRecord> channels, store_.ListChannels(project_id));
   for (const ChannelRecord& channel : channels) {
     auto parsed = ParseChannelSpec(nlohmann::json::parse(channel.spec_json, nullptr, false));
     const ChannelSpec* spec = std::get_if<ChannelSpec>(&parsed);
-    if (spec == nullptr || !ChannelTakes(*spec, notification)) continue;
+    if (spec == nullptr || !ChannelTakes(*spec, unsilenced)) continue;
     OutboxEntry entry;
     entry.channel_id = channel.id;
     entry.dedup_key = notification["id"].get<std::string>();
-    entry.payload = notification.dump();
+    entry.payload = unsilenced.dump();
     entry.next_attempt_at = now;
     entry.created_at = now;
     entries.push_back(std::move(entry));

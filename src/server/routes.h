@@ -19,6 +19,7 @@ void RegisterIngestRoutes(httplib::Server& server, ServerContext& context);
 void RegisterQueryRoutes(httplib::Server& server, ServerContext& context);
 void RegisterMonitorRoutes(httplib::Server& server, ServerContext& context);
 void RegisterChannelRoutes(httplib::Server& server, ServerContext& context);
+void RegisterSilenceRoutes(httplib::Server& server, ServerContext& context);
 
 // The numeric id matched first in the path, or 0 (which no record has) when it does not fit.
 int64_t PathId(const httplib::Request& request);

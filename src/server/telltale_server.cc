@@ -255,6 +255,7 @@ void TelltaleServer::ConfigureHttp() {
   RegisterQueryRoutes(*http_, context_);
   RegisterMonitorRoutes(*http_, context_);
   RegisterChannelRoutes(*http_, context_);
+  RegisterSilenceRoutes(*http_, context_);
 }
 
 Status TelltaleServer::Run() {

@@ -99,6 +99,14 @@ constexpr const char* kMigrations[] = {
       last_error TEXT NOT NULL DEFAULT '',
       UNIQUE (channel_id, dedup_key));
     CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+    CREATE TABLE silences (
+      id INTEGER PRIMARY KEY,
+      project_id INTEGER NOT NULL REFERENCES projects(id),
+      spec_json TEXT NOT NULL,
+      starts_at INTEGER NOT NULL,
+      ends_at INTEGER NOT NULL,
+      created_at INTEGER NOT NULL);
+    CREATE INDEX silences_by_end ON silences (project_id, ends_at);
     )sql",
 };
 

@@ -380,6 +380,50 @@ Status MonitorStore::DeleteChannel(int64_t project_id, int64_t id) {
       "channel " + std::to_string(id) + " not found");
 }
 
+Result<SilenceRecord> MonitorStore::CreateSilence(const SilenceRecord& silence) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Statement insert(*db_,
+                             "INSERT INTO silences (project_id, spec_json, starts_at, ends_at, "
+                             "created_at) VALUES (?, ?, ?, ?, ?)");
+    SQLite::bind(insert, silence.project_id, silence.spec_json, silence.starts_at, silence.ends_at,
+                 silence.created_at);
+    insert.exec();
+    SilenceRecord created = silence;
+    created.id = db_->getLastInsertRowid();
+    return created;
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+}
+
+Result<std::vector<SilenceRecord>> MonitorStore::Silences(int64_t project_id, int64_t after) {
+  std::lock_guard lock(mutex_);
+  return Select<SilenceRecord>(
+      *db_,
+      "SELECT id, project_id, spec_json, starts_at, ends_at, created_at FROM silences WHERE "
+      "project_id = ? AND ends_at > ? ORDER BY starts_at, id",
+      [&](SQLite::Statement& query) { SQLite::bind(query, project_id, after); },
+      [](SQLite::Statement& row) {
+        SilenceRecord silence;
+        silence.id = row.getColumn(0).getInt64();
+        silence.project_id = row.getColumn(1).getInt64();
+        silence.spec_json = row.getColumn(2).getString();
+        silence.starts_at = row.getColumn(3).getInt64();
+        silence.ends_at = row.getColumn(4).getInt64();
+        silence.created_at = row.getColumn(5).getInt64();
+        return silence;
+      });
+}
+
+Status MonitorStore::ExpireSilence(int64_t project_id, int64_t id, int64_t now) {
+  std::lock_guard lock(mutex_);
+  return Change(
+      *db_, "UPDATE silences SET ends_at = MIN(ends_at, ?) WHERE project_id = ? AND id = ?",
+      [&](SQLite::Statement& statement) { SQLite::bind(statement, now, project_id, id); },
+      "silence " + std::to_string(id) + " not found");
+}
+
 Status MonitorStore::Enqueue(const OutboxEntry& entry) {
   std::lock_guard lock(mutex_);
   return Change(*db_, kEnqueue, [&](SQLite::Statement& statement) {

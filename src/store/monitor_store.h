@@ -63,6 +63,15 @@ struct ChannelRecord {
   int64_t created_at = 0;
 };
 
+struct SilenceRecord {
+  int64_t id = 0;
+  int64_t project_id = 0;
+  std::string spec_json;  // normalized (SilenceSpecJson)
+  int64_t starts_at = 0;
+  int64_t ends_at = 0;
+  int64_t created_at = 0;
+};
+
 enum class OutboxState { kPending, kDelivered, kFailed };
 
 struct OutboxEntry {
@@ -113,6 +122,12 @@ class MonitorStore {
   Result<std::vector<ChannelRecord>> ListChannels(int64_t project_id);
   Result<ChannelRecord> GetChannel(int64_t id);
   Status DeleteChannel(int64_t project_id, int64_t id);
+
+  Result<SilenceRecord> CreateSilence(const SilenceRecord& silence);
+  // The project's silences that end after `after` (every one with 0), soonest start first.
+  Result<std::vector<SilenceRecord>> Silences(int64_t project_id, int64_t after);
+  // Ends a silence now (it stays listed as expired); NotFound names it.
+  Status ExpireSilence(int64_t project_id, int64_t id, int64_t now);
 
   // Queues one notification outside a monitor's evaluation (a channel test).
   Status Enqueue(const OutboxEntry& entry);

@@ -153,3 +153,36 @@ def test_receivers_in_private_networks_are_refused_unless_allowed(api, url):
     response = api.post("/api/v1/channels", json={"name": "inside", "type": "webhook", "url": url})
     assert response.status_code == 422, response.text
     assert response.json()["field"] == "url" and "notify_allow_networks" in response.json()["detail"]
+
+
+def test_a_silence_holds_back_notifications_but_not_the_alert(monitored, receiver):
+    avoid_hour_boundary()
+    api = monitored.api()
+    setup_model(api, ["income", "age"], incident=null_spike)
+    channel = add_webhook(api, receiver)
+    silence = api.post("/api/v1/silences", json={"model": "churn", "field": "income", "duration": "2h",
+                                                 "comment": "known upstream outage"})
+    assert silence.status_code == 201, silence.text
+    assert silence.json()["active"] and silence.json()["kind"] == "silence"
+    monitor = fire_null_monitor(api)
+    wait_for(lambda: api.get(f"/api/v1/monitors/{monitor['id']}").json()["state"] == "firing")
+    time.sleep(2.5)
+    assert receiver.received() == [] and outbox(api, channel) == []
+    listed = api.get("/api/v1/silences").json()["silences"]
+    assert [s["comment"] for s in listed] == ["known upstream outage"]
+    assert api.delete(f"/api/v1/silences/{silence.json()['id']}").status_code == 204
+    assert api.get("/api/v1/silences").json()["silences"] == []
+    assert api.get("/api/v1/silences", params={"all": "true"}).json()["silences"][0]["active"] is False
+
+
+@pytest.mark.parametrize("definition, field", [
+    ({"duration": "2h"}, ""),
+    ({"model": "churn"}, "duration"),
+    ({"model": "churn", "duration": "2h", "severity": "loud"}, "severity"),
+    ({"model": "churn", "starts_at": "2026-11-20T10:00:00Z", "ends_at": "2026-11-20T09:00:00Z"}, "ends_at"),
+    ({"model": "churn", "duration": "2h", "kind": "nap"}, "kind"),
+])
+def test_invalid_silences_are_refused_naming_the_field(api, definition, field):
+    response = api.post("/api/v1/silences", json=definition)
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == field

@@ -75,6 +75,20 @@ class ServeCommand {
   std::map<std::string, std::string> flags_;
 };
 
+class ApplyCommand {
+ public:
+  explicit ApplyCommand(CLI::App& app);
+  CLI::App* command() const { return command_; }
+  int Run();
+
+ private:
+  CLI::App* command_;
+  std::string file_;
+  std::string url_;
+  std::string token_;
+  bool dry_run_ = false;
+};
+
 }  // namespace telltale::cli
 
 #endif  // TELLTALE_CLI_COMMANDS_H_

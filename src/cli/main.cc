@@ -8,13 +8,14 @@
 // that as an error instead of aborting.
 int main(int argc, char** argv) try {
   CLI::App app{
-      "telltale: ML observability. Serves the platform, checks data for drift and breakage, and "
-      "profiles it."};
+      "telltale: ML observability. Serves the platform, checks data for drift and breakage, "
+      "profiles it, and applies monitors as code."};
   app.set_version_flag("--version", std::string("telltale ") + TELLTALE_VERSION);
   app.require_subcommand(1);
   telltale::cli::CheckCommand check(app);
   telltale::cli::ProfileCommand profile(app);
   telltale::cli::ServeCommand serve(app);
+  telltale::cli::ApplyCommand apply(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -22,6 +23,7 @@ int main(int argc, char** argv) try {
   }
   if (app.got_subcommand(check.command())) return check.Run();
   if (app.got_subcommand(serve.command())) return serve.Run();
+  if (app.got_subcommand(apply.command())) return apply.Run();
   return profile.Run();
 } catch (const std::exception& error) {
   std::fprintf(stderr, "telltale: %s\n", error.what());

@@ -9,12 +9,13 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::pair<std::string_view, ChannelType>, 5> kTypes = {{
+constexpr std::array<std::pair<std::string_view, ChannelType>, 6> kTypes = {{
     {"webhook", ChannelType::kWebhook},
     {"slack", ChannelType::kSlack},
     {"alertmanager", ChannelType::kAlertmanager},
     {"pagerduty", ChannelType::kPagerDuty},
     {"teams", ChannelType::kTeams},
+    {"email", ChannelType::kEmail},
 }};
 
 constexpr std::string_view kPagerDutyUrl = "https://events.pagerduty.com/v2/enqueue";
@@ -44,9 +45,9 @@ std::string_view ChannelTypeName(ChannelType type) {
 
 std::variant<ChannelSpec, SpecError> ParseChannelSpec(const json& document) {
   if (!document.is_object()) return Error("", "must be an object");
-  static const std::array<std::string_view, 10> kKnown = {
-      "id",          "name",         "type",   "url",    "secret",
-      "routing_key", "min_severity", "models", "labels", "created_at"};
+  static const std::array<std::string_view, 15> kKnown = {
+      "id",     "name", "type", "url",      "secret",   "routing_key", "min_severity", "models",
+      "labels", "from", "to",   "username", "password", "starttls",    "created_at"};
   for (const auto& [key, value] : document.items()) {
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
       return Error(key, "is not a known setting of a channel");
@@ -56,7 +57,9 @@ std::variant<ChannelSpec, SpecError> ParseChannelSpec(const json& document) {
   std::string type;
   for (auto [key, out] :
        {std::pair{"name", &spec.name}, std::pair{"type", &type}, std::pair{"url", &spec.url},
-        std::pair{"secret", &spec.secret}, std::pair{"routing_key", &spec.routing_key}}) {
+        std::pair{"secret", &spec.secret}, std::pair{"routing_key", &spec.routing_key},
+        std::pair{"from", &spec.from}, std::pair{"username", &spec.username},
+        std::pair{"password", &spec.password}}) {
     if (auto error = ReadText(document, key, *out)) return *error;
   }
   if (spec.name.empty()) return Error("name", "is required");
@@ -74,7 +77,27 @@ std::variant<ChannelSpec, SpecError> ParseChannelSpec(const json& document) {
     if (spec.url.empty()) spec.url = kPagerDutyUrl;
     if (spec.routing_key.empty()) return Error("routing_key", "is required for PagerDuty");
   }
-  if (spec.url.rfind("http://", 0) != 0 && spec.url.rfind("https://", 0) != 0) {
+  if (spec.type == ChannelType::kEmail) {
+    if (spec.url.rfind("smtp://", 0) != 0 && spec.url.rfind("smtps://", 0) != 0) {
+      return Error("url", "must be an smtp:// or smtps:// address");
+    }
+    if (spec.from.find('@') == std::string::npos) return Error("from", "must be an e-mail address");
+    auto to = document.find("to");
+    if (to == document.end() || !to->is_array() || to->empty()) {
+      return Error("to", "must be a non-empty list of e-mail addresses");
+    }
+    for (size_t i = 0; i < to->size(); ++i) {
+      const json& address = (*to)[i];
+      if (!address.is_string() || address.get<std::string>().find('@') == std::string::npos) {
+        return Error(fmt::format("to[{}]", i), "must be an e-mail address");
+      }
+      spec.to.push_back(address.get<std::string>());
+    }
+    if (auto starttls = document.find("starttls"); starttls != document.end()) {
+      if (!starttls->is_boolean()) return Error("starttls", "must be true or false");
+      spec.require_starttls = starttls->get<bool>();
+    }
+  } else if (spec.url.rfind("http://", 0) != 0 && spec.url.rfind("https://", 0) != 0) {
     return Error("url", "must be an http:// or https:// address");
   }
   std::string severity;
@@ -106,14 +129,22 @@ json ChannelSpecJson(const ChannelSpec& spec, bool with_secrets) {
     if (value.empty()) return nullptr;
     return with_secrets ? value : "********";
   };
-  return {{"name", spec.name},
-          {"type", ChannelTypeName(spec.type)},
-          {"url", spec.url},
-          {"secret", secret(spec.secret)},
-          {"routing_key", secret(spec.routing_key)},
-          {"min_severity", SeverityName(spec.min_severity)},
-          {"models", spec.models},
-          {"labels", spec.labels}};
+  json out = {{"name", spec.name},
+              {"type", ChannelTypeName(spec.type)},
+              {"url", spec.url},
+              {"secret", secret(spec.secret)},
+              {"routing_key", secret(spec.routing_key)},
+              {"min_severity", SeverityName(spec.min_severity)},
+              {"models", spec.models},
+              {"labels", spec.labels}};
+  if (spec.type == ChannelType::kEmail) {
+    out["from"] = spec.from;
+    out["to"] = spec.to;
+    out["username"] = spec.username.empty() ? json() : json(spec.username);
+    out["password"] = secret(spec.password);
+    out["starttls"] = spec.require_starttls;
+  }
+  return out;
 }
 
 bool ChannelTakes(const ChannelSpec& spec, const json& notification) {

@@ -13,7 +13,7 @@
 
 namespace telltale {
 
-enum class ChannelType { kWebhook, kSlack, kAlertmanager, kPagerDuty, kTeams };
+enum class ChannelType { kWebhook, kSlack, kAlertmanager, kPagerDuty, kTeams, kEmail };
 std::string_view ChannelTypeName(ChannelType type);
 
 struct ChannelSpec {
@@ -22,6 +22,13 @@ struct ChannelSpec {
   std::string url;          // the receiver; for Alertmanager its base address
   std::string secret;       // webhook: the HMAC-SHA256 key of the signature header
   std::string routing_key;  // PagerDuty: the integration's routing key
+  // E-mail: url is smtp://host:port (STARTTLS when the server offers it; starttls: true requires
+  // it) or smtps://host:port (TLS from the start).
+  std::string from;
+  std::vector<std::string> to;
+  std::string username;
+  std::string password;
+  bool require_starttls = false;
   // Routing: alerts of at least this severity, of these models (empty: all), whose monitor
   // carries all these labels.
   Severity min_severity = Severity::kInfo;

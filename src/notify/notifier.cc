@@ -8,6 +8,7 @@
 
 #include "notify/channel_spec.h"
 #include "notify/render.h"
+#include "notify/smtp_client.h"
 
 namespace telltale {
 namespace {
@@ -120,11 +121,18 @@ DeliveryOutcome Notifier::Send(const OutboxEntry& entry) {
     outcome.error = "the stored channel or notification does not decode";
     return outcome;
   }
-  HttpDelivery delivery = Render(*spec, notification, clock_.Now());
+  Delivery delivery = Render(*spec, notification, clock_.Now());
   Result<std::string> address = guard_.Check(delivery.url);
   if (!address.ok()) {
     outcome.error = address.status().message();
     outcome.retry = address.status().code() == StatusCode::kUnavailable;
+    return outcome;
+  }
+  if (spec->type == ChannelType::kEmail) {
+    SmtpOutcome sent = SendMail(*spec, delivery.body, *address, options_.request_timeout_seconds);
+    outcome.delivered = sent.delivered;
+    outcome.retry = sent.retry;
+    outcome.error = sent.error;
     return outcome;
   }
   auto [origin, path] = SplitUrl(delivery.url);

@@ -4,6 +4,8 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <ctime>
+
 namespace telltale {
 namespace {
 
@@ -144,6 +146,35 @@ json PagerDuty(const ChannelSpec& channel, const json& notification) {
   return event;
 }
 
+std::string Email(const ChannelSpec& channel, const json& notification, int64_t now) {
+  std::string to;
+  for (const std::string& address : channel.to) to += (to.empty() ? "" : ", ") + address;
+  std::string body = Title(notification) + "\r\n\r\n" + Details(notification);
+  if (notification.contains("url"))
+    body += "\r\n\r\nOpen in telltale: " + notification["url"].get<std::string>();
+  // Lines end in CRLF; a line that is a lone dot would end the SMTP data early.
+  std::string text;
+  for (size_t start = 0; start <= body.size();) {
+    size_t end = body.find('\n', start);
+    std::string line = body.substr(start, end == std::string::npos ? end : end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty() && line.front() == '.') line.insert(0, ".");
+    text += line + "\r\n";
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  std::time_t seconds = static_cast<std::time_t>(now);
+  char date[64];
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  std::strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &utc);
+  return fmt::format(
+      "Date: {}\r\nFrom: {}\r\nTo: {}\r\nMessage-ID: <{}@telltale>\r\nSubject: {}\r\n"
+      "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+      "Content-Transfer-Encoding: 8bit\r\n\r\n{}",
+      date, channel.from, to, notification["id"].get<std::string>(), Title(notification), text);
+}
+
 }  // namespace
 
 std::string HmacSha256Hex(const std::string& key, const std::string& message) {
@@ -157,8 +188,8 @@ std::string HmacSha256Hex(const std::string& key, const std::string& message) {
   return hex;
 }
 
-HttpDelivery Render(const ChannelSpec& channel, const json& notification, int64_t now) {
-  HttpDelivery delivery;
+Delivery Render(const ChannelSpec& channel, const json& notification, int64_t now) {
+  Delivery delivery;
   delivery.url = channel.url;
   switch (channel.type) {
     case ChannelType::kWebhook: {
@@ -188,6 +219,9 @@ HttpDelivery Render(const ChannelSpec& channel, const json& notification, int64_
     }
     case ChannelType::kPagerDuty:
       delivery.body = PagerDuty(channel, notification).dump();
+      break;
+    case ChannelType::kEmail:
+      delivery.body = Email(channel, notification, now);
       break;
   }
   return delivery;

@@ -186,3 +186,70 @@ def test_invalid_silences_are_refused_naming_the_field(api, definition, field):
     response = api.post("/api/v1/silences", json=definition)
     assert response.status_code == 422, response.text
     assert response.json()["field"] == field
+
+
+def test_an_email_reaches_a_real_smtp_server(monitored):
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.messages.append(envelope)
+            return "250 OK"
+
+    inbox = Inbox()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    try:
+        avoid_hour_boundary()
+        api = monitored.api()
+        setup_model(api, ["income"], incident=null_spike)
+        add_channel(api, name="mail", type="email", url=f"smtp://127.0.0.1:{smtp.port}",
+                    **{"from": "telltale@example.com", "to": ["ml-team@example.com", "oncall@example.com"]})
+        monitor = fire_null_monitor(api)
+        envelope = wait_for(lambda: inbox.messages)[0]
+        assert envelope.mail_from == "telltale@example.com"
+        assert envelope.rcpt_tos == ["ml-team@example.com", "oncall@example.com"]
+        text = envelope.content.decode()
+        assert "Subject: [FIRING] income nulls" in text and "income: 0.05" in text
+        assert f"monitor={monitor['id']}" in text
+    finally:
+        smtp.stop()
+
+
+def test_a_real_alertmanager_receives_the_alert(monitored, tmp_path):
+    import requests
+    import subprocess
+
+    port = free_port()
+    config = tmp_path / "alertmanager.yml"
+    config.write_text("route:\n  receiver: none\nreceivers:\n  - name: none\n")
+    alertmanager = subprocess.Popen(
+        ["prometheus-alertmanager", f"--config.file={config}", f"--storage.path={tmp_path / 'am'}",
+         f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+
+        def ready():
+            try:
+                return requests.get(base + "/-/ready", timeout=1).status_code == 200
+            except requests.ConnectionError:
+                return False
+
+        wait_for(ready, timeout=30)
+        avoid_hour_boundary()
+        api = monitored.api()
+        setup_model(api, ["income"], incident=null_spike)
+        add_channel(api, name="am", type="alertmanager", url=base)
+        fire_null_monitor(api, severity="critical")
+        alerts = wait_for(lambda: requests.get(base + "/api/v2/alerts", timeout=5).json())
+        assert len(alerts) == 1
+        assert alerts[0]["labels"]["alertname"] == "income nulls"
+        assert alerts[0]["labels"]["field"] == "income" and alerts[0]["labels"]["severity"] == "critical"
+        assert alerts[0]["status"]["state"] == "active"
+    finally:
+        alertmanager.terminate()
+        alertmanager.wait(timeout=10)

@@ -50,7 +50,9 @@ json YamlToJson(const YAML::Node& node, YamlLines* lines, const std::string& pre
       json out = json::object();
       for (const auto& entry : node) {
         std::string key = entry.first.as<std::string>();
-        std::string path = prefix.empty() ? key : prefix + "." + key;
+        std::string path = prefix;
+        if (!path.empty()) path += '.';
+        path += key;
         if (lines != nullptr) (*lines)[path] = entry.first.Mark().line + 1;
         out[key] = YamlToJson(entry.second, lines, path);
         if (lines != nullptr) (*lines)[path] = entry.first.Mark().line + 1;

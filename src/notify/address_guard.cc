@@ -20,7 +20,7 @@ std::array<uint8_t, 16> Mapped(const in_addr& v4) {
   return out;
 }
 
-std::optional<Network> ParseNetwork(std::string text) {
+std::optional<Network> ParseNetwork(const std::string& text) {
   Network network;
   size_t slash = text.find('/');
   std::string address = text.substr(0, slash);

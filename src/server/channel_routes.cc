@@ -73,8 +73,7 @@ void RegisterChannelRoutes(httplib::Server& server, ServerContext& context) {
     if (!body.ok()) return SendError(response, body.status());
     auto parsed = ParseChannelSpec(*body);
     if (const SpecError* error = std::get_if<SpecError>(&parsed)) {
-      std::string where = error->path.empty() ? "the channel" : error->path;
-      return SendProblem(response, 422, where + ": " + error->message, {{"field", error->path}});
+      return SendSpecError(response, *error, "channel");
     }
     const ChannelSpec& spec = std::get<ChannelSpec>(parsed);
     if (spec.name.size() > 200) {

@@ -87,8 +87,7 @@ std::optional<MonitorSpec> SpecFromBody(ServerContext& context, const httplib::R
   }
   auto parsed = ParseMonitorSpec(*body);
   if (const SpecError* error = std::get_if<SpecError>(&parsed)) {
-    std::string where = error->path.empty() ? "the monitor" : error->path;
-    SendProblem(response, 422, where + ": " + error->message, {{"field", error->path}});
+    SendSpecError(response, *error, "monitor");
     return std::nullopt;
   }
   MonitorSpec spec = std::get<MonitorSpec>(std::move(parsed));
@@ -165,6 +164,11 @@ std::optional<MonitorRecord> MonitorInPath(ServerContext& context, const httplib
 }
 
 }  // namespace
+
+void SendSpecError(httplib::Response& response, const SpecError& error, std::string_view what) {
+  std::string where = error.path.empty() ? "the " + std::string(what) : error.path;
+  SendProblem(response, 422, where + ": " + error.message, {{"field", error.path}});
+}
 
 void RegisterMonitorRoutes(httplib::Server& server, ServerContext& context) {
   server.Post("/api/v1/monitors",

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "monitor/monitor_spec.h"
 #include "server/http_util.h"
 #include "server/server_context.h"
 
@@ -20,6 +21,10 @@ void RegisterQueryRoutes(httplib::Server& server, ServerContext& context);
 void RegisterMonitorRoutes(httplib::Server& server, ServerContext& context);
 void RegisterChannelRoutes(httplib::Server& server, ServerContext& context);
 void RegisterSilenceRoutes(httplib::Server& server, ServerContext& context);
+
+// 422 for a definition (monitor, channel, silence) that is invalid: the detail starts with the
+// field's path, also given as "field".
+void SendSpecError(httplib::Response& response, const SpecError& error, std::string_view what);
 
 // The numeric id matched first in the path, or 0 (which no record has) when it does not fit.
 int64_t PathId(const httplib::Request& request);

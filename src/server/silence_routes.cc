@@ -25,29 +25,28 @@ json SilenceJson(const SilenceRecord& silence, int64_t now) {
 }  // namespace
 
 void RegisterSilenceRoutes(httplib::Server& server, ServerContext& context) {
-  server.Post("/api/v1/silences", [&context](const httplib::Request& request,
-                                             httplib::Response& response) {
-    auto principal = Authorize(context, request, response, Access::kAdmin);
-    if (!principal) return;
-    Result<json> body = JsonBody(request);
-    if (!body.ok()) return SendError(response, body.status());
-    const int64_t now = context.clock->Now();
-    auto parsed = ParseSilenceSpec(*body, now);
-    if (const SpecError* error = std::get_if<SpecError>(&parsed)) {
-      std::string where = error->path.empty() ? "the silence" : error->path;
-      return SendProblem(response, 422, where + ": " + error->message, {{"field", error->path}});
-    }
-    const SilenceSpec& spec = std::get<SilenceSpec>(parsed);
-    SilenceRecord record;
-    record.project_id = principal->project_id;
-    record.spec_json = SilenceSpecJson(spec).dump();
-    record.starts_at = spec.starts_at;
-    record.ends_at = spec.ends_at;
-    record.created_at = now;
-    Result<SilenceRecord> created = context.monitors->CreateSilence(record);
-    if (!created.ok()) return SendError(response, created.status());
-    SendJson(response, 201, SilenceJson(*created, now));
-  });
+  server.Post("/api/v1/silences",
+              [&context](const httplib::Request& request, httplib::Response& response) {
+                auto principal = Authorize(context, request, response, Access::kAdmin);
+                if (!principal) return;
+                Result<json> body = JsonBody(request);
+                if (!body.ok()) return SendError(response, body.status());
+                const int64_t now = context.clock->Now();
+                auto parsed = ParseSilenceSpec(*body, now);
+                if (const SpecError* error = std::get_if<SpecError>(&parsed)) {
+                  return SendSpecError(response, *error, "silence");
+                }
+                const SilenceSpec& spec = std::get<SilenceSpec>(parsed);
+                SilenceRecord record;
+                record.project_id = principal->project_id;
+                record.spec_json = SilenceSpecJson(spec).dump();
+                record.starts_at = spec.starts_at;
+                record.ends_at = spec.ends_at;
+                record.created_at = now;
+                Result<SilenceRecord> created = context.monitors->CreateSilence(record);
+                if (!created.ok()) return SendError(response, created.status());
+                SendJson(response, 201, SilenceJson(*created, now));
+              });
 
   server.Get("/api/v1/silences",
              [&context](const httplib::Request& request, httplib::Response& response) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <map>
 
 #include "monitor/monitor_evaluator.h"
@@ -144,51 +145,62 @@ Result<std::vector<SeriesPoint>> WindowMonitorData::Series(const MonitorTarget& 
   }
   std::shared_ptr<const VersionSchema> schema = windows_.Schema(target.version_id);
   if (!schema) return Status::NotFound("version data not loaded");
+  // The metric of one window (or merged bucket).
+  std::function<std::optional<double>(const WindowProfile&)> value_of;
+  std::optional<Calibration> calibration;
+  std::optional<WindowProfile> reference;
+  const FieldSpec* field = FieldOf(*schema, subject);
+  MetricSpec metric;
+  if (IsPerformance(spec)) {
+    if (IsEstimatedMetric(spec.metric)) {
+      TELLTALE_ASSIGN_OR_RETURN(WindowProfile labelled,
+                                ReferenceSet(windows_, *schema, target, true));
+      calibration = Calibration::Fit(labelled.performance());
+    }
+    value_of = [&](const WindowProfile& window) {
+      return PerformanceValue(spec.metric, window, calibration ? &*calibration : nullptr);
+    };
+  } else {
+    TELLTALE_ASSIGN_OR_RETURN(metric, FieldMetric(spec, field));
+    if (metric.needs_baseline) {
+      TELLTALE_ASSIGN_OR_RETURN(reference, ReferenceSet(windows_, *schema, target, false));
+    }
+    value_of = [&](const WindowProfile& window) {
+      return ComputeMetric(metric, window, field, reference ? &*reference : nullptr);
+    };
+  }
+  // Hourly windows are judged as they are read (a year of them is never held in memory); longer
+  // windows merge their hours first.
+  std::map<int64_t, std::optional<double>> values;
   std::map<int64_t, WindowProfile> buckets;
   TELLTALE_RETURN_IF_ERROR(windows_.Visit(
       target.version_id, Environment::kProduction, target.segment, HourOf(from), EndHour(to),
       LiveWindows::Span::kHours, [&](int64_t hour, const WindowProfile& window) {
+        if (granularity == Granularity::kHour) {
+          values[hour * kWindowSeconds] = value_of(window);
+          return;
+        }
         int64_t start = BucketStart(hour * kWindowSeconds, granularity, target.zone);
         auto [it, inserted] = buckets.try_emplace(start, window);
         if (!inserted) it->second.Merge(window);
       }));
-  if (IsPerformance(spec)) {
-    std::optional<Calibration> calibration;
-    if (IsEstimatedMetric(spec.metric)) {
-      TELLTALE_ASSIGN_OR_RETURN(WindowProfile reference,
-                                ReferenceSet(windows_, *schema, target, true));
-      calibration = Calibration::Fit(reference.performance());
-    }
-    for (const auto& [start, window] : buckets) {
-      std::optional<double> value =
-          PerformanceValue(spec.metric, window, calibration ? &*calibration : nullptr);
-      if (value) points.push_back({start, *value, hours_of(start)});
-    }
-    return points;
-  }
-  const FieldSpec* field = FieldOf(*schema, subject);
-  TELLTALE_ASSIGN_OR_RETURN(MetricSpec metric, FieldMetric(spec, field));
-  std::optional<WindowProfile> reference;
-  if (metric.needs_baseline) {
-    TELLTALE_ASSIGN_OR_RETURN(reference, ReferenceSet(windows_, *schema, target, false));
-  }
+  for (const auto& [start, window] : buckets) values[start] = value_of(window);
+
   const bool counts = IsAdditiveMetric(spec);
   std::optional<int64_t> expected_next;
-  for (const auto& [start, window] : buckets) {
+  auto fill_zeros_until = [&](int64_t end) {
     // A window without rows after the first one is a volume of 0, not a gap.
-    for (; counts && expected_next && *expected_next < start;
+    for (; counts && expected_next && *expected_next < end;
          expected_next = NextWindowStart(*expected_next, granularity, target.zone)) {
       points.push_back({*expected_next, 0, hours_of(*expected_next)});
     }
-    std::optional<double> value =
-        ComputeMetric(metric, window, field, reference ? &*reference : nullptr);
+  };
+  for (const auto& [start, value] : values) {
+    fill_zeros_until(start);
     if (value) points.push_back({start, *value, hours_of(start)});
     expected_next = NextWindowStart(start, granularity, target.zone);
   }
-  for (; counts && expected_next && *expected_next < to;
-       expected_next = NextWindowStart(*expected_next, granularity, target.zone)) {
-    points.push_back({*expected_next, 0, hours_of(*expected_next)});
-  }
+  fill_zeros_until(to);
   return points;
 }
 

@@ -8,28 +8,8 @@ import time
 
 import pytest
 
+from alert_helpers import add_webhook, null_spike, wait_for
 from traffic import avoid_hour_boundary, iso, setup_model
-
-
-def wait_for(condition, timeout=30, interval=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("timed out waiting")
-
-
-def null_spike(columns, rng):
-    columns["income"][: len(columns["income"]) // 20] = float("nan")  # 5% missing
-
-
-def add_webhook(api, receiver, **extra):
-    response = api.post("/api/v1/channels", json={"name": "hook", "type": "webhook",
-                                                   "url": receiver.url + "/hook", "secret": "s3cret", **extra})
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def test_a_null_spike_fires_one_signed_webhook_and_shows_as_a_firing_alert(monitored, receiver):

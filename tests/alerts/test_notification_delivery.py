@@ -6,11 +6,9 @@ import time
 
 import pytest
 
+from alert_helpers import MONITORED, add_webhook, null_spike, wait_for
 from http_receiver import HttpReceiver
-from test_monitors import add_webhook, null_spike, wait_for
 from traffic import avoid_hour_boundary, iso, setup_model
-
-from conftest import MONITORED
 
 
 def free_port():

@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build build-asan build-tsan build-fuzz run test unit-test asan-test tsan-test cli-test fuzz-test lint bench bench-micro bench-check bench-profile bench-ingest bench-sdk clean
+.PHONY: all deps build build-asan build-tsan build-fuzz run test unit-test asan-test tsan-test cli-test fuzz-test lint bench bench-micro bench-check bench-profile bench-ingest bench-sdk bench-alerts clean
 
 all: build
 
@@ -65,7 +65,7 @@ lint: build
 BENCH_ROWS ?= 1000000
 BENCH_PYTHON := bench/.venv/bin/python
 
-bench: bench-micro bench-check bench-profile bench-ingest bench-sdk
+bench: bench-micro bench-check bench-profile bench-ingest bench-sdk bench-alerts
 
 bench-micro: build
 	@bench/run.sh
@@ -90,6 +90,10 @@ bench-ingest: build
 # The Python SDK: caller-thread overhead and end-to-end rate of logging a 1,000,000-row frame into a
 # real server, and telltale.profile against whylogs (bench/sdk/run.py). The SDK is installed into
 # the bench environment from python/ on every run, so it is the checkout's.
+# A year of traffic, clean and with incidents, replayed through the default monitors.
+bench-alerts: build
+	@.venv/bin/python bench/alert-quality/run.py
+
 bench-sdk: build $(BENCH_PYTHON)
 	@bench/.venv/bin/pip install -q ./python
 	@$(BENCH_PYTHON) bench/sdk/run.py --rows $(BENCH_ROWS)

@@ -19,6 +19,8 @@ constexpr size_t kMinDays = 3;
 constexpr size_t kMinRecent = 6;
 constexpr size_t kMinResiduals = 6;
 constexpr size_t kMinWeeklyResiduals = 24;
+constexpr size_t kSeasonResidualsRemembered = 28;
+constexpr size_t kMinSeasonResiduals = 14;
 // The MAD of a normal sample times this estimates its standard deviation.
 constexpr double kMadToSigma = 1.4826;
 
@@ -106,26 +108,38 @@ std::optional<Expectation> ExpectAt(const SeriesPoint& current,
                                     const std::vector<SeriesPoint>& history,
                                     const SeasonCalendar& calendar) {
   SeasonMemory memory(calendar);
-  // Absolute residuals by the basis of the expectation they were measured against.
+  // Absolute residuals by the basis of the expectation they were measured against: all of them,
+  // and those of each daily season (the hour of day, for hourly windows), because a quiet night
+  // hour of few rows varies more than the busy afternoon.
   std::array<std::deque<double>, 3> residuals;
+  std::array<std::unordered_map<int, std::deque<double>>, 3> seasonal;
   int used = 0;
   for (const SeriesPoint& point : history) {
     if (point.start >= current.start) break;
     double stabilized = calendar.Stabilized(point);
     if (std::optional<Expected> expected = memory.Expect(point.start)) {
-      Remember(residuals[expected->basis], std::abs(stabilized - expected->value),
-               kResidualsRemembered);
+      double residual = std::abs(stabilized - expected->value);
+      Remember(residuals[expected->basis], residual, kResidualsRemembered);
+      Remember(seasonal[expected->basis][calendar.DailySeason(point.start)], residual,
+               kSeasonResidualsRemembered);
     }
     memory.Add(point.start, stabilized);
     ++used;
   }
   std::optional<Expected> expected = memory.Expect(current.start);
   if (!expected) return std::nullopt;
-  // The spread of the best basis with enough residuals, no better than the expectation's own.
+  const int season = calendar.DailySeason(current.start);
+  // The spread of the best basis with enough residuals, no better than the expectation's own; of
+  // this daily season when it has enough, never narrower than the spread of all seasons.
   for (int basis = kWeekly; basis <= kRecent; ++basis) {
     size_t needed = basis == kWeekly ? kMinWeeklyResiduals : kMinResiduals;
     if (basis < expected->basis || residuals[basis].size() < needed) continue;
-    return Expectation{expected->value, kMadToSigma * Median(residuals[basis]), used};
+    double spread = kMadToSigma * Median(residuals[basis]);
+    auto own = seasonal[basis].find(season);
+    if (own != seasonal[basis].end() && own->second.size() >= kMinSeasonResiduals) {
+      spread = std::max(spread, kMadToSigma * Median(own->second));
+    }
+    return Expectation{expected->value, spread, used};
   }
   return std::nullopt;
 }

@@ -35,6 +35,9 @@ struct SeriesPoint {
   int64_t start = 0;  // Unix seconds
   double value = 0;
   double hours = 1;  // the window's length in hours (23 or 25 for some local days)
+  // How many rows the value was computed from (0: unknown); a mean or a share of few rows
+  // varies more than one of many.
+  double rows = 0;
 };
 
 class SeasonCalendar {

@@ -171,20 +171,32 @@ Result<std::vector<SeriesPoint>> WindowMonitorData::Series(const MonitorTarget& 
   }
   // Hourly windows are judged as they are read (a year of them is never held in memory); longer
   // windows merge their hours first.
-  std::map<int64_t, std::optional<double>> values;
+  struct Value {
+    std::optional<double> value;
+    double rows = 0;
+  };
+  // Realized performance rests on the labelled rows; everything else on all rows.
+  const bool labelled_rows =
+      IsPerformance(spec) && !IsEstimatedMetric(spec.metric) && spec.metric != "label_coverage";
+  auto judge = [&](const WindowProfile& window) {
+    double rows = static_cast<double>(labelled_rows ? window.performance().labeled()
+                                                    : window.profile().rows());
+    return Value{value_of(window), rows};
+  };
+  std::map<int64_t, Value> values;
   std::map<int64_t, WindowProfile> buckets;
   TELLTALE_RETURN_IF_ERROR(windows_.Visit(
       target.version_id, Environment::kProduction, target.segment, HourOf(from), EndHour(to),
       LiveWindows::Span::kHours, [&](int64_t hour, const WindowProfile& window) {
         if (granularity == Granularity::kHour) {
-          values[hour * kWindowSeconds] = value_of(window);
+          values[hour * kWindowSeconds] = judge(window);
           return;
         }
         int64_t start = BucketStart(hour * kWindowSeconds, granularity, target.zone);
         auto [it, inserted] = buckets.try_emplace(start, window);
         if (!inserted) it->second.Merge(window);
       }));
-  for (const auto& [start, window] : buckets) values[start] = value_of(window);
+  for (const auto& [start, window] : buckets) values[start] = judge(window);
 
   const bool counts = IsAdditiveMetric(spec);
   std::optional<int64_t> expected_next;
@@ -195,9 +207,9 @@ Result<std::vector<SeriesPoint>> WindowMonitorData::Series(const MonitorTarget& 
       points.push_back({*expected_next, 0, hours_of(*expected_next)});
     }
   };
-  for (const auto& [start, value] : values) {
+  for (const auto& [start, judged] : values) {
     fill_zeros_until(start);
-    if (value) points.push_back({start, *value, hours_of(start)});
+    if (judged.value) points.push_back({start, *judged.value, hours_of(start), judged.rows});
     expected_next = NextWindowStart(start, granularity, target.zone);
   }
   fill_zeros_until(to);

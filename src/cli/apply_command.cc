@@ -44,7 +44,8 @@ Result<std::map<std::string, json>> Existing(httplib::Client& client, const std:
   if (!body.is_object() || !body[list].is_array()) return out;
   for (json item : body[list]) {
     std::string name = item.value("name", "");
-    for (const char* key : {"created_at", "updated_at", "evaluated_until", "state", "alerts"}) {
+    for (const char* key :
+         {"created_at", "updated_at", "evaluated_until", "next_evaluation", "state", "alerts"}) {
       item.erase(key);
     }
     out[name] = std::move(item);

@@ -91,7 +91,14 @@ Status MonitorRunner::RunMonitor(const MonitorRecord& monitor) {
   if (!spec.enabled) return Status::Ok();
   TELLTALE_ASSIGN_OR_RETURN(MonitorTarget target, data_.Resolve(monitor.project_id, spec));
   const int64_t now = clock_.Now();
-  int64_t last = LastClosedWindow(now, options_.evaluation_delay, spec.granularity, target.zone);
+  // A scheduled monitor sees the windows that had closed at its latest tick.
+  int64_t as_of = now;
+  if (spec.schedule) {
+    std::optional<int64_t> tick = spec.schedule->Previous(now, target.zone);
+    if (!tick) return Status::Ok();
+    as_of = *tick;
+  }
+  int64_t last = LastClosedWindow(as_of, options_.evaluation_delay, spec.granularity, target.zone);
   int64_t start = monitor.evaluated_until == 0 ? last : monitor.evaluated_until;
   std::vector<int64_t> windows;
   for (int64_t window = start;

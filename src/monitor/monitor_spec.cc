@@ -333,9 +333,10 @@ void CheckMetric(const Reader& reader, const MonitorSpec& spec) {
 
 MonitorSpec Read(const json& document) {
   Reader reader(document, "");
-  reader.OnlyKeys({"id", "name", "description", "model", "version", "segment", "type", "fields",
-                   "metric", "method", "granularity", "detector", "hold_for", "keep_firing_for",
-                   "severity", "labels", "enabled", "created_at", "updated_at"});
+  reader.OnlyKeys({"id",          "name",     "description", "model",      "version",
+                   "segment",     "type",     "fields",      "metric",     "method",
+                   "granularity", "schedule", "detector",    "hold_for",   "keep_firing_for",
+                   "severity",    "labels",   "enabled",     "created_at", "updated_at"});
   MonitorSpec spec;
   spec.name = reader.RequiredText("name");
   spec.description = reader.Text("description").value_or("");
@@ -372,6 +373,11 @@ MonitorSpec Read(const json& document) {
     spec.drift_method = method;
   }
   spec.granularity = reader.Choice("granularity", kGranularities).value_or(Granularity::kHour);
+  if (std::optional<std::string> schedule = reader.Text("schedule")) {
+    Result<CronSchedule> parsed = CronSchedule::Parse(*schedule);
+    if (!parsed.ok()) reader.Fail("schedule", parsed.status().message());
+    spec.schedule = *std::move(parsed);
+  }
   if (const json* detector = reader.Find("detector")) {
     spec.detector = ReadDetector(Reader(*detector, "detector"));
   } else if (std::optional<DetectorSpec> fallback = DefaultDetector(spec)) {
@@ -482,6 +488,7 @@ json MonitorSpecJson(const MonitorSpec& spec) {
               {"labels", spec.labels},
               {"enabled", spec.enabled}};
   if (spec.drift_method) out["method"] = *spec.drift_method;
+  if (spec.schedule) out["schedule"] = spec.schedule->text();
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "monitor/alert_state.h"
+#include "monitor/cron_schedule.h"
 #include "monitor/detector.h"
 #include "telltale/result.h"
 
@@ -52,6 +53,8 @@ struct MonitorSpec {
   std::string metric;
   std::optional<std::string> drift_method;  // data and prediction drift
   Granularity granularity = Granularity::kHour;
+  // Evaluated at these ticks (in the model's time zone) instead of as each window closes.
+  std::optional<CronSchedule> schedule;
   DetectorSpec detector;
   AlertTiming timing;
   Severity severity = Severity::kWarning;

@@ -15,6 +15,7 @@
 
 #include "ingest/row_decoder.h"
 #include "monitor/monitor_runner.h"
+#include "query/time_buckets.h"
 #include "server/routes.h"
 
 namespace telltale {
@@ -61,6 +62,19 @@ std::string_view OverallState(const std::vector<AlertRecord>& alerts) {
   return AlertStateName(overall);
 }
 
+// A scheduled monitor's next tick in its model's time zone; none without a schedule (or while its
+// model is gone).
+std::optional<int64_t> NextEvaluation(ServerContext& context, const MonitorRecord& monitor) {
+  auto parsed = ParseMonitorSpec(json::parse(monitor.spec_json));
+  const MonitorSpec* spec = std::get_if<MonitorSpec>(&parsed);
+  if (spec == nullptr || !spec->schedule) return std::nullopt;
+  Result<ModelRecord> model = context.control->GetModel(monitor.project_id, spec->model);
+  if (!model.ok()) return std::nullopt;
+  Result<const date::time_zone*> zone = FindTimeZone(model->timezone);
+  if (!zone.ok()) return std::nullopt;
+  return spec->schedule->Next(context.clock->Now(), *zone);
+}
+
 Result<json> MonitorJson(ServerContext& context, const MonitorRecord& monitor) {
   json out = json::parse(monitor.spec_json);
   out["id"] = monitor.id;
@@ -68,6 +82,9 @@ Result<json> MonitorJson(ServerContext& context, const MonitorRecord& monitor) {
   out["updated_at"] = FormatRfc3339(monitor.updated_at);
   out["evaluated_until"] =
       monitor.evaluated_until ? json(FormatRfc3339(monitor.evaluated_until)) : json();
+  if (std::optional<int64_t> tick = NextEvaluation(context, monitor)) {
+    out["next_evaluation"] = FormatRfc3339(*tick);
+  }
   TELLTALE_ASSIGN_OR_RETURN(std::vector<AlertRecord> alerts, context.monitors->Alerts(monitor.id));
   json listed = json::array();
   for (const AlertRecord& alert : alerts) listed.push_back(AlertJson(alert));

@@ -25,21 +25,22 @@ def test_the_example_file_applies_and_applying_it_again_changes_nothing(telltale
     churn_model(api)
     first = apply(telltale_bin, server, EXAMPLE)
     assert first.returncode == 0, first.stderr
-    assert first.stdout.count(": created") == 9
+    assert first.stdout.count(": created") == 10
     monitors = {m["name"]: m for m in api.get("/api/v1/monitors").json()["monitors"]}
     assert monitors["churn f1 in Germany"]["segment"] == "DE"
+    assert monitors["churn accuracy"]["schedule"] == "30 8 * * mon-fri" and monitors["churn accuracy"]["next_evaluation"]
     assert monitors["income p99"]["detector"] == {"kind": "change", "baseline": "week_ago",
                                                   "max_percent": 30, "direction": "both"}
     assert [c["name"] for c in api.get("/api/v1/channels").json()["channels"]] == ["ml-alerts", "on-call"]
 
     again = apply(telltale_bin, server, EXAMPLE)
     assert again.returncode == 0, again.stderr
-    assert again.stdout.count(": unchanged") == 7 and "created" not in again.stdout
+    assert again.stdout.count(": unchanged") == 8 and "created" not in again.stdout
 
     changed = tmp_path / "monitors.yaml"
     changed.write_text(EXAMPLE.read_text().replace("max_percent: 30", "max_percent: 50"))
     third = apply(telltale_bin, server, changed)
-    assert "monitor income p99: updated" in third.stdout and third.stdout.count(": unchanged") == 6
+    assert "monitor income p99: updated" in third.stdout and third.stdout.count(": unchanged") == 7
     assert {m["name"]: m for m in api.get("/api/v1/monitors").json()["monitors"]}[
         "income p99"]["detector"]["max_percent"] == 50
 
@@ -67,7 +68,7 @@ def test_invalid_files_name_the_line_and_field_before_anything_is_sent(telltale_
     assert result.returncode == 2 and f"{bad}:" in result.stderr
 
     dry = apply(telltale_bin, server, EXAMPLE, "--dry-run")
-    assert dry.returncode == 0 and "7 monitor(s) and 2 channel(s), all valid" in dry.stdout
+    assert dry.returncode == 0 and "8 monitor(s) and 2 channel(s), all valid" in dry.stdout
 
 
 def test_what_the_server_refuses_is_reported_at_the_monitors_line(telltale_bin, server, api, tmp_path):

@@ -44,12 +44,10 @@ MONITORS = [
     {"name": "volume", "type": "model_activity"},
     {"name": "nulls", "type": "missing_values"},
     {"name": "new categories", "type": "new_values"},
-    # Hourly drift scores and accuracies of a few dozen rows at night are noisy: these monitors
-    # page when two windows in a row are off (hold_for 2h), still within the 2-window target.
-    {"name": "feature drift", "type": "data_drift", "hold_for": "2h"},
-    {"name": "score drift", "type": "prediction_drift", "hold_for": "2h"},
+    {"name": "feature drift", "type": "data_drift"},
+    {"name": "score drift", "type": "prediction_drift"},
     {"name": "accuracy", "type": "performance_degradation", "metric": "accuracy",
-     "detector": {"kind": "anomaly", "direction": "down"}, "hold_for": "2h"},
+     "detector": {"kind": "anomaly", "direction": "down"}},
     {"name": "age drift (cusum)", "type": "metric_change", "metric": "mean", "fields": ["age"],
      "detector": {"kind": "cusum"}},
 ]

@@ -2,9 +2,19 @@
 
 #include <algorithm>
 
+#include "stats/drift_methods.h"
+
 namespace telltale {
 
 bool IsAdditiveMetric(const MonitorSpec& spec) { return spec.metric == "count"; }
+
+bool IsSamplingDistance(const MonitorSpec& spec) {
+  if (spec.metric != "drift_score") return false;
+  if (!spec.drift_method) return true;  // wasserstein or jensenshannon by the field's type
+  const DriftMethod* method = FindDriftMethod(*spec.drift_method);
+  return method != nullptr && method->rule != DriftRule::kPValueBelow &&
+         method->rule != DriftRule::kPValueAtOrBelow;
+}
 
 int64_t NextWindowStart(int64_t start, Granularity granularity, const date::time_zone* zone) {
   switch (granularity) {
@@ -36,7 +46,8 @@ Status MonitorEvaluator::Prepare(int64_t first_start, int64_t end) {
 }
 
 std::vector<SubjectVerdict> MonitorEvaluator::Judge(int64_t start) const {
-  SeasonCalendar calendar(spec_.granularity, target_.zone, IsAdditiveMetric(spec_));
+  SeasonCalendar calendar(spec_.granularity, target_.zone, IsAdditiveMetric(spec_),
+                          IsSamplingDistance(spec_));
   int64_t end = NextWindowStart(start, spec_.granularity, target_.zone);
   std::vector<SubjectVerdict> verdicts;
   verdicts.reserve(series_.size());

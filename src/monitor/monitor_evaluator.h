@@ -46,6 +46,9 @@ class MonitorEvaluator {
 
 // Whether the monitor's metric adds up over time (compared per hour across unequal windows).
 bool IsAdditiveMetric(const MonitorSpec& spec);
+// Whether the monitor watches a distance whose value is sampling noise of the order 1/sqrt(rows)
+// when nothing changed (a drift score by a distance, not a p-value).
+bool IsSamplingDistance(const MonitorSpec& spec);
 
 }  // namespace telltale
 

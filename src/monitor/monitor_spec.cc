@@ -331,6 +331,14 @@ void CheckMetric(const Reader& reader, const MonitorSpec& spec) {
   }
 }
 
+// Hourly drift scores and performance of an hour's rows are noisy enough that one window out of
+// its band is no incident: by default these monitors wait for a second one (two hours).
+int64_t DefaultHoldFor(const MonitorSpec& spec) {
+  bool noisy = spec.type == MonitorType::kDataDrift || spec.type == MonitorType::kPredictionDrift ||
+               spec.type == MonitorType::kPerformanceDegradation;
+  return noisy && spec.granularity == Granularity::kHour ? 2 * 3600 : 0;
+}
+
 MonitorSpec Read(const json& document) {
   Reader reader(document, "");
   reader.OnlyKeys({"id",          "name",     "description", "model",      "version",
@@ -385,7 +393,7 @@ MonitorSpec Read(const json& document) {
   } else {
     reader.Fail("detector", fmt::format("is required for a {} monitor", type));
   }
-  spec.timing.hold_for = reader.Duration("hold_for").value_or(0);
+  spec.timing.hold_for = reader.Duration("hold_for").value_or(DefaultHoldFor(spec));
   spec.timing.keep_firing_for = reader.Duration("keep_firing_for").value_or(0);
   spec.severity = reader.Choice("severity", kSeverities).value_or(Severity::kWarning);
   if (const json* labels = reader.Find("labels")) {

@@ -24,6 +24,7 @@ TEST(MonitorSpecTest, DefaultsFollowTheMonitorType) {
   EXPECT_EQ(spec.detector.direction, Direction::kUp);
   EXPECT_EQ(spec.version, "latest");
   EXPECT_EQ(spec.severity, Severity::kWarning);
+  EXPECT_EQ(spec.timing.hold_for, 0);
 
   auto drift = ParseMonitorSpec(
       {{"name", "d"}, {"model", "m"}, {"type", "prediction_drift"}, {"method", "ks"}});
@@ -31,6 +32,14 @@ TEST(MonitorSpecTest, DefaultsFollowTheMonitorType) {
   EXPECT_EQ(ks.field_scope, FieldScope::kAllPredictions);
   EXPECT_EQ(ks.detector.below, 0.05);  // a p-value test drifts below its threshold
   EXPECT_FALSE(ks.detector.above);
+  // Hourly drift waits for a second window out of its band; daily drift does not.
+  EXPECT_EQ(ks.timing.hold_for, 7200);
+  auto daily = ParseMonitorSpec(
+      {{"name", "d"}, {"model", "m"}, {"type", "data_drift"}, {"granularity", "day"}});
+  EXPECT_EQ(std::get<MonitorSpec>(daily).timing.hold_for, 0);
+  auto explicit_zero =
+      ParseMonitorSpec({{"name", "d"}, {"model", "m"}, {"type", "data_drift"}, {"hold_for", "0s"}});
+  EXPECT_EQ(std::get<MonitorSpec>(explicit_zero).timing.hold_for, 0);
 }
 
 TEST(MonitorSpecTest, RoundTripsThroughItsNormalizedDocument) {

@@ -42,9 +42,15 @@ struct SeriesPoint {
 
 class SeasonCalendar {
  public:
-  // `zone` null means UTC.
-  SeasonCalendar(Granularity granularity, const date::time_zone* zone, bool additive)
-      : granularity_(granularity), zone_(zone), additive_(additive) {}
+  // `zone` null means UTC. `sampling_noise`: the metric is a distance that is noise of the order
+  // 1/sqrt(rows) when nothing changed (drift scores), so fewer rows at night or more in a holiday
+  // season move it although the data did not.
+  SeasonCalendar(Granularity granularity, const date::time_zone* zone, bool additive,
+                 bool sampling_noise = false)
+      : granularity_(granularity),
+        zone_(zone),
+        additive_(additive),
+        sampling_noise_(sampling_noise) {}
 
   // The window's weekly season: 0..167 for hours, 0..6 for days, 0 for weeks.
   int WeeklySeason(int64_t start) const;
@@ -55,23 +61,31 @@ class SeasonCalendar {
     return additive_ && point.hours > 0 ? point.value / point.hours : point.value;
   }
   // The value on the scale seasonal expectations use: for additive metrics (counts) the square
-  // root of the hourly rate, on which counting noise has the same spread at night as at the peak.
+  // root of the hourly rate, on which counting noise has the same spread at night as at the peak;
+  // for sampling-noise metrics the value times the square root of its rows, which stays put when
+  // only the number of rows changes.
   double Stabilized(const SeriesPoint& point) const {
-    return additive_ ? std::sqrt(std::max(0.0, Comparable(point))) : point.value;
+    if (additive_) return std::sqrt(std::max(0.0, Comparable(point)));
+    return point.value * SamplingScale(point);
   }
-  // A stabilized value back in the units of a window `hours` long.
-  double Unstabilized(double stabilized, double hours) const {
-    if (!additive_) return stabilized;
+  // A stabilized value back in the units of the window `point`.
+  double Unstabilized(double stabilized, const SeriesPoint& point) const {
+    if (!additive_) return stabilized / SamplingScale(point);
     double root = std::max(0.0, stabilized);
-    return root * root * hours;
+    return root * root * point.hours;
   }
   bool additive() const { return additive_; }
   Granularity granularity() const { return granularity_; }
 
  private:
+  double SamplingScale(const SeriesPoint& point) const {
+    return sampling_noise_ && point.rows > 0 ? std::sqrt(point.rows) : 1.0;
+  }
+
   Granularity granularity_;
   const date::time_zone* zone_;
   bool additive_;
+  bool sampling_noise_;
 };
 
 struct Expectation {

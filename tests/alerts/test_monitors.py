@@ -61,7 +61,9 @@ def test_twelve_features_drifting_from_one_upstream_change_make_one_notification
 
     setup_model(api, fields + ["stable"], incident=upstream_change, rows=150)
     add_webhook(api, receiver)
-    response = api.post("/api/v1/monitors", json={"name": "drift", "model": "churn", "type": "data_drift"})
+    # The change is in the last closed hour only: fire on that one window.
+    response = api.post("/api/v1/monitors", json={"name": "drift", "model": "churn", "type": "data_drift",
+                                                  "hold_for": 0})
     assert response.status_code == 201, response.text
     assert response.json()["detector"] == {"kind": "anomaly", "direction": "up", "min_delta": 0.1,
                                            "sensitivity": "medium"}

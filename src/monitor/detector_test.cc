@@ -173,6 +173,37 @@ TEST(DetectorTest, AnomalyWaitsForEnoughHistoryAndHonoursMinDelta) {
   EXPECT_FALSE(Detect(spec, {48 * kHour, 0.005, 1}, history, std::nullopt, calendar).breached);
 }
 
+// A drift distance of unchanged data is noise of the order 1/sqrt(rows): when a holiday season of
+// 50% more rows ends, the scores rise by a fifth, and that is no drift.
+TEST(DetectorTest, DriftDistancesAreJudgedForTheirNumberOfRows) {
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> gauss(0, 1);
+  std::vector<SeriesPoint> series;
+  const int64_t weeks = 8;
+  for (int64_t t = kFebFirstNewYork; t < kFebFirstNewYork + weeks * 168 * kHour; t += kHour) {
+    bool season = t < kFebFirstNewYork + (weeks - 1) * 168 * kHour;
+    double rows = Traffic(t, rng) / 10 * (season ? 1.5 : 1.0);
+    // The mean of |N(0,1)| is 0.8: the score of rows drawn from the baseline's distribution.
+    series.push_back({t, std::abs(gauss(rng)) * 1.2 / std::sqrt(rows) + 0.02, 1, rows});
+  }
+  DetectorSpec spec;
+  spec.kind = DetectorKind::kAnomaly;
+  spec.direction = Direction::kUp;
+  SeasonCalendar by_rows(Granularity::kHour, NewYork(), false, true);
+  for (size_t i = series.size() - 168; i < series.size(); ++i) {
+    std::vector<SeriesPoint> before(series.begin(),
+                                    series.begin() + static_cast<std::ptrdiff_t>(i));
+    Verdict verdict = Detect(spec, series[i], before, std::nullopt, by_rows);
+    EXPECT_TRUE(verdict.evaluated);
+    EXPECT_FALSE(verdict.breached) << verdict.reason;
+  }
+  // A real drift still stands out: six times the usual score, with the usual rows.
+  SeriesPoint drifted = series.back();
+  drifted.value = 6 * (1.2 * 0.8 / std::sqrt(drifted.rows) + 0.02);
+  std::vector<SeriesPoint> before(series.begin(), series.end() - 1);
+  EXPECT_TRUE(Detect(spec, drifted, before, std::nullopt, by_rows).breached);
+}
+
 TEST(DetectorTest, CusumFindsASlowDriftNoSingleWindowShows) {
   std::mt19937_64 rng(5);
   std::normal_distribution<double> noise(0, 1);

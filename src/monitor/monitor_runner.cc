@@ -79,6 +79,7 @@ Status MonitorRunner::RunDue() {
   Status first_error;
   for (const MonitorRecord& monitor : monitors) {
     Status status = RunMonitor(monitor);
+    if (status.ok()) status = RemindFiring(monitor);
     if (!status.ok() && first_error.ok()) {
       first_error = status.WithContext(fmt::format("monitor '{}' ({})", monitor.name, monitor.id));
     }
@@ -151,6 +152,39 @@ Status MonitorRunner::RunMonitor(const MonitorRecord& monitor) {
   }
   for (auto& [subject, alert] : alerts) evaluation.alerts.push_back(std::move(alert));
   return store_.RecordEvaluation(evaluation);
+}
+
+Status MonitorRunner::RemindFiring(const MonitorRecord& monitor) {
+  TELLTALE_ASSIGN_OR_RETURN(std::vector<AlertRecord> alerts, store_.Alerts(monitor.id));
+  std::vector<SubjectVerdict> firing;
+  int64_t window_end = 0;
+  for (const AlertRecord& alert : alerts) {
+    if (alert.status.state != AlertState::kFiring) continue;
+    SubjectVerdict field{alert.subject, {}};
+    field.verdict.evaluated = alert.value.has_value();
+    field.verdict.value = alert.value.value_or(0);
+    field.verdict.expected = alert.expected;
+    field.verdict.lower = alert.lower;
+    field.verdict.upper = alert.upper;
+    field.verdict.reason = alert.reason;
+    firing.push_back(std::move(field));
+    window_end = std::max(window_end, alert.evaluated_at);
+  }
+  if (firing.empty()) return Status::Ok();
+  TELLTALE_ASSIGN_OR_RETURN(MonitorSpec spec, SpecOf(monitor));
+  if (!spec.enabled) return Status::Ok();
+  TELLTALE_ASSIGN_OR_RETURN(MonitorTarget target, data_.Resolve(monitor.project_id, spec));
+  const int64_t now = clock_.Now();
+  int64_t window_start = BucketStart(window_end - 1, spec.granularity, target.zone);
+  json notification = BuildNotification(monitor, spec, target, AlertState::kFiring, window_start,
+                                        window_end, firing, options_.ui_url);
+  notification["id"] = fmt::format("monitor-{}-firing-repeat-{}", monitor.id, now);
+  notification["repeat"] = true;
+  notification["summary"] = "still firing: " + notification["summary"].get<std::string>();
+  TELLTALE_ASSIGN_OR_RETURN(std::vector<OutboxEntry> entries,
+                            router_.Remind(monitor.project_id, notification, now));
+  for (const OutboxEntry& entry : entries) TELLTALE_RETURN_IF_ERROR(store_.Enqueue(entry));
+  return Status::Ok();
 }
 
 Result<BacktestResult> MonitorRunner::Backtest(MonitorData& data, int64_t project_id,

@@ -34,6 +34,11 @@ class NotificationRouter {
   virtual Result<std::vector<OutboxEntry>> Route(int64_t project_id,
                                                  const nlohmann::json& notification,
                                                  int64_t now) = 0;
+  // The same for a reminder that alerts are still firing: only to channels that repeat, and whose
+  // repeat interval passed since the monitor's last firing notification to them.
+  virtual Result<std::vector<OutboxEntry>> Remind(int64_t project_id,
+                                                  const nlohmann::json& notification,
+                                                  int64_t now) = 0;
 };
 
 struct BacktestPoint {
@@ -57,6 +62,8 @@ class MonitorRunner {
   // was deleted, its field renamed) is skipped and reported in the log.
   Status RunDue();
   Status RunMonitor(const MonitorRecord& monitor);
+  // Queues a reminder of the monitor's firing alerts where a channel's repeat interval is due.
+  Status RemindFiring(const MonitorRecord& monitor);
 
   // The alerts `spec` would have raised over the windows starting in [from, to).
   static Result<BacktestResult> Backtest(MonitorData& data, int64_t project_id,

@@ -4,6 +4,8 @@
 
 #include <array>
 
+#include "common/duration.h"
+
 namespace telltale {
 namespace {
 
@@ -32,6 +34,17 @@ std::optional<SpecError> ReadText(const json& document, const char* key, std::st
   return std::nullopt;
 }
 
+std::optional<SpecError> ReadDuration(const json& document, const char* key, int64_t& out) {
+  auto it = document.find(key);
+  if (it == document.end() || it->is_null()) return std::nullopt;
+  std::optional<int64_t> seconds;
+  if (it->is_number_unsigned()) seconds = it->get<int64_t>();
+  if (it->is_string()) seconds = ParseDuration(it->get<std::string>());
+  if (!seconds) return Error(key, "must be a duration such as \"30s\", \"5m\" or \"4h\"");
+  out = *seconds;
+  return std::nullopt;
+}
+
 int Rank(Severity severity) { return static_cast<int>(severity); }
 
 }  // namespace
@@ -45,9 +58,24 @@ std::string_view ChannelTypeName(ChannelType type) {
 
 std::variant<ChannelSpec, SpecError> ParseChannelSpec(const json& document) {
   if (!document.is_object()) return Error("", "must be an object");
-  static const std::array<std::string_view, 15> kKnown = {
-      "id",     "name", "type", "url",      "secret",   "routing_key", "min_severity", "models",
-      "labels", "from", "to",   "username", "password", "starttls",    "created_at"};
+  static const std::array<std::string_view, 18> kKnown = {"id",
+                                                          "name",
+                                                          "type",
+                                                          "url",
+                                                          "secret",
+                                                          "routing_key",
+                                                          "min_severity",
+                                                          "models",
+                                                          "labels",
+                                                          "from",
+                                                          "to",
+                                                          "username",
+                                                          "password",
+                                                          "starttls",
+                                                          "group_wait",
+                                                          "group_interval",
+                                                          "repeat_interval",
+                                                          "created_at"};
   for (const auto& [key, value] : document.items()) {
     if (std::find(kKnown.begin(), kKnown.end(), key) == kKnown.end()) {
       return Error(key, "is not a known setting of a channel");
@@ -121,6 +149,11 @@ std::variant<ChannelSpec, SpecError> ParseChannelSpec(const json& document) {
       spec.labels[key] = value.get<std::string>();
     }
   }
+  for (auto [key, out] : {std::pair{"group_wait", &spec.group_wait},
+                          std::pair{"group_interval", &spec.group_interval},
+                          std::pair{"repeat_interval", &spec.repeat_interval}}) {
+    if (auto error = ReadDuration(document, key, *out)) return *error;
+  }
   return spec;
 }
 
@@ -136,7 +169,10 @@ json ChannelSpecJson(const ChannelSpec& spec, bool with_secrets) {
               {"routing_key", secret(spec.routing_key)},
               {"min_severity", SeverityName(spec.min_severity)},
               {"models", spec.models},
-              {"labels", spec.labels}};
+              {"labels", spec.labels},
+              {"group_wait", FormatDuration(spec.group_wait)},
+              {"group_interval", FormatDuration(spec.group_interval)},
+              {"repeat_interval", FormatDuration(spec.repeat_interval)}};
   if (spec.type == ChannelType::kEmail) {
     out["from"] = spec.from;
     out["to"] = spec.to;

@@ -34,6 +34,13 @@ struct ChannelSpec {
   Severity min_severity = Severity::kInfo;
   std::vector<std::string> models;
   std::map<std::string, std::string> labels;
+  // Grouping, in seconds (0: off). A monitor's notifications of one status form a group: its first
+  // waits group_wait for more to send with it; after one was sent, the next waits until
+  // group_interval has passed; while fields keep firing, a reminder goes out every
+  // repeat_interval.
+  int64_t group_wait = 0;
+  int64_t group_interval = 0;
+  int64_t repeat_interval = 0;
 };
 
 std::variant<ChannelSpec, SpecError> ParseChannelSpec(const nlohmann::json& document);

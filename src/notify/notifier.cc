@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <set>
 
 #include "notify/channel_spec.h"
+#include "notify/grouping.h"
 #include "notify/render.h"
 #include "notify/smtp_client.h"
 
@@ -80,29 +82,58 @@ void Notifier::Loop() {
 Result<size_t> Notifier::DeliverDue() {
   TELLTALE_ASSIGN_OR_RETURN(std::vector<OutboxEntry> due,
                             store_.DueNotifications(clock_.Now(), kBatch));
+  std::set<int64_t> sent;
   for (const OutboxEntry& entry : due) {
     {
       std::lock_guard lock(mutex_);
       if (stopping_) break;
     }
-    DeliveryOutcome outcome = Send(entry);
+    if (sent.count(entry.id)) continue;
+    // What is pending of the entry's group goes with it, as one notification.
+    std::vector<OutboxEntry> members{entry};
+    nlohmann::json notification = nlohmann::json::parse(entry.payload, nullptr, false);
+    if (std::optional<std::string> prefix = GroupPrefix(notification)) {
+      TELLTALE_ASSIGN_OR_RETURN(OutboxGroup group, store_.Group(entry.channel_id, *prefix));
+      if (!group.pending.empty()) members = std::move(group.pending);
+    }
+    OutboxEntry delivery = entry;
+    if (members.size() > 1) {
+      std::vector<nlohmann::json> parts;
+      for (const OutboxEntry& member : members) {
+        parts.push_back(nlohmann::json::parse(member.payload, nullptr, false));
+      }
+      nlohmann::json merged = MergeNotifications(parts);
+      delivery.payload = merged.dump();
+      delivery.dedup_key = merged.value("id", entry.dedup_key);
+    }
+    DeliveryOutcome outcome = Send(delivery);
     int attempts = entry.attempts + 1;
-    Status saved;
-    if (outcome.delivered) {
-      saved = store_.MarkDelivered(entry.id, clock_.Now());
-    } else if (outcome.retry && attempts < options_.max_attempts) {
+    const bool retry = !outcome.delivered && outcome.retry && attempts < options_.max_attempts;
+    int64_t wait = 0;
+    if (retry) {
       int64_t backoff = options_.first_backoff_seconds << std::min(attempts - 1, 20);
       backoff = std::min(backoff, options_.max_backoff_seconds);
-      int64_t wait = std::max(backoff, outcome.retry_after);
-      log_(fmt::format("notification {} (channel {}): {}; attempt {} of {} in {}s", entry.dedup_key,
-                       entry.channel_id, outcome.error, attempts + 1, options_.max_attempts, wait));
-      saved = store_.MarkRetry(entry.id, attempts, clock_.Now() + wait, outcome.error);
-    } else {
+      wait = std::max(backoff, outcome.retry_after);
+      log_(fmt::format("notification {} (channel {}): {}; attempt {} of {} in {}s",
+                       delivery.dedup_key, entry.channel_id, outcome.error, attempts + 1,
+                       options_.max_attempts, wait));
+    } else if (!outcome.delivered) {
       log_(fmt::format("notification {} (channel {}) given up after {} attempt(s): {}",
-                       entry.dedup_key, entry.channel_id, attempts, outcome.error));
-      saved = store_.MarkFailed(entry.id, attempts, outcome.error);
+                       delivery.dedup_key, entry.channel_id, attempts, outcome.error));
     }
-    if (!saved.ok()) return saved;
+    for (const OutboxEntry& member : members) {
+      sent.insert(member.id);
+      Status saved;
+      if (outcome.delivered) {
+        saved = store_.MarkDelivered(member.id, clock_.Now());
+      } else if (retry) {
+        saved =
+            store_.MarkRetry(member.id, member.attempts + 1, clock_.Now() + wait, outcome.error);
+      } else {
+        saved = store_.MarkFailed(member.id, member.attempts + 1, outcome.error);
+      }
+      if (!saved.ok()) return saved;
+    }
   }
   return due.size();
 }

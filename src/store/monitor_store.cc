@@ -22,6 +22,11 @@ std::optional<double> OptionalDouble(const SQLite::Column& column) {
   return column.getDouble();
 }
 
+std::optional<int64_t> OptionalInt(const SQLite::Column& column) {
+  if (column.isNull()) return std::nullopt;
+  return column.getInt64();
+}
+
 void BindOptional(SQLite::Statement& statement, int index, std::optional<double> value) {
   if (value) {
     statement.bind(index, *value);
@@ -79,7 +84,7 @@ OutboxEntry ReadOutbox(SQLite::Statement& row) {
   entry.attempts = row.getColumn(5).getInt();
   entry.next_attempt_at = row.getColumn(6).getInt64();
   entry.created_at = row.getColumn(7).getInt64();
-  if (!row.getColumn(8).isNull()) entry.delivered_at = row.getColumn(8).getInt64();
+  entry.delivered_at = OptionalInt(row.getColumn(8));
   entry.last_error = row.getColumn(9).getString();
   return entry;
 }
@@ -440,6 +445,34 @@ Result<std::vector<OutboxEntry>> MonitorStore::DueNotifications(int64_t now, siz
           "WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
       [&](SQLite::Statement& query) { SQLite::bind(query, now, static_cast<int64_t>(limit)); },
       ReadOutbox);
+}
+
+Result<OutboxGroup> MonitorStore::Group(int64_t channel_id, const std::string& key_prefix) {
+  // Keys from the prefix up to (not including) the prefix with its last byte raised: a range the
+  // (channel_id, dedup_key) index answers.
+  std::string end = key_prefix;
+  if (!end.empty()) end.back() = static_cast<char>(end.back() + 1);
+  auto bind = [&](SQLite::Statement& query) { SQLite::bind(query, channel_id, key_prefix, end); };
+  const std::string in_group = "WHERE channel_id = ? AND dedup_key >= ? AND dedup_key < ? ";
+  std::lock_guard lock(mutex_);
+  OutboxGroup group;
+  TELLTALE_ASSIGN_OR_RETURN(
+      group.pending,
+      Select<OutboxEntry>(
+          *db_, std::string(kOutboxColumns) + in_group + "AND state = 'pending' ORDER BY id", bind,
+          ReadOutbox));
+  try {
+    SQLite::Statement times(*db_,
+                            "SELECT MAX(delivered_at), MAX(created_at) FROM outbox " + in_group);
+    bind(times);
+    if (times.executeStep()) {
+      group.last_delivered = OptionalInt(times.getColumn(0));
+      group.last_created = OptionalInt(times.getColumn(1));
+    }
+  } catch (const std::exception& error) {
+    return StoreError(error);
+  }
+  return group;
 }
 
 Result<std::vector<OutboxEntry>> MonitorStore::Notifications(int64_t channel_id) {

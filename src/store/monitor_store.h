@@ -87,6 +87,14 @@ struct OutboxEntry {
   std::string last_error;
 };
 
+// The entries of one channel whose dedup keys share a prefix (one monitor's notifications of one
+// status): what is pending, oldest first, and when the last was delivered and created.
+struct OutboxGroup {
+  std::vector<OutboxEntry> pending;
+  std::optional<int64_t> last_delivered;
+  std::optional<int64_t> last_created;
+};
+
 // What one evaluation of a monitor changed, saved in one transaction.
 struct EvaluationRecord {
   int64_t monitor_id = 0;
@@ -137,6 +145,7 @@ class MonitorStore {
   Status MarkDelivered(int64_t id, int64_t now);
   Status MarkRetry(int64_t id, int attempts, int64_t next_attempt_at, const std::string& error);
   Status MarkFailed(int64_t id, int attempts, const std::string& error);
+  Result<OutboxGroup> Group(int64_t channel_id, const std::string& key_prefix);
   // The earliest next_attempt_at of a pending entry, if any.
   Result<std::optional<int64_t>> NextDue();
 

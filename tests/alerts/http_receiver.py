@@ -3,12 +3,13 @@ anything else that takes POSTed JSON; it records every request and can answer th
 an error, or be stopped and started again on the same port."""
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class HttpReceiver:
     def __init__(self, port=0):
-        self.requests = []  # dicts: path, headers, raw body bytes, json body
+        self.requests = []  # dicts: path, headers, raw body bytes, json body, arrival (monotonic)
         self.failures = []  # statuses answered (in order) before accepting
         self.retry_after = None
         self.lock = threading.Lock()
@@ -31,7 +32,7 @@ class HttpReceiver:
                     failure = receiver.failures.pop(0) if receiver.failures else None
                     if failure is None:
                         receiver.requests.append({"path": self.path, "headers": dict(self.headers),
-                                                  "raw": raw, "json": json.loads(raw)})
+                                                  "raw": raw, "json": json.loads(raw), "at": time.monotonic()})
                 status = failure or 200
                 self.send_response(status)
                 if failure and receiver.retry_after is not None:

@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build build-asan build-tsan build-fuzz run test unit-test asan-test tsan-test cli-test fuzz-test lint bench bench-micro bench-check bench-profile bench-ingest bench-sdk bench-alerts clean
+.PHONY: all deps build build-asan build-tsan build-fuzz run test unit-test asan-test tsan-test cli-test fuzz-test lint bench bench-micro bench-check bench-profile bench-ingest bench-actuals bench-sdk bench-alerts clean
 
 all: build
 
@@ -65,7 +65,7 @@ lint: build
 BENCH_ROWS ?= 1000000
 BENCH_PYTHON := bench/.venv/bin/python
 
-bench: bench-micro bench-check bench-profile bench-ingest bench-sdk bench-alerts
+bench: bench-micro bench-check bench-profile bench-ingest bench-actuals bench-sdk bench-alerts
 
 bench-micro: build
 	@bench/run.sh
@@ -86,6 +86,10 @@ bench-profile: build $(BENCH_PYTHON)
 BENCH_SECONDS ?= 30
 bench-ingest: build
 	@.venv/bin/python bench/ingest/run.py --seconds $(BENCH_SECONDS)
+
+# Actuals joined to 10M indexed predictions, the index's bytes per prediction, a 90-day F1 series.
+bench-actuals: build
+	@.venv/bin/python bench/actuals/run.py
 
 # The Python SDK: caller-thread overhead and end-to-end rate of logging a 1,000,000-row frame into a
 # real server, and telltale.profile against whylogs (bench/sdk/run.py). The SDK is installed into

@@ -1,5 +1,6 @@
 """A `telltale serve` for the benchmarks: on a free loopback port, over a fresh data directory, with
-a known admin key."""
+a known admin key; and `telltale_load`, the load generator that posts to it."""
+import json
 import os
 import re
 import shutil
@@ -10,9 +11,11 @@ REPO = Path(__file__).resolve().parent.parent
 TOKEN = "tt_bench_admin"
 
 
-def start_server(data_dir, *args):
-    """Returns (process, url) once the server listens; `args` are extra `serve` options."""
-    shutil.rmtree(data_dir, ignore_errors=True)
+def start_server(data_dir, *args, keep=False):
+    """Returns (process, url) once the server listens; `args` are extra `serve` options. The data
+    directory starts empty unless `keep`."""
+    if not keep:
+        shutil.rmtree(data_dir, ignore_errors=True)
     process = subprocess.Popen(
         [str(REPO / "build" / "telltale"), "serve", "--port", "0", "--data-dir", str(data_dir), *args],
         stderr=subprocess.PIPE, text=True, env={**os.environ, "TELLTALE_ADMIN_TOKEN": TOKEN})
@@ -21,3 +24,12 @@ def start_server(data_dir, *args):
         if found:
             return process, found.group(1)
     raise SystemExit("the server did not start")
+
+
+def load(url, *args):
+    """Runs telltale_load (bench/ingest/load_generator.cc) against `url`; returns its JSON report."""
+    result = subprocess.run([str(REPO / "build" / "telltale_load"), "--url", url, "--token", TOKEN, *args],
+                            capture_output=True, text=True, check=False)
+    if not result.stdout.strip():
+        raise SystemExit(result.stderr)
+    return json.loads(result.stdout)

@@ -6,9 +6,12 @@
 //                 [--connections 8] [--seconds 30] [--rate ROWS_PER_S] [--rows 1000]
 //                 [--features 25] [--max-rows N]
 //   telltale_load --parse-only [--seconds 10] [--threads 2] [--rows 1000] [--features 25]
+//   telltale_load --url ... --model m --actuals N --first-id ID [--connections 8] [--rows 1000]
 //
-// Prints one JSON object. Each request's rows carry fresh ids (a counter written into a prepared
-// body), so none is rejected as a duplicate; event times spread over the last hours.
+// Prints one JSON object. Each request's rows carry fresh ids (a counter from --first-id written
+// into a prepared body), so none is rejected as a duplicate; event times spread over the last
+// hours. With --task binary_classification the version declares a boolean actual `label`; with
+// --actuals N the generator posts actuals for the N ids from --first-id on, in a shuffled order.
 #include <httplib.h>
 
 #include <CLI/CLI.hpp>
@@ -36,15 +39,37 @@ struct BodyTemplate {
   std::vector<size_t> id_offsets;
 
   void Stamp(uint64_t first_id) {
-    for (size_t i = 0; i < id_offsets.size(); ++i) {
-      uint64_t id = first_id + i;
-      for (int digit = kIdDigits - 1; digit >= 0; --digit) {
-        text[id_offsets[i] + static_cast<size_t>(digit)] = static_cast<char>('0' + id % 10);
-        id /= 10;
-      }
+    for (size_t i = 0; i < id_offsets.size(); ++i) Write(i, first_id + i);
+  }
+  // Ids from a list (as many as the body has rows).
+  void StampIds(const uint64_t* ids) {
+    for (size_t i = 0; i < id_offsets.size(); ++i) Write(i, ids[i]);
+  }
+
+ private:
+  void Write(size_t row, uint64_t id) {
+    for (int digit = kIdDigits - 1; digit >= 0; --digit) {
+      text[id_offsets[row] + static_cast<size_t>(digit)] = static_cast<char>('0' + id % 10);
+      id /= 10;
     }
   }
 };
+
+// A body of `rows` actuals (a boolean label each) whose ids are patched in.
+BodyTemplate MakeActualsBody(int rows, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  BodyTemplate body;
+  body.text = "{\"rows\":[";
+  for (int r = 0; r < rows; ++r) {
+    if (r) body.text += ',';
+    body.text += "{\"id\":\"";
+    body.id_offsets.push_back(body.text.size());
+    body.text += std::string(kIdDigits, '0');
+    body.text += std::string("\",\"actuals\":{\"label\":") + (rng() % 2 ? "true" : "false") + "}}";
+  }
+  body.text += "]}";
+  return body;
+}
 
 std::string FeatureName(int i) { return "f" + std::to_string(i); }
 
@@ -79,12 +104,13 @@ BodyTemplate MakeBody(int rows, int features, uint64_t seed, int64_t now) {
   return body;
 }
 
-nlohmann::json SchemaJson(int features) {
+nlohmann::json SchemaJson(int features, bool with_actual) {
   nlohmann::json schema;
   for (int f = 0; f < features; ++f) {
     schema["features"][FeatureName(f)] = f % 5 == 4 ? "categorical" : "numeric";
   }
   schema["predictions"]["score"] = "numeric";
+  if (with_actual) schema["actuals"]["label"] = "boolean";
   return schema;
 }
 
@@ -98,7 +124,7 @@ double Percentile(std::vector<double> values, double q) {
 
 int ParseOnly(int seconds, int threads, int rows, int features) {
   telltale::VersionSchema schema =
-      telltale::VersionSchema::FromJson(SchemaJson(features), nullptr).value();
+      telltale::VersionSchema::FromJson(SchemaJson(features, false), nullptr).value();
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
@@ -139,9 +165,11 @@ int ParseOnly(int seconds, int threads, int rows, int features) {
 int main(int argc, char** argv) {
   CLI::App app{"Load generator for telltale's ingestion."};
   std::string url = "http://127.0.0.1:8080", token, model = "bench", version = "v1";
+  std::string task = "regression";
   int connections = 8, seconds = 30, rows = 1000, features = 25, threads = 2;
   double rate = 0;
-  uint64_t max_rows = 0;
+  uint64_t max_rows = 0, actuals = 0;
+  int64_t first_id = -1;
   bool parse_only = false, setup = false;
   app.add_option("--url", url);
   app.add_option("--token", token);
@@ -156,6 +184,9 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "--parse-only threads");
   app.add_flag("--parse-only", parse_only);
   app.add_flag("--setup", setup, "create the model and version first");
+  app.add_option("--task", task, "with --setup: regression or binary_classification");
+  app.add_option("--first-id", first_id, "the first row id (default: the current time x 10^6)");
+  app.add_option("--actuals", actuals, "post actuals for this many ids from --first-id instead");
   CLI11_PARSE(app, argc, argv);
   if (parse_only) return ParseOnly(seconds, threads, rows, features);
 
@@ -163,13 +194,12 @@ int main(int argc, char** argv) {
   std::string path = "/api/v1/models/" + model + "/versions/" + version + "/predictions";
   if (setup) {
     httplib::Client client(url);
-    client.Post("/api/v1/models", headers,
-                nlohmann::json({{"name", model}, {"task", "regression"}}).dump(),
+    client.Post("/api/v1/models", headers, nlohmann::json({{"name", model}, {"task", task}}).dump(),
                 "application/json");
-    auto created =
-        client.Post("/api/v1/models/" + model + "/versions", headers,
-                    nlohmann::json({{"version", version}, {"schema", SchemaJson(features)}}).dump(),
-                    "application/json");
+    nlohmann::json schema = SchemaJson(features, task == "binary_classification");
+    auto created = client.Post("/api/v1/models/" + model + "/versions", headers,
+                               nlohmann::json({{"version", version}, {"schema", schema}}).dump(),
+                               "application/json");
     if (!created || (created->status != 201 && created->status != 409)) {
       std::fprintf(stderr, "cannot create the version\n");
       return 2;
@@ -178,7 +208,19 @@ int main(int argc, char** argv) {
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
-  std::atomic<uint64_t> next_id{static_cast<uint64_t>(now) * 1000000};
+  uint64_t first =
+      first_id >= 0 ? static_cast<uint64_t>(first_id) : static_cast<uint64_t>(now) * 1000000;
+  std::atomic<uint64_t> next_id{first};
+  // Actuals: the ids of the predictions in a shuffled order, taken a request at a time.
+  std::vector<uint64_t> shuffled;
+  if (actuals > 0) {
+    path = "/api/v1/models/" + model + "/actuals";
+    shuffled.resize(actuals);
+    for (uint64_t i = 0; i < actuals; ++i) shuffled[i] = first + i;
+    std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937_64(42));
+    max_rows = actuals - actuals % static_cast<uint64_t>(rows);
+  }
+  std::atomic<uint64_t> next_actual{0};
   std::atomic<uint64_t> sent_rows{0}, errors{0};
   std::mutex latency_mutex;
   std::vector<double> latencies;
@@ -193,7 +235,8 @@ int main(int argc, char** argv) {
       client.set_keep_alive(true);
       client.set_tcp_nodelay(true);
       client.set_read_timeout(60);
-      BodyTemplate body = MakeBody(rows, features, static_cast<uint64_t>(c) + 7, now);
+      BodyTemplate body = actuals > 0 ? MakeActualsBody(rows, static_cast<uint64_t>(c) + 7)
+                                      : MakeBody(rows, features, static_cast<uint64_t>(c) + 7, now);
       std::vector<double> mine;
       auto next = start + std::chrono::duration<double>(interval * c / connections);
       while (Clock::now() < deadline && (max_rows == 0 || sent_rows.load() < max_rows)) {
@@ -202,7 +245,13 @@ int main(int argc, char** argv) {
           next +=
               std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(interval));
         }
-        body.Stamp(next_id.fetch_add(static_cast<uint64_t>(rows)));
+        if (actuals > 0) {
+          uint64_t from = next_actual.fetch_add(static_cast<uint64_t>(rows));
+          if (from + static_cast<uint64_t>(rows) > max_rows) break;
+          body.StampIds(&shuffled[from]);
+        } else {
+          body.Stamp(next_id.fetch_add(static_cast<uint64_t>(rows)));
+        }
         auto sent = Clock::now();
         auto response = client.Post(path, headers, body.text, "application/json");
         mine.push_back(std::chrono::duration<double>(Clock::now() - sent).count());

@@ -14,7 +14,6 @@ import argparse
 import json
 import re
 import statistics
-import subprocess
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -23,23 +22,14 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from telltale_server import TOKEN, start_server  # noqa: E402
+from telltale_server import TOKEN, load, start_server  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
-BUILD = REPO / "build"
 
 
 def rss_mib(pid):
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
-
-
-def load(url, *args):
-    result = subprocess.run([str(BUILD / "telltale_load"), "--url", url, "--token", TOKEN, *args],
-                            capture_output=True, text=True, check=False)
-    if not result.stdout.strip():
-        raise SystemExit(result.stderr)
-    return json.loads(result.stdout)
 
 
 def drift_query(url, samples=20):

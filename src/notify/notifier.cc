@@ -99,6 +99,7 @@ Result<size_t> Notifier::DeliverDue() {
     OutboxEntry delivery = entry;
     if (members.size() > 1) {
       std::vector<nlohmann::json> parts;
+      parts.reserve(members.size());
       for (const OutboxEntry& member : members) {
         parts.push_back(nlohmann::json::parse(member.payload, nullptr, false));
       }

@@ -37,6 +37,7 @@ void ServerMetrics::ObserveRequest(RouteGroup group, int status, double seconds)
 }
 
 std::string ServerMetrics::Render(const IngestCounters& ingest, uint64_t store_bytes,
+                                  const std::vector<std::pair<std::string, uint64_t>>& store_parts,
                                   size_t open_windows) const {
   std::string out;
   out += "# HELP telltale_rows_ingested_total Rows accepted by ingestion.\n";
@@ -76,6 +77,14 @@ std::string ServerMetrics::Render(const IngestCounters& ingest, uint64_t store_b
   out += "# HELP telltale_store_size_bytes Bytes of the data store on disk.\n";
   out += "# TYPE telltale_store_size_bytes gauge\n";
   out += fmt::format("telltale_store_size_bytes {}\n", store_bytes);
+  out +=
+      "# HELP telltale_store_part_bytes Bytes of each part of the data store in its table files "
+      "(log, windows, ids: the prediction index, pending: early actuals); recent writes are in the "
+      "write-ahead log until flushed.\n";
+  out += "# TYPE telltale_store_part_bytes gauge\n";
+  for (const auto& [part, bytes] : store_parts) {
+    out += fmt::format("telltale_store_part_bytes{{part=\"{}\"}} {}\n", part, bytes);
+  }
   out += "# HELP telltale_open_windows Window profiles held in memory.\n";
   out += "# TYPE telltale_open_windows gauge\n";
   out += fmt::format("telltale_open_windows {}\n", open_windows);

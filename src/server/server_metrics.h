@@ -8,6 +8,8 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "ingest/ingestor.h"
 
@@ -32,7 +34,10 @@ inline constexpr int kRouteGroupCount = 4;
 class ServerMetrics {
  public:
   void ObserveRequest(RouteGroup group, int status, double seconds);
-  std::string Render(const IngestCounters& ingest, uint64_t store_bytes, size_t open_windows) const;
+  // `store_parts`: bytes by part of the data store (DataStore::PartBytes).
+  std::string Render(const IngestCounters& ingest, uint64_t store_bytes,
+                     const std::vector<std::pair<std::string, uint64_t>>& store_parts,
+                     size_t open_windows) const;
 
  private:
   std::array<LatencyHistogram, kRouteGroupCount> latency_;

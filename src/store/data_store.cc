@@ -293,6 +293,16 @@ Status DataStore::DeleteVersion(int64_t version_id) {
   return FromRocks(db_->Write(options, &batch), "cannot delete a version's data");
 }
 
+std::vector<std::pair<std::string, uint64_t>> DataStore::PartBytes() const {
+  std::vector<std::pair<std::string, uint64_t>> parts;
+  for (rocksdb::ColumnFamilyHandle* family : {log_, windows_, ids_, pending_}) {
+    uint64_t files = 0;
+    db_->GetIntProperty(family, rocksdb::DB::Properties::kLiveSstFilesSize, &files);
+    parts.emplace_back(family->GetName(), files);
+  }
+  return parts;
+}
+
 uint64_t DataStore::SizeBytes() const {
   uint64_t total = 0;
   std::error_code error;

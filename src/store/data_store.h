@@ -85,6 +85,9 @@ class DataStore {
   Status DeleteVersion(int64_t version_id);
   // Bytes on disk: SST files plus write-ahead log.
   uint64_t SizeBytes() const;
+  // Bytes of each part (log, windows, ids, pending) in its live SST files (not what is still in
+  // memory and the write-ahead log).
+  std::vector<std::pair<std::string, uint64_t>> PartBytes() const;
 
  private:
   DataStore() = default;

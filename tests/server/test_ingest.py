@@ -1,8 +1,9 @@
 """Ingestion: body formats, per-row validation, atomic batches, duplicates, time bounds, limits and
 hostile bodies. Every failure is a 4xx problem naming what was wrong; the server keeps serving."""
 import gzip
-import socket
 import json
+import re
+import socket
 
 import pytest
 
@@ -137,6 +138,27 @@ def test_late_and_future_events_are_rejected_and_counted(start_server):
     assert 'telltale_rows_rejected_total{reason="too_late"} 1' in metrics
     assert 'telltale_rows_rejected_total{reason="in_future"} 1' in metrics
     assert "telltale_rows_ingested_total 1" in metrics
+
+
+def part_bytes(api):
+    found = re.findall(r'telltale_store_part_bytes\{part="(\w+)"\} (\d+)', api.get("/metrics").text)
+    return {part: int(size) for part, size in found}
+
+
+def test_metrics_show_the_files_of_each_part_of_the_store(start_server, tmp_path):
+    server = start_server(data_dir=tmp_path / "data")
+    api = server.api()
+    api.create_model("churn")
+    api.create_version("churn", "v1", SCHEMA)
+    before = part_bytes(api)
+    assert set(before) == {"log", "windows", "ids", "pending"}
+    api.log("churn", "v1", [{"id": f"row-{i}"} for i in range(2000)])
+    assert server.stop() == 0
+    # Reopened, the store has written what it recovered from its write-ahead log into files.
+    after = part_bytes(start_server(data_dir=tmp_path / "data").api())
+    # 2,000 ids in the prediction index take room: some dozens of bytes each, not hundreds.
+    assert 2000 * 10 < after["ids"] - before["ids"] < 2000 * 200, (before, after)
+    assert after["pending"] == before["pending"]
 
 
 def assert_problem(response, status, *words):

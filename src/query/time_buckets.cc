@@ -23,6 +23,11 @@ Result<const date::time_zone*> FindTimeZone(std::string_view name) {
   }
 }
 
+bool KeepsUtcTime(const date::time_zone* zone, int64_t from, int64_t to) {
+  date::sys_info info = zone->get_info(date::sys_seconds{std::chrono::seconds(from)});
+  return info.offset.count() == 0 && info.end >= date::sys_seconds{std::chrono::seconds(to)};
+}
+
 int64_t BucketStart(int64_t time, Granularity granularity, const date::time_zone* zone) {
   if (granularity == Granularity::kHour) return HourOf(time) * kWindowSeconds;
   using std::chrono::seconds;

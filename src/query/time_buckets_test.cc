@@ -34,6 +34,17 @@ TEST(TimeBucketsTest, DaylightSavingDaysHave23And25Hours) {
   EXPECT_EQ(after - fall, 25 * 3600);
 }
 
+TEST(TimeBucketsTest, OnlyZonesOnUtcTimeThroughTheRangeKeepUtcDays) {
+  EXPECT_TRUE(KeepsUtcTime(FindTimeZone("UTC").value(), At("2026-01-01T00:00:00Z"),
+                           At("2026-12-31T00:00:00Z")));
+  // London keeps UTC's clock in winter only.
+  const date::time_zone* london = FindTimeZone("Europe/London").value();
+  EXPECT_TRUE(KeepsUtcTime(london, At("2026-01-01T00:00:00Z"), At("2026-03-01T00:00:00Z")));
+  EXPECT_FALSE(KeepsUtcTime(london, At("2026-01-01T00:00:00Z"), At("2026-04-01T00:00:00Z")));
+  EXPECT_FALSE(KeepsUtcTime(FindTimeZone("Asia/Kolkata").value(), At("2026-01-01T00:00:00Z"),
+                            At("2026-01-02T00:00:00Z")));
+}
+
 TEST(TimeBucketsTest, WeeksStartOnMonday) {
   const date::time_zone* berlin = FindTimeZone("Europe/Berlin").value();
   // Tuesday 2026-11-24 in Berlin: the week began Monday 2026-11-23 at 00:00 CET (23:00Z).

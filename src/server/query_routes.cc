@@ -227,10 +227,16 @@ Result<std::map<int64_t, WindowProfile>> Buckets(ServerContext& context, const Q
                             ParseGranularity(Param(request, "granularity").value_or("hour")));
   TELLTALE_ASSIGN_OR_RETURN(const date::time_zone* zone,
                             FindTimeZone(scope.resolved.model.timezone));
+  // Days and weeks of a zone on UTC time are made of whole UTC days: their rollups stand for their
+  // 24 hours each.
+  const bool utc_days = granularity != Granularity::kHour &&
+                        KeepsUtcTime(zone, FirstHour(scope.from) * kWindowSeconds,
+                                     EndHour(scope.to) * kWindowSeconds);
   std::map<int64_t, WindowProfile> buckets;
   TELLTALE_RETURN_IF_ERROR(context.windows->Visit(
       scope.resolved.version.id, Environment::kProduction, scope.segment, FirstHour(scope.from),
-      EndHour(scope.to), LiveWindows::Span::kHours, [&](int64_t hour, const WindowProfile& window) {
+      EndHour(scope.to), utc_days ? LiveWindows::Span::kAny : LiveWindows::Span::kHours,
+      [&](int64_t hour, const WindowProfile& window) {
         int64_t start = BucketStart(hour * kWindowSeconds, granularity, zone);
         auto [it, inserted] = buckets.try_emplace(start, window);
         if (!inserted) it->second.Merge(window);

@@ -1,10 +1,12 @@
 """A `telltale serve` for the benchmarks: on a free loopback port, over a fresh data directory, with
-a known admin key; and `telltale_load`, the load generator that posts to it."""
+a known admin key; `telltale_load`, the load generator that posts to it; and timed queries."""
 import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -33,3 +35,14 @@ def load(url, *args):
     if not result.stdout.strip():
         raise SystemExit(result.stderr)
     return json.loads(result.stdout)
+
+
+def timed_get(session, url, params, samples=20):
+    """GETs `url` `samples` times; returns the last response and the median and worst milliseconds."""
+    times = []
+    for _ in range(samples):
+        began = time.perf_counter()
+        response = session.get(url, params=params)
+        times.append(time.perf_counter() - began)
+        response.raise_for_status()
+    return response, statistics.median(times) * 1000, max(times) * 1000

@@ -14,7 +14,6 @@ Usage: make bench-actuals  (or: python bench/actuals/run.py [--predictions N] [-
 import argparse
 import json
 import re
-import statistics
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -24,7 +23,7 @@ import numpy as np
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from telltale_server import TOKEN, load, start_server  # noqa: E402
+from telltale_server import TOKEN, load, start_server, timed_get  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 FIRST_ID = 100_000_000_000
@@ -64,15 +63,9 @@ def f1_series_query(url, days=90, rows_per_hour=40, samples=20):
     time.sleep(6)  # a checkpoint writes the windows, as a 90-day-old series would be stored
     params = {"metric": "f1", "granularity": "day", "from": start.strftime("%Y-%m-%dT%H:%M:%SZ"),
               "to": end.strftime("%Y-%m-%dT%H:%M:%SZ")}
-    times = []
-    for _ in range(samples):
-        began = time.perf_counter()
-        response = session.get(path + "/performance", params=params)
-        times.append(time.perf_counter() - began)
-        response.raise_for_status()
+    response, median_ms, max_ms = timed_get(session, path + "/performance", params, samples)
     points = [p for p in response.json()["points"] if p["value"] is not None]
-    return {"days": days, "rows": n, "points": len(points),
-            "median_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000}
+    return {"days": days, "rows": n, "points": len(points), "median_ms": median_ms, "max_ms": max_ms}
 
 
 def main():

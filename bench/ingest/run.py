@@ -13,7 +13,6 @@ Usage: make bench-ingest  (or: python bench/ingest/run.py [--seconds 30] [--rows
 import argparse
 import json
 import re
-import statistics
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -22,7 +21,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from telltale_server import TOKEN, load, start_server  # noqa: E402
+from telltale_server import TOKEN, load, start_server, timed_get  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -58,15 +57,9 @@ def drift_query(url, samples=20):
         session.post(path + "/predictions", json={"rows": batch}).raise_for_status()
     time.sleep(6)  # let a checkpoint write the windows, as a month-old series would be stored
     params = {"from": start.strftime("%Y-%m-%dT%H:%M:%SZ"), "to": end.strftime("%Y-%m-%dT%H:%M:%SZ")}
-    times = []
-    for _ in range(samples):
-        began = time.perf_counter()
-        response = session.get(path + "/drift", params=params)
-        times.append(time.perf_counter() - began)
-        response.raise_for_status()
+    response, median_ms, max_ms = timed_get(session, path + "/drift", params, samples)
     columns = len(response.json()["columns"])
-    return {"columns": columns, "windows": 30 * 24, "rows": n,
-            "median_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000}
+    return {"columns": columns, "windows": 30 * 24, "rows": n, "median_ms": median_ms, "max_ms": max_ms}
 
 
 def main():

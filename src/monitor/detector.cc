@@ -192,8 +192,10 @@ Verdict Cusum(const DetectorSpec& spec, const SeriesPoint& current,
     return NotEvaluated(current.value, "the metric's history is too short for a reference level");
   }
   points.push_back(current);
-  const bool weighted = std::all_of(points.begin(), points.end(),
-                                    [](const SeriesPoint& point) { return point.rows > 0; });
+  // A count is its own number of rows: only means, shares and distances are weighed.
+  const bool weighted =
+      !calendar.additive() && std::all_of(points.begin(), points.end(),
+                                          [](const SeriesPoint& point) { return point.rows > 0; });
   auto weight = [&](const SeriesPoint& point) { return weighted ? std::sqrt(point.rows) : 1.0; };
   const size_t reference_end = points.size() - watched - 1;
   std::vector<double> reference;

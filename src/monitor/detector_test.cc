@@ -50,7 +50,7 @@ TEST(DetectorTest, ThresholdBreachesOutsideItsBounds) {
   DetectorSpec spec;
   spec.above = 0.05;
   spec.below = 0.01;
-  SeasonCalendar calendar(Granularity::kHour, nullptr, false);
+  SeasonCalendar calendar(Granularity::kHour, nullptr, SeriesScale::kLevel);
   EXPECT_FALSE(Detect(spec, {0, 0.03}, {}, std::nullopt, calendar).breached);
   Verdict high = Detect(spec, {0, 0.06}, {}, std::nullopt, calendar);
   EXPECT_TRUE(high.evaluated && high.breached);
@@ -60,7 +60,7 @@ TEST(DetectorTest, ThresholdBreachesOutsideItsBounds) {
 }
 
 TEST(DetectorTest, ChangeAgainstPreviousWindowsTrainingAndAWeekAgo) {
-  SeasonCalendar calendar(Granularity::kHour, nullptr, false);
+  SeasonCalendar calendar(Granularity::kHour, nullptr, SeriesScale::kLevel);
   std::vector<SeriesPoint> history;
   for (int i = 0; i < 24 * 8; ++i) history.push_back({i * kHour, 10.0 + (i % 2), 1});
   SeriesPoint current{24 * 8 * kHour, 13, 1};
@@ -100,7 +100,7 @@ TEST(DetectorTest, AnomalyIsQuietOverWeeksOfSeasonalTrafficAcrossSpringForward) 
       HourlyTraffic(kFebFirstNewYork, kFebFirstNewYork + 42 * 24 * kHour, 7);
   DetectorSpec spec;
   spec.kind = DetectorKind::kAnomaly;
-  SeasonCalendar calendar(Granularity::kHour, NewYork(), true);
+  SeasonCalendar calendar(Granularity::kHour, NewYork(), SeriesScale::kCount);
   std::vector<Verdict> verdicts = Sweep(spec, series, 14 * 24, calendar);
   int evaluated = 0;
   int breached = 0;
@@ -115,7 +115,7 @@ TEST(DetectorTest, AnomalyIsQuietOverWeeksOfSeasonalTrafficAcrossSpringForward) 
 TEST(DetectorTest, AnomalyFlagsASpikeThatTheSameHourLastWeeksDidNotHave) {
   std::vector<SeriesPoint> series =
       HourlyTraffic(kFebFirstNewYork, kFebFirstNewYork + 28 * 24 * kHour, 11);
-  SeasonCalendar calendar(Granularity::kHour, NewYork(), true);
+  SeasonCalendar calendar(Granularity::kHour, NewYork(), SeriesScale::kCount);
   DetectorSpec spec;
   spec.kind = DetectorKind::kAnomaly;
   SeriesPoint spike = series.back();
@@ -146,7 +146,7 @@ TEST(DetectorTest, DailyVolumeComparesPerHourSoA23Or25HourDayIsNotAnAnomaly) {
     series.push_back({start, 24000 * hours / 24 + noise(rng), hours});
   }
   ASSERT_EQ(series[28].hours, 25);
-  SeasonCalendar calendar(Granularity::kDay, NewYork(), true);
+  SeasonCalendar calendar(Granularity::kDay, NewYork(), SeriesScale::kCount);
   DetectorSpec spec;
   spec.kind = DetectorKind::kAnomaly;
   for (const Verdict& verdict : Sweep(spec, series, 14, calendar)) {
@@ -154,13 +154,13 @@ TEST(DetectorTest, DailyVolumeComparesPerHourSoA23Or25HourDayIsNotAnAnomaly) {
     EXPECT_FALSE(verdict.breached) << verdict.reason;
   }
   // Compared as raw counts, the same 25-hour day is an outlier.
-  SeasonCalendar raw(Granularity::kDay, NewYork(), false);
+  SeasonCalendar raw(Granularity::kDay, NewYork(), SeriesScale::kLevel);
   std::vector<SeriesPoint> before(series.begin(), series.begin() + 28);
   EXPECT_TRUE(Detect(spec, series[28], before, std::nullopt, raw).breached);
 }
 
 TEST(DetectorTest, AnomalyWaitsForEnoughHistoryAndHonoursMinDelta) {
-  SeasonCalendar calendar(Granularity::kHour, nullptr, false);
+  SeasonCalendar calendar(Granularity::kHour, nullptr, SeriesScale::kLevel);
   DetectorSpec spec;
   spec.kind = DetectorKind::kAnomaly;
   std::vector<SeriesPoint> history;
@@ -189,7 +189,7 @@ TEST(DetectorTest, DriftDistancesAreJudgedForTheirNumberOfRows) {
   DetectorSpec spec;
   spec.kind = DetectorKind::kAnomaly;
   spec.direction = Direction::kUp;
-  SeasonCalendar by_rows(Granularity::kHour, NewYork(), false, true);
+  SeasonCalendar by_rows(Granularity::kHour, NewYork(), SeriesScale::kSamplingDistance);
   for (size_t i = series.size() - 168; i < series.size(); ++i) {
     std::vector<SeriesPoint> before(series.begin(),
                                     series.begin() + static_cast<std::ptrdiff_t>(i));
@@ -212,7 +212,7 @@ TEST(DetectorTest, CusumFindsASlowDriftNoSingleWindowShows) {
     double drift = i >= 24 * 13 ? 0.05 * (i - 24 * 13) : 0;  // +1.2 sigma after a day
     series.push_back({i * kHour, 50 + noise(rng) + drift, 1});
   }
-  SeasonCalendar calendar(Granularity::kHour, nullptr, false);
+  SeasonCalendar calendar(Granularity::kHour, nullptr, SeriesScale::kLevel);
   DetectorSpec cusum;
   cusum.kind = DetectorKind::kCusum;
   DetectorSpec anomaly;

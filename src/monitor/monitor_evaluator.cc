@@ -8,12 +8,15 @@ namespace telltale {
 
 bool IsAdditiveMetric(const MonitorSpec& spec) { return spec.metric == "count"; }
 
-bool IsSamplingDistance(const MonitorSpec& spec) {
-  if (spec.metric != "drift_score") return false;
-  if (!spec.drift_method) return true;  // wasserstein or jensenshannon by the field's type
-  const DriftMethod* method = FindDriftMethod(*spec.drift_method);
-  return method != nullptr && method->rule != DriftRule::kPValueBelow &&
-         method->rule != DriftRule::kPValueAtOrBelow;
+SeriesScale ScaleOf(const MonitorSpec& spec) {
+  if (IsAdditiveMetric(spec)) return SeriesScale::kCount;
+  if (spec.metric != "drift_score") return SeriesScale::kLevel;
+  // Wasserstein or Jensen-Shannon by the field's type unless a method is named; a p-value is no
+  // distance.
+  const DriftMethod* method = FindDriftMethod(spec.drift_method.value_or("wasserstein"));
+  bool p_value = method == nullptr || method->rule == DriftRule::kPValueBelow ||
+                 method->rule == DriftRule::kPValueAtOrBelow;
+  return p_value ? SeriesScale::kLevel : SeriesScale::kSamplingDistance;
 }
 
 int64_t NextWindowStart(int64_t start, Granularity granularity, const date::time_zone* zone) {
@@ -46,8 +49,7 @@ Status MonitorEvaluator::Prepare(int64_t first_start, int64_t end) {
 }
 
 std::vector<SubjectVerdict> MonitorEvaluator::Judge(int64_t start) const {
-  SeasonCalendar calendar(spec_.granularity, target_.zone, IsAdditiveMetric(spec_),
-                          IsSamplingDistance(spec_));
+  SeasonCalendar calendar(spec_.granularity, target_.zone, ScaleOf(spec_));
   int64_t end = NextWindowStart(start, spec_.granularity, target_.zone);
   std::vector<SubjectVerdict> verdicts;
   verdicts.reserve(series_.size());

@@ -46,9 +46,8 @@ class MonitorEvaluator {
 
 // Whether the monitor's metric adds up over time (compared per hour across unequal windows).
 bool IsAdditiveMetric(const MonitorSpec& spec);
-// Whether the monitor watches a distance whose value is sampling noise of the order 1/sqrt(rows)
-// when nothing changed (a drift score by a distance, not a p-value).
-bool IsSamplingDistance(const MonitorSpec& spec);
+// The scale the monitor's series is compared on (a count, a drift distance, else a level).
+SeriesScale ScaleOf(const MonitorSpec& spec);
 
 }  // namespace telltale
 

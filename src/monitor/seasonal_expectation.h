@@ -40,17 +40,18 @@ struct SeriesPoint {
   double rows = 0;
 };
 
+// How a metric's value behaves, which decides the scale it is compared on.
+enum class SeriesScale {
+  kLevel,             // a mean, a share, a quantile: compared as it is
+  kCount,             // adds up over time (rows): compared per hour, as the root of its rate
+  kSamplingDistance,  // a drift distance: noise of the order 1/sqrt(rows) when nothing changed
+};
+
 class SeasonCalendar {
  public:
-  // `zone` null means UTC. `sampling_noise`: the metric is a distance that is noise of the order
-  // 1/sqrt(rows) when nothing changed (drift scores), so fewer rows at night or more in a holiday
-  // season move it although the data did not.
-  SeasonCalendar(Granularity granularity, const date::time_zone* zone, bool additive,
-                 bool sampling_noise = false)
-      : granularity_(granularity),
-        zone_(zone),
-        additive_(additive),
-        sampling_noise_(sampling_noise) {}
+  // `zone` null means UTC.
+  SeasonCalendar(Granularity granularity, const date::time_zone* zone, SeriesScale scale)
+      : granularity_(granularity), zone_(zone), scale_(scale) {}
 
   // The window's weekly season: 0..167 for hours, 0..6 for days, 0 for weeks.
   int WeeklySeason(int64_t start) const;
@@ -58,34 +59,34 @@ class SeasonCalendar {
   int DailySeason(int64_t start) const;
   // The value as compared: per hour for additive metrics.
   double Comparable(const SeriesPoint& point) const {
-    return additive_ && point.hours > 0 ? point.value / point.hours : point.value;
+    return additive() && point.hours > 0 ? point.value / point.hours : point.value;
   }
   // The value on the scale seasonal expectations use: for additive metrics (counts) the square
   // root of the hourly rate, on which counting noise has the same spread at night as at the peak;
   // for sampling-noise metrics the value times the square root of its rows, which stays put when
   // only the number of rows changes.
   double Stabilized(const SeriesPoint& point) const {
-    if (additive_) return std::sqrt(std::max(0.0, Comparable(point)));
+    if (additive()) return std::sqrt(std::max(0.0, Comparable(point)));
     return point.value * SamplingScale(point);
   }
   // A stabilized value back in the units of the window `point`.
   double Unstabilized(double stabilized, const SeriesPoint& point) const {
-    if (!additive_) return stabilized / SamplingScale(point);
+    if (!additive()) return stabilized / SamplingScale(point);
     double root = std::max(0.0, stabilized);
     return root * root * point.hours;
   }
-  bool additive() const { return additive_; }
+  bool additive() const { return scale_ == SeriesScale::kCount; }
+  SeriesScale scale() const { return scale_; }
   Granularity granularity() const { return granularity_; }
 
  private:
   double SamplingScale(const SeriesPoint& point) const {
-    return sampling_noise_ && point.rows > 0 ? std::sqrt(point.rows) : 1.0;
+    return scale_ == SeriesScale::kSamplingDistance && point.rows > 0 ? std::sqrt(point.rows) : 1.0;
   }
 
   Granularity granularity_;
   const date::time_zone* zone_;
-  bool additive_;
-  bool sampling_noise_;
+  SeriesScale scale_;
 };
 
 struct Expectation {

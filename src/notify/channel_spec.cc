@@ -34,6 +34,9 @@ std::optional<SpecError> ReadText(const json& document, const char* key, std::st
   return std::nullopt;
 }
 
+// Grouping waits of more than this are refused (they would hold notifications back for good).
+constexpr int64_t kMaxGroupingSeconds = 30 * 86400;
+
 std::optional<SpecError> ReadDuration(const json& document, const char* key, int64_t& out) {
   auto it = document.find(key);
   if (it == document.end() || it->is_null()) return std::nullopt;
@@ -41,6 +44,7 @@ std::optional<SpecError> ReadDuration(const json& document, const char* key, int
   if (it->is_number_unsigned()) seconds = it->get<int64_t>();
   if (it->is_string()) seconds = ParseDuration(it->get<std::string>());
   if (!seconds) return Error(key, "must be a duration such as \"30s\", \"5m\" or \"4h\"");
+  if (*seconds > kMaxGroupingSeconds) return Error(key, "must be at most 30d");
   out = *seconds;
   return std::nullopt;
 }

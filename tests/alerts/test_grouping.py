@@ -1,5 +1,7 @@
 """Notification grouping against a real server and HTTP receiver: a channel's grouping settings are
 kept, and a monitor whose alert keeps firing is repeated every repeat_interval, never sooner."""
+import pytest
+
 from alert_helpers import add_webhook, null_spike, wait_for
 from traffic import avoid_hour_boundary, setup_model
 
@@ -28,8 +30,13 @@ def test_a_firing_alert_is_repeated_every_repeat_interval(monitored, receiver):
     assert all(later - earlier >= 2 for earlier, later in zip(arrivals, arrivals[1:])), arrivals
 
 
-def test_grouping_settings_are_validated(api):
+@pytest.mark.parametrize("setting, value, words", [
+    ("group_wait", "soon", "must be a duration"),
+    ("group_interval", -5, "must be a duration"),
+    ("repeat_interval", "9223372036854775807s", "must be at most 30d"),
+])
+def test_grouping_settings_are_validated(api, setting, value, words):
     response = api.post("/api/v1/channels", json={"name": "hook", "type": "webhook",
-                                                  "url": "https://hooks.example.com/x", "group_wait": "soon"})
+                                                  "url": "https://hooks.example.com/x", setting: value})
     assert response.status_code == 422, response.text
-    assert response.json()["field"] == "group_wait" and "duration" in response.json()["detail"]
+    assert response.json()["field"] == setting and words in response.json()["detail"], response.text

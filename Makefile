@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build build-asan build-tsan build-fuzz run test unit-test asan-test tsan-test cli-test fuzz-test lint bench bench-micro bench-check bench-profile bench-ingest bench-actuals bench-sdk bench-alerts clean
+.PHONY: all deps build build-asan build-tsan build-fuzz run test unit-test asan-test tsan-test cli-test web-test fuzz-test lint bench bench-micro bench-check bench-profile bench-ingest bench-actuals bench-sdk bench-alerts clean
 
 all: build
 
@@ -15,6 +15,7 @@ deps:
 build: deps
 	@cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) > /dev/null
 	@cmake --build build -j $(JOBS)
+	@scripts/build-web.sh
 
 build-asan: deps
 	@cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTELLTALE_SANITIZE=ON > /dev/null
@@ -32,12 +33,13 @@ build-fuzz: deps
 # change its settings; docs/server.md). The first start prints the admin key and writes it to
 # telltale-data/admin.key. Ctrl-C stops it cleanly.
 DATA_DIR ?= ./telltale-data
+# On an empty data directory the demo model is loaded, so the UI has something to show.
 run: build
-	@echo "starting telltale serve on http://127.0.0.1:8080 (REST API under /api/v1; data in $(DATA_DIR))"
-	@echo "try: curl -H \"Authorization: Bearer \$$(cat $(DATA_DIR)/admin.key)\" http://127.0.0.1:8080/api/v1/models"
-	@exec build/telltale serve --data-dir $(DATA_DIR)
+	@echo "starting telltale serve on http://127.0.0.1:8080 (web UI at /, REST API under /api/v1; data in $(DATA_DIR))"
+	@echo "sign in to the UI with the admin key: cat $(DATA_DIR)/admin.key"
+	@exec build/telltale serve --demo --data-dir $(DATA_DIR)
 
-test: unit-test asan-test tsan-test cli-test fuzz-test lint
+test: unit-test asan-test tsan-test cli-test web-test fuzz-test lint
 	@echo "make test: every suite passed"
 
 unit-test: build
@@ -53,6 +55,12 @@ tsan-test: build-tsan
 
 cli-test: build
 	@TELLTALE_BIN=$(CURDIR)/build/telltale .venv/bin/python -m pytest -q tests
+
+# The web UI: Vitest on its data transforms, then Playwright driving Debian's Chromium through
+# the main flows against a real server loaded with the demo (screenshots in web/e2e/artifacts).
+web-test: build
+	@cd web && npx vitest run
+	@cd web && TELLTALE_BIN=$(CURDIR)/build/telltale node e2e/run.mjs
 
 fuzz-test: build-fuzz
 	@scripts/run-fuzzers.sh build-fuzz $(FUZZ_SECONDS)

@@ -12,7 +12,7 @@ debian_packages=(
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libyaml-cpp-dev nlohmann-json3-dev
   librocksdb-dev libsqlite3-dev libsqlitecpp-dev libcpp-httplib-dev libssl-dev
   libhowardhinnant-date-dev tzdata libcurl4-openssl-dev prometheus-alertmanager
-  python3 python3-venv
+  python3 python3-venv chromium
 )
 
 missing=()

@@ -64,13 +64,15 @@ class ProfileCommand {
 
 class ServeCommand {
  public:
-  explicit ServeCommand(CLI::App& app);
+  // `telltale serve`, or with `demo` `telltale demo` (the server with the demo model loaded).
+  ServeCommand(CLI::App& app, bool demo);
   CLI::App* command() const { return command_; }
   int Run();
 
  private:
   CLI::App* command_;
   std::string config_file_;
+  bool demo_ = false;
   // Flags as given, by setting key (host, port, data_dir, ...).
   std::map<std::string, std::string> flags_;
 };

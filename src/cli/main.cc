@@ -14,7 +14,8 @@ int main(int argc, char** argv) try {
   app.require_subcommand(1);
   telltale::cli::CheckCommand check(app);
   telltale::cli::ProfileCommand profile(app);
-  telltale::cli::ServeCommand serve(app);
+  telltale::cli::ServeCommand serve(app, false);
+  telltale::cli::ServeCommand demo(app, true);
   telltale::cli::ApplyCommand apply(app);
   try {
     app.parse(argc, argv);
@@ -23,6 +24,7 @@ int main(int argc, char** argv) try {
   }
   if (app.got_subcommand(check.command())) return check.Run();
   if (app.got_subcommand(serve.command())) return serve.Run();
+  if (app.got_subcommand(demo.command())) return demo.Run();
   if (app.got_subcommand(apply.command())) return apply.Run();
   return profile.Run();
 } catch (const std::exception& error) {

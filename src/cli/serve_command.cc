@@ -4,9 +4,11 @@
 
 #include <atomic>
 #include <cstdio>
+#include <fstream>
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/demo_loader.h"
 #include "server/server_config.h"
 #include "server/telltale_server.h"
 
@@ -36,14 +38,42 @@ void Announce(const std::string& line) {
   std::fflush(stderr);
 }
 
+// Where the demo loader reaches the server: itself, on loopback when it listens everywhere.
+DemoTarget DemoTargetOf(const ServerConfig& config, int port, int64_t now) {
+  DemoTarget target;
+  target.host = config.host == "0.0.0.0" || config.host.empty() ? "127.0.0.1" : config.host;
+  target.port = port;
+  target.now = now;
+  target.token = config.admin_token;
+  if (target.token.empty()) {
+    std::ifstream key(config.data_dir + "/admin.key");
+    std::getline(key, target.token);
+  }
+  return target;
+}
+
 }  // namespace
 
-ServeCommand::ServeCommand(CLI::App& app) {
-  command_ = app.add_subcommand(
-      "serve",
-      "Run the telltale server: REST API, ingestion and queries on an embedded store.\n"
+ServeCommand::ServeCommand(CLI::App& app, bool demo) : demo_(demo) {
+  const char* settings =
       "Every setting can also be given in the --config YAML file or as a TELLTALE_* environment\n"
-      "variable (flags win over the environment, which wins over the file); see docs/server.md.");
+      "variable (flags win over the environment, which wins over the file); see docs/server.md.";
+  if (demo) {
+    command_ = app.add_subcommand(
+        "demo", std::string("Run the server with a demo model loaded: four weeks of a churn "
+                            "model's traffic with a drift incident, delayed labels and monitors.\n"
+                            "Nothing is loaded when the data directory already holds a model.\n") +
+                    settings);
+  } else {
+    command_ = app.add_subcommand(
+        "serve",
+        std::string("Run the telltale server: REST API, web UI, ingestion and queries on an "
+                    "embedded store.\n") +
+            settings);
+    command_->add_flag("--demo", demo_,
+                       "load the demo model (as `telltale demo`) when the data directory holds "
+                       "no model");
+  }
   command_->add_option("--config", config_file_, "YAML file of settings");
   for (const ConfigOption& option : ServerConfigOptions()) {
     if (option.key == "admin_token") continue;  // environment or file only: keep it out of ps
@@ -78,9 +108,24 @@ int ServeCommand::Run() {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // The demo's first rows are four weeks old.
+  if (demo_) {
+    config.max_lateness_seconds =
+        std::max(config.max_lateness_seconds, kDemoHistorySeconds + 86400);
+  }
+
   SystemClock clock;
   Result<std::unique_ptr<TelltaleServer>> server = TelltaleServer::Open(config, clock, Announce);
   if (!server.ok()) return fail(server.status());
+  std::thread demo_loader;
+  if (demo_) {
+    (*server)->OnListening([&](int port) {
+      demo_loader = std::thread([target = DemoTargetOf(config, port, clock.Now())] {
+        Status loaded = LoadDemo(target, Announce);
+        if (!loaded.ok()) Announce("demo: not loaded: " + loaded.message());
+      });
+    });
+  }
 
   std::atomic<bool> done{false};
   std::thread signal_waiter([&] {
@@ -97,6 +142,7 @@ int ServeCommand::Run() {
   Status ran = (*server)->Run();
   done = true;
   signal_waiter.join();
+  if (demo_loader.joinable()) demo_loader.join();
   server->reset();  // closes the store
   if (!ran.ok()) return fail(ran);
   Announce("telltale: stopped");

@@ -21,6 +21,7 @@ void RegisterQueryRoutes(httplib::Server& server, ServerContext& context);
 void RegisterMonitorRoutes(httplib::Server& server, ServerContext& context);
 void RegisterChannelRoutes(httplib::Server& server, ServerContext& context);
 void RegisterSilenceRoutes(httplib::Server& server, ServerContext& context);
+void RegisterUiRoutes(httplib::Server& server, ServerContext& context);
 
 // 422 for a definition (monitor, channel, silence) that is invalid: the detail starts with the
 // field's path, also given as "field".

@@ -83,6 +83,9 @@ const std::vector<OptionSpec>& Specs() {
         "private networks (CIDRs, comma-separated) notification receivers may be in"},
        Kind::kText,
        &ServerConfig::notify_allow_networks},
+      {{"ui_dir", "directory of the built web UI, served at /"},
+       Kind::kText,
+       &ServerConfig::ui_dir},
   };
   return specs;
 }

@@ -16,6 +16,10 @@
 
 #include "telltale/result.h"
 
+#ifndef TELLTALE_DEFAULT_UI_DIR
+#define TELLTALE_DEFAULT_UI_DIR "web/dist"
+#endif
+
 namespace telltale {
 
 struct ServerConfig {
@@ -50,6 +54,8 @@ struct ServerConfig {
   std::string public_url;
   int notify_max_attempts = 12;
   std::string notify_allow_networks;
+  // The built web UI (index.html and assets/), served at /. The default is the checkout's web/dist.
+  std::string ui_dir = TELLTALE_DEFAULT_UI_DIR;
 };
 
 // One setting: its key in the file, and how its text is parsed.

@@ -256,6 +256,7 @@ void TelltaleServer::ConfigureHttp() {
   RegisterMonitorRoutes(*http_, context_);
   RegisterChannelRoutes(*http_, context_);
   RegisterSilenceRoutes(*http_, context_);
+  RegisterUiRoutes(*http_, context_);
 }
 
 Status TelltaleServer::Run() {
@@ -274,6 +275,8 @@ Status TelltaleServer::Run() {
   http_->set_port(port_);
   announce_(fmt::format("telltale listening on http://{}:{} (data: {})", host, port_,
                         context_.config.data_dir));
+  announce_(fmt::format("web UI: http://{}:{}/ (sign in with an API key)", host, port_));
+  if (on_listening_) on_listening_(port_);
   {
     std::lock_guard lock(stop_mutex_);
     if (stopping_) return Status::Ok();

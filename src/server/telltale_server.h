@@ -31,6 +31,8 @@ class TelltaleServer {
   // Safe from any thread, once or more.
   void Stop();
   int port() const { return port_; }
+  // Called once, on the thread of Run(), as soon as the port is bound (before serving).
+  void OnListening(std::function<void(int port)> callback) { on_listening_ = std::move(callback); }
 
  private:
   TelltaleServer() = default;
@@ -58,6 +60,7 @@ class TelltaleServer {
   std::unique_ptr<Notifier> notifier_;
   std::unique_ptr<GracefulHttpServer> http_;
   int port_ = 0;
+  std::function<void(int port)> on_listening_;
 
   std::mutex stop_mutex_;
   std::condition_variable stop_signal_;

@@ -1,0 +1,168 @@
+// End to end: a real telltale server loaded with the demo, driven through the UI in Debian's
+// Chromium by Playwright. Sign in, open the model, find the drifted field, open its histogram,
+// open the firing alert and silence it; keyboard use and labelled controls on the way.
+// Screenshots go to e2e/artifacts/. Run by `make web-test` (TELLTALE_BIN: the server binary).
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { checkLabels, expect, step } from "./support.mjs";
+
+const bin = process.env.TELLTALE_BIN ?? "../build/telltale";
+const browserPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const token = "e2e-admin-key";
+const artifacts = new URL("./artifacts/", import.meta.url).pathname;
+mkdirSync(artifacts, { recursive: true });
+const dataDir = mkdtempSync(join(tmpdir(), "telltale-e2e-"));
+
+// Starts `telltale demo` on a free port; resolves with its address once the demo is loaded.
+function startServer() {
+  const server = spawn(bin, ["demo", "--data-dir", dataDir, "--port", "0"], {
+    env: { ...process.env, TELLTALE_ADMIN_TOKEN: token, TELLTALE_MONITOR_INTERVAL: "1s" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  const ready = new Promise((resolve, reject) => {
+    let address;
+    server.stderr.on("data", (chunk) => {
+      log += chunk;
+      address ??= /telltale listening on (http:\/\/[^ ]+)/.exec(log)?.[1];
+      if (address && /demo: loaded/.test(log)) resolve(address);
+      if (/demo: not loaded/.test(log)) reject(new Error(`the demo did not load:\n${log}`));
+    });
+    server.on("exit", (code) => reject(new Error(`telltale demo exited with ${code}:\n${log}`)));
+    setTimeout(() => reject(new Error(`the demo was not loaded in 120 s:\n${log}`)), 120_000);
+  });
+  return { server, ready };
+}
+
+async function api(base, path) {
+  const response = await fetch(`${base}/api/v1${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  return response.json();
+}
+
+async function waitForFiring(base) {
+  for (let attempt = 0; attempt < 120; attempt++) {
+    const { alerts } = await api(base, "/alerts");
+    const firing = alerts.filter((a) => a.state === "firing" && a.monitor.name === "churn feature drift");
+    if (firing.length) return firing;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error("no drift alert fired within 60 s of loading the demo");
+}
+
+const { server, ready } = startServer();
+let browser;
+try {
+  const base = await ready;
+  await waitForFiring(base);
+  browser = await chromium.launch({
+    executablePath: browserPath,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync"],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
+
+  await step("sign in with the keyboard", async () => {
+    await page.goto(`${base}/`);
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.id), "api-key", "the first Tab reaches the key field");
+    await page.keyboard.type("wrong-key");
+    await page.keyboard.press("Enter");
+    await page.getByRole("alert").filter({ hasText: "not valid" }).waitFor();
+    errors.length = 0; // the refused key's 401 is expected
+    await page.getByLabel("API key").fill(token);
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Models" }).waitFor();
+    await page.getByRole("link", { name: "churn" }).waitFor();
+    await page.locator(".badge.health-critical").first().waitFor();
+    await checkLabels(page, "models list");
+    await page.screenshot({ path: `${artifacts}/1-models.png`, fullPage: true });
+  });
+
+  await step("open the model", async () => {
+    await page.getByRole("link", { name: "churn" }).click();
+    await page.getByRole("heading", { name: /Volume/ }).waitFor();
+    await page.locator("figure.chart canvas").first().waitFor();
+    expect(await page.locator(".zone").innerText(), "America/New_York (UTC-05:00)", "the model's time zone is shown");
+    await page.locator("table.alerts").waitFor();
+    await checkLabels(page, "model overview");
+    await page.screenshot({ path: `${artifacts}/2-overview.png`, fullPage: true });
+  });
+
+  await step("find the drifted field flagged first", async () => {
+    await page.getByRole("link", { name: "Drift", exact: true }).click();
+    await page.locator("table.drift tbody tr").first().waitFor();
+    const first = page.locator("table.drift tbody tr").first();
+    expect(await first.locator("th").innerText(), "monthly_charges", "the field in cents leads the table");
+    expect(await first.locator(".badge").innerText(), "drifted", "and is flagged");
+    const stable = await page.locator("table.drift tbody tr", { hasText: "age" }).first().locator(".badge").innerText();
+    expect(stable, "stable", "an untouched feature is not flagged");
+    await page.locator("svg.sparkline").first().waitFor();
+    await checkLabels(page, "drift table");
+    await page.screenshot({ path: `${artifacts}/3-drift.png`, fullPage: true });
+  });
+
+  await step("open its histogram", async () => {
+    await page.getByRole("link", { name: "monthly_charges" }).click();
+    await page.getByRole("heading", { name: /Distribution/ }).waitFor();
+    await page.locator(".bars .bin").first().waitFor();
+    const bins = await page.locator(".bars .bin").count();
+    expect(bins > 1, true, `the histogram has bins (${bins})`);
+    expect(page.url().includes("#/models/churn/fields/monthly_charges"), true, "the URL names the field");
+    await page.locator("figure.chart canvas").first().waitFor();
+    await page.screenshot({ path: `${artifacts}/4-field.png`, fullPage: true });
+  });
+
+  await step("open the firing alert and silence it", async () => {
+    await page.getByRole("link", { name: "Alerts", exact: true }).click();
+    const row = page.locator("table.alerts tr.alert-firing", { hasText: "monthly_charges" });
+    await row.waitFor();
+    await row.getByRole("link", { name: "churn feature drift" }).click();
+    await page.getByText("of monitor churn feature drift").waitFor();
+    const firing = page.locator("table.alerts tr.alert-firing", { hasText: "monthly_charges" });
+    await firing.getByLabel(/silence duration/).selectOption("4h");
+    await firing.getByRole("button", { name: /Silence churn feature drift on monthly_charges for 4h/ }).click();
+    await page.locator("table.silences tr", { hasText: "field monthly_charges" }).waitFor();
+    const { silences } = await api(base, "/silences");
+    const made = silences.find((s) => s.field === "monthly_charges");
+    expect(Boolean(made), true, "the silence exists on the server");
+    const hours = (Date.parse(made.ends_at) - Date.parse(made.starts_at)) / 3600e3;
+    expect(Math.round(hours), 4, "for the chosen duration");
+    await checkLabels(page, "alerts");
+    await page.screenshot({ path: `${artifacts}/5-alerts.png`, fullPage: true });
+  });
+
+  await step("a link from a notification opens the exact view", async () => {
+    await page.goto(`${base}/#/models/churn/drift?range=30d&segment=US`);
+    await page.locator("table.drift tbody tr").first().waitFor();
+    expect(await page.getByRole("button", { name: "30d" }).getAttribute("aria-pressed"), "true", "the range is restored");
+    expect(await page.getByLabel("segment").inputValue(), "US", "the segment is restored");
+  });
+
+  await step("backtest a monitor before saving it", async () => {
+    await page.goto(`${base}/#/models/churn/monitors/new?range=7d`);
+    await page.getByLabel("name").fill("charges drift (draft)");
+    await page.getByLabel("fields").fill("monthly_charges");
+    await page.getByRole("button", { name: "Backtest over the range" }).click();
+    await page.getByRole("status").filter({ hasText: /would have fired [1-9]/ }).waitFor();
+    await page.locator(".backtest figure.chart canvas").waitFor();
+    await checkLabels(page, "monitor form");
+    await page.screenshot({ path: `${artifacts}/6-monitor.png`, fullPage: true });
+  });
+
+  expect(errors.length, 0, `no errors in the browser console: ${errors.join(" | ")}`);
+  console.log("web e2e: every step passed; screenshots in web/e2e/artifacts/");
+} catch (error) {
+  console.error(`web e2e failed: ${error.stack ?? error}`);
+  process.exitCode = 1;
+} finally {
+  await browser?.close();
+  server.kill("SIGTERM");
+  await new Promise((resolve) => server.once("exit", resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+}

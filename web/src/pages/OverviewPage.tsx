@@ -1,0 +1,134 @@
+// A model at a glance: volume, the prediction's distribution over time, performance with label
+// coverage, and the open alerts.
+import { useMemo } from "preact/hooks";
+import { get, versionPath, type Alert, type Series, type Version } from "../api";
+import type { ModelContext } from "../app";
+import { useLoad } from "../hooks";
+import { isoSeconds } from "../timerange";
+import { alignAll, alignSeries } from "../transforms";
+import { Status } from "../components/Status";
+import { TimeChart } from "../components/TimeChart";
+import { AlertTable } from "./AlertsPage";
+
+export const performanceMetrics: Record<string, string[]> = {
+  binary_classification: ["accuracy", "f1", "precision", "recall", "roc_auc", "pr_auc", "log_loss", "brier"],
+  multiclass_classification: ["accuracy", "macro_f1", "weighted_f1", "macro_precision", "macro_recall"],
+  regression: ["mae", "rmse", "mape", "wape", "r2", "mean_error"],
+};
+
+export const stepOf = (granularity: string) => (granularity === "hour" ? 3600 : 86400);
+
+// The query of a series of this page's version, range, segment and granularity.
+export function seriesQuery(context: ModelContext, extra: Record<string, string>) {
+  return {
+    from: isoSeconds(context.range.from),
+    to: isoSeconds(context.range.to),
+    granularity: context.granularity,
+    segment: context.segment,
+    ...extra,
+  };
+}
+
+export function firstField(version: Version, role: "predictions" | "features", numeric: boolean): string | undefined {
+  const fields = version.schema[role] ?? {};
+  return Object.keys(fields).find((name) => (fields[name] === "numeric") === numeric);
+}
+
+export function OverviewPage({ context }: { context: ModelContext }) {
+  const { model, version, range, granularity, route } = context;
+  const path = versionPath(model.name, version.version);
+  const metrics = performanceMetrics[model.task] ?? [];
+  const metric = route.params.metric && metrics.includes(route.params.metric) ? route.params.metric : metrics[0];
+  const prediction = firstField(version, "predictions", true);
+  const keys = [path, range.from, range.to, context.segment, metric];
+  const volume = useLoad(() => get<Series>(`${path}/metrics`, seriesQuery(context, { metric: "count" })), keys);
+  const quantiles = useLoad(
+    () =>
+      prediction
+        ? Promise.all(["p10", "p50", "p90"].map((q) => get<Series>(`${path}/metrics`, seriesQuery(context, { metric: q, field: prediction }))))
+        : Promise.resolve([]),
+    keys,
+  );
+  const performance = useLoad(
+    () =>
+      metric
+        ? Promise.all([
+            get<Series>(`${path}/performance`, seriesQuery(context, { metric })),
+            get<Series>(`${path}/performance`, seriesQuery(context, { metric: "label_coverage" })),
+          ])
+        : Promise.resolve(undefined),
+    keys,
+  );
+  const alerts = useLoad(() => get<{ alerts: Alert[] }>("/alerts"), [model.name]);
+  const step = stepOf(granularity);
+  const align = (series: Series) => alignSeries(series.points, range.from, range.to, step);
+  const volumeChart = useMemo(() => volume.data && align(volume.data), [volume.data]);
+  return (
+    <div class="grid">
+      <section class="panel">
+        <h2>Volume <span class="muted small">rows per {granularity}</span></h2>
+        <Status of={volume}>
+          {() => volumeChart && (
+            <TimeChart title="rows" timeZone={model.timezone} times={volumeChart.t}
+              series={[{ label: "rows", values: volumeChart.v, color: "#3b6fd8", fill: "rgba(59,111,216,0.12)" }]} />
+          )}
+        </Status>
+      </section>
+      <section class="panel">
+        <h2>Prediction {prediction && <code>{prediction}</code>} <span class="muted small">10th, 50th and 90th percentile</span></h2>
+        <Status of={quantiles}>
+          {(list) => {
+            if (!prediction || list.length === 0) return <p class="muted">No numeric prediction in this version.</p>;
+            const { t, v: [p10, p50, p90] } = alignAll(list.map((s) => s.points), range.from, range.to, step);
+            return (
+              <TimeChart title={`${prediction} percentiles`} timeZone={model.timezone} times={t}
+                band={{ lower: p10, upper: p90, fill: "rgba(123,97,255,0.15)", label: "p10–p90" }}
+                series={[{ label: "median", values: p50, color: "#7b61ff" }]} />
+            );
+          }}
+        </Status>
+      </section>
+      <section class="panel">
+        <h2>
+          Performance{" "}
+          <label class="small">
+            metric{" "}
+            <select value={metric} onChange={(e) => context.navigate({ metric: e.currentTarget.value })}>
+              {metrics.map((m) => <option value={m}>{m}</option>)}
+            </select>
+          </label>
+        </h2>
+        <Status of={performance}>
+          {(pair) => {
+            if (!pair) return <p class="muted">No performance metrics for {model.task}.</p>;
+            const [values, coverage] = pair;
+            const line = align(values);
+            const covered = align(coverage);
+            const reference = values.reference?.value;
+            return (
+              <>
+                <TimeChart title={metric} timeZone={model.timezone} times={line.t}
+                  series={[
+                    { label: metric, values: line.v, color: "#1f9d55" },
+                    ...(reference !== undefined && reference !== null
+                      ? [{ label: `${values.reference?.baseline} reference`, values: line.t.map(() => reference), color: "#888", dash: true }]
+                      : []),
+                  ]} />
+                <TimeChart title="label coverage" timeZone={model.timezone} times={covered.t} height={110} yRange={[0, 1]}
+                  series={[{ label: "label coverage", values: covered.v, color: "#d9822b", fill: "rgba(217,130,43,0.18)" }]} />
+              </>
+            );
+          }}
+        </Status>
+      </section>
+      <section class="panel">
+        <h2>Open alerts</h2>
+        <Status of={alerts}>
+          {({ alerts: list }) => (
+            <AlertTable context={context} alerts={list.filter((a) => a.model === model.name && (a.state === "firing" || a.state === "pending"))} />
+          )}
+        </Status>
+      </section>
+    </div>
+  );
+}

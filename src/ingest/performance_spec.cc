@@ -24,7 +24,7 @@ bool IsPositiveLabel(std::string_view label) {
 }
 
 PerformanceSpec::PerformanceSpec(Task task, const VersionSchema& schema, double threshold)
-    : task_(task), threshold_(threshold) {
+    : task_(task), threshold_(threshold), query_field_(schema.query_field()) {
   const std::vector<FieldSpec>& fields = schema.fields();
   for (size_t i = 0; i < fields.size(); ++i) {
     const FieldSpec& field = fields[i];
@@ -35,8 +35,9 @@ PerformanceSpec::PerformanceSpec(Task task, const VersionSchema& schema, double 
       if (label && label_field_ < 0) label_field_ = index;
     }
     if (field.role == FieldRole::kActual && actual_index_ < 0) {
-      bool usable = task == Task::kRegression
-                        ? field.type == FieldType::kNumeric
+      bool usable = task == Task::kRegression ? field.type == FieldType::kNumeric
+                    : task == Task::kRanking
+                        ? field.type == FieldType::kNumeric || field.type == FieldType::kBoolean
                         : field.type != FieldType::kEmbedding && field.type != FieldType::kText;
       if (usable) {
         actual_index_ = index;
@@ -47,33 +48,41 @@ PerformanceSpec::PerformanceSpec(Task task, const VersionSchema& schema, double 
   }
 }
 
+namespace {
+
+// A cell's value as text: strings as they are, numbers in their shortest form, true/false.
+std::string CellText(const Cell& cell) {
+  switch (cell.kind) {
+    case Cell::Kind::kString:
+      return cell.text;
+    case Cell::Kind::kNumber:
+      return FormatNumber(cell.number);
+    case Cell::Kind::kBool:
+      return cell.flag ? "true" : "false";
+    case Cell::Kind::kMissing:
+      break;
+  }
+  return "";
+}
+
+}  // namespace
+
 void PerformanceSpec::ReadPrediction(const Row& row, PredictionRef& ref) const {
   if (score_field_ >= 0) {
     const Cell& cell = row.cells[static_cast<size_t>(score_field_)];
     if (cell.kind == Cell::Kind::kNumber) ref.score = cell.number;
   }
-  if (label_field_ >= 0) {
-    const Cell& cell = row.cells[static_cast<size_t>(label_field_)];
-    if (cell.kind == Cell::Kind::kBool) ref.label = cell.flag ? "true" : "false";
-    if (cell.kind == Cell::Kind::kString) ref.label = cell.text;
-    if (cell.kind == Cell::Kind::kNumber) ref.label = FormatNumber(cell.number);
-  }
+  if (label_field_ >= 0) ref.label = CellText(row.cells[static_cast<size_t>(label_field_)]);
+  if (query_field_ >= 0) ref.query = CellText(row.cells[static_cast<size_t>(query_field_)]);
 }
 
 std::optional<ActualValue> PerformanceSpec::RowActual(const Row& row) const {
   if (actual_index_ < 0) return std::nullopt;
   const Cell& cell = row.cells[static_cast<size_t>(actual_index_)];
-  switch (cell.kind) {
-    case Cell::Kind::kMissing:
-      return std::nullopt;
-    case Cell::Kind::kBool:
-      return ActualValue{std::nullopt, cell.flag ? "true" : "false"};
-    case Cell::Kind::kNumber:
-      return ActualValue{cell.number, FormatNumber(cell.number)};
-    case Cell::Kind::kString:
-      return ActualValue{std::nullopt, cell.text};
-  }
-  return std::nullopt;
+  if (cell.kind == Cell::Kind::kMissing) return std::nullopt;
+  std::optional<double> number;
+  if (cell.kind == Cell::Kind::kNumber) number = cell.number;
+  return ActualValue{number, CellText(cell)};
 }
 
 bool PerformanceSpec::PredictedPositive(const PredictionRef& ref) const {
@@ -128,10 +137,24 @@ Result<Outcome> PerformanceSpec::MakeOutcome(const PredictionRef& ref,
       outcome.predicted = ref.score;
       outcome.actual = *actual.number;
       return outcome;
-    case Task::kRanking:
-      break;
+    case Task::kRanking: {
+      outcome.kind = Outcome::Kind::kRanking;
+      if (std::isnan(ref.score)) {
+        return Status::InvalidArgument("the prediction has no numeric score to rank by");
+      }
+      if (ref.query.empty()) return Status::InvalidArgument("the prediction has no query id");
+      double relevance = actual.number ? *actual.number : actual.label == "true" ? 1.0 : 0.0;
+      if (!std::isfinite(relevance) || relevance < 0) {
+        return Status::InvalidArgument("actuals." + actual_name_ +
+                                       ": a relevance is a number >= 0 or a boolean");
+      }
+      outcome.predicted = ref.score;
+      outcome.actual = relevance;
+      outcome.query = ref.query;
+      return outcome;
+    }
   }
-  return Status::InvalidArgument("ranking metrics are not computed from single rows");
+  return Status::InvalidArgument("unknown task");
 }
 
 }  // namespace telltale

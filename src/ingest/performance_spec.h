@@ -9,6 +9,9 @@
 //   multiclass_classification  label: the first boolean or categorical prediction; truth: the
 //                              first actual, as text
 //   regression                 score: the first numeric prediction; truth: the first numeric actual
+//   ranking                    score: the first numeric prediction; query: the schema's query_id
+//                              field; truth: the first numeric or boolean actual, the item's
+//                              relevance (>= 0; true is 1)
 #ifndef TELLTALE_INGEST_PERFORMANCE_SPEC_H_
 #define TELLTALE_INGEST_PERFORMANCE_SPEC_H_
 
@@ -61,6 +64,7 @@ class PerformanceSpec {
   int score_field_ = -1;
   int label_field_ = -1;
   int actual_index_ = -1;
+  int query_field_ = -1;
   FieldType actual_type_ = FieldType::kNumeric;
   std::string actual_name_;
 };

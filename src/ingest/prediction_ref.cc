@@ -6,7 +6,7 @@ namespace telltale {
 namespace {
 
 constexpr uint8_t kMagic = 0xA7;  // distinguishes a ref from the 8-byte hour of older indexes
-constexpr uint8_t kHasActual = 1, kHasNumber = 2;
+constexpr uint8_t kHasActual = 1, kHasNumber = 2, kHasQuery = 4;
 constexpr uint32_t kMaxSegments = 1024;
 constexpr int64_t kHourSeconds = 3600;
 
@@ -23,12 +23,14 @@ std::string EncodePredictionRef(const PredictionRef& ref) {
   uint8_t flags = 0;
   if (ref.actual) flags |= kHasActual;
   if (ref.actual && ref.actual->number) flags |= kHasNumber;
+  if (!ref.query.empty()) flags |= kHasQuery;
   out.Put<uint8_t>(flags);
   if (ref.actual) {
     if (ref.actual->number) out.Put<double>(*ref.actual->number);
     out.PutString(ref.actual->label);
     out.Put<int64_t>(ref.first_actual_time);
   }
+  if (!ref.query.empty()) out.PutString(ref.query);
   return out.Release();
 }
 
@@ -63,6 +65,9 @@ Result<PredictionRef> DecodePredictionRef(std::string_view bytes) {
     TELLTALE_ASSIGN_OR_RETURN(actual.label, in.GetString());
     TELLTALE_ASSIGN_OR_RETURN(ref.first_actual_time, in.Get<int64_t>());
     ref.actual = std::move(actual);
+  }
+  if (flags & kHasQuery) {
+    TELLTALE_ASSIGN_OR_RETURN(ref.query, in.GetString());
   }
   if (in.remaining() != 0) return Status::Corruption("id index: trailing bytes");
   return ref;

@@ -28,6 +28,7 @@ struct PredictionRef {
   std::vector<uint32_t> segments;  // series numbers of the segments the row was in (not 0)
   double score = std::numeric_limits<double>::quiet_NaN();  // the first numeric prediction
   std::string label;  // the first categorical or boolean prediction, as text; empty if none
+  std::string query;  // a ranking model's query id, as text; empty otherwise
   std::optional<ActualValue> actual;  // the latest actual joined
   int64_t first_actual_time = 0;      // when the first actual arrived
 };

@@ -26,6 +26,12 @@ TEST(PredictionRefTest, RoundTripsWithAndWithoutAnActual) {
   ASSERT_TRUE(back.ok() && back->actual);
   EXPECT_EQ(*back->actual->number, 2.5);
   EXPECT_EQ(back->first_actual_time, 1764086400);
+  EXPECT_EQ(back->query, "");
+  ref.query = "session-17";
+  back = DecodePredictionRef(EncodePredictionRef(ref));
+  ASSERT_TRUE(back.ok() && back->actual);
+  EXPECT_EQ(back->query, "session-17");
+  EXPECT_EQ(back->first_actual_time, 1764086400);
 }
 
 TEST(PredictionRefTest, TheHourOnlyEntriesOfOlderIndexesStillDecode) {

@@ -74,6 +74,27 @@ std::string ValueText(const nlohmann::json& value) {
   return FormatNumber(value.get<double>());
 }
 
+// "query_id": a feature or raw field of a type whose values name a query.
+Result<int> ParseQueryField(const VersionSchema& schema, const nlohmann::json& name) {
+  if (!name.is_string()) return Status::InvalidArgument("schema.query_id: expected a field name");
+  int index = schema.FindField(name.get<std::string>());
+  if (index < 0) {
+    return Status::InvalidArgument("schema.query_id: no field '" + name.get<std::string>() +
+                                   "' in the schema");
+  }
+  const FieldSpec& field = schema.fields()[static_cast<size_t>(index)];
+  if (field.role != FieldRole::kFeature && field.role != FieldRole::kRaw) {
+    return Status::InvalidArgument("schema.query_id: '" + field.name +
+                                   "' must be a feature or raw field");
+  }
+  if (field.type != FieldType::kCategorical && field.type != FieldType::kNumeric &&
+      field.type != FieldType::kText) {
+    return Status::InvalidArgument("schema.query_id: '" + field.name +
+                                   "' must be categorical, numeric or text");
+  }
+  return index;
+}
+
 Result<SegmentCondition> ParseCondition(const VersionSchema& schema, const std::string& where,
                                         const std::string& field_name,
                                         const nlohmann::json& condition) {
@@ -173,11 +194,11 @@ Result<VersionSchema> VersionSchema::FromJson(const nlohmann::json& schema,
   VersionSchema parsed;
   if (!schema.is_object()) return Status::InvalidArgument("schema: expected an object");
   for (const auto& [key, value] : schema.items()) {
-    bool known = false;
+    bool known = key == "query_id";
     for (FieldRole role : kRoles) known |= FieldRoleKey(role) == key;
     if (!known) {
       return Status::InvalidArgument("schema: unknown key '" + key +
-                                     "'; known: features, predictions, actuals, raw");
+                                     "'; known: features, predictions, actuals, raw, query_id");
     }
   }
   std::set<std::string> names;
@@ -203,6 +224,9 @@ Result<VersionSchema> VersionSchema::FromJson(const nlohmann::json& schema,
   if (parsed.fields_.empty()) return Status::InvalidArgument("schema: no fields");
   if (parsed.fields_.size() > kMaxFields) {
     return Status::InvalidArgument("schema: more than " + std::to_string(kMaxFields) + " fields");
+  }
+  if (schema.contains("query_id")) {
+    TELLTALE_ASSIGN_OR_RETURN(parsed.query_field_, ParseQueryField(parsed, schema["query_id"]));
   }
 
   if (segments.is_null()) return parsed;
@@ -267,6 +291,7 @@ nlohmann::json VersionSchema::SchemaJson() const {
       role[field.name] = FieldTypeName(field.type);
     }
   }
+  if (query_field_ >= 0) schema["query_id"] = fields_[static_cast<size_t>(query_field_)].name;
   return schema;
 }
 

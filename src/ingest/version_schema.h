@@ -2,7 +2,9 @@
 // named slices of rows every series is also kept for.
 //
 //   {"features": {"age": "numeric", "country": "categorical", "vec": {"type": "embedding",
-//    "dimension": 8}}, "predictions": {"score": "numeric"}, "actuals": {...}, "raw": {...}}
+//    "dimension": 8}}, "predictions": {"score": "numeric"}, "actuals": {...}, "raw": {...},
+//    "query_id": "session"}
+//   (query_id: the feature or raw field whose value groups a ranking model's rows into queries)
 //   [{"name": "US", "where": {"country": ["US"]}},
 //    {"name": "age 30-40", "where": {"age": {"gte": 30, "lt": 40}}}]
 //
@@ -61,6 +63,8 @@ class VersionSchema {
 
   const std::vector<FieldSpec>& fields() const { return fields_; }
   const std::vector<Segment>& segments() const { return segments_; }
+  // The index of the field named by "query_id", or -1.
+  int query_field() const { return query_field_; }
   // The field of `role` called `name`, or -1.
   int FindField(FieldRole role, std::string_view name) const;
   int FindField(std::string_view name) const;
@@ -74,6 +78,7 @@ class VersionSchema {
  private:
   std::vector<FieldSpec> fields_;
   std::vector<Segment> segments_;
+  int query_field_ = -1;
 };
 
 }  // namespace telltale

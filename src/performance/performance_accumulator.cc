@@ -8,8 +8,8 @@
 namespace telltale {
 namespace {
 
-// Version 2 added the histograms of every prediction's score.
-constexpr uint8_t kFormatVersion = 2;
+// Version 2 added the histograms of every prediction's score, version 3 the ranking lists.
+constexpr uint8_t kFormatVersion = 3;
 constexpr double kLogitRange = 16;  // scores are binned on logit(p) in [-16, 16]
 constexpr uint32_t kMaxEntries = 1u << 24;
 
@@ -62,12 +62,13 @@ void PutOutcome(ByteWriter& out, const Outcome& outcome) {
   out.PutString(outcome.actual_class);
   out.Put<double>(outcome.predicted);
   out.Put<double>(outcome.actual);
+  if (outcome.kind == Outcome::Kind::kRanking) out.PutString(outcome.query);
 }
 
 Result<Outcome> GetOutcome(ByteReader& in) {
   Outcome outcome;
   TELLTALE_ASSIGN_OR_RETURN(uint8_t kind, in.Get<uint8_t>());
-  if (kind > static_cast<uint8_t>(Outcome::Kind::kRegression)) {
+  if (kind > static_cast<uint8_t>(Outcome::Kind::kRanking)) {
     return Status::Corruption("outcome: unknown kind");
   }
   outcome.kind = static_cast<Outcome::Kind>(kind);
@@ -79,6 +80,9 @@ Result<Outcome> GetOutcome(ByteReader& in) {
   TELLTALE_ASSIGN_OR_RETURN(outcome.actual_class, in.GetString());
   TELLTALE_ASSIGN_OR_RETURN(outcome.predicted, in.Get<double>());
   TELLTALE_ASSIGN_OR_RETURN(outcome.actual, in.Get<double>());
+  if (outcome.kind == Outcome::Kind::kRanking) {
+    TELLTALE_ASSIGN_OR_RETURN(outcome.query, in.GetString());
+  }
   return outcome;
 }
 
@@ -134,6 +138,9 @@ void PerformanceAccumulator::Add(const Outcome& outcome, int sign) {
       if (sign > 0) max_abs_ = std::max(max_abs_, std::abs(error));
       break;
     }
+    case Outcome::Kind::kRanking:
+      rankings_.Add(outcome.query, outcome.predicted, outcome.actual, sign);
+      break;
   }
 }
 
@@ -168,6 +175,7 @@ void PerformanceAccumulator::Merge(const PerformanceAccumulator& other) {
   sum_y2_ += other.sum_y2_;
   sum_abs_y_ += other.sum_abs_y_;
   max_abs_ = std::max(max_abs_, other.max_abs_);
+  rankings_.Merge(other.rankings_);
   delays_.Merge(other.delays_);
 }
 
@@ -204,7 +212,7 @@ bool PerformanceAccumulator::IsKnownMetric(std::string_view name) {
                                                     "mean_error",
                                                     "max_abs_error",
                                                     "labeled"};
-  if (kNames.count(name)) return true;
+  if (kNames.count(name) || RankingLists::IsKnownMetric(name)) return true;
   if (name.rfind("label_delay_p", 0) == 0 && name.size() == 15) {
     return std::isdigit(static_cast<unsigned char>(name[13])) &&
            std::isdigit(static_cast<unsigned char>(name[14]));
@@ -219,6 +227,7 @@ std::optional<double> PerformanceAccumulator::Metric(std::string_view name) cons
     int percent = (name[13] - '0') * 10 + (name[14] - '0');
     return delays_.Quantile(percent / 100.0);
   }
+  if (!rankings_.empty()) return rankings_.Metric(name);
   if (tp_ + fp_ + tn_ + fn_ > 0) return BinaryMetric(name);
   if (!classes_.empty()) return MulticlassMetric(name);
   if (regressed_ > 0) return RegressionMetric(name);
@@ -377,6 +386,7 @@ void PerformanceAccumulator::Serialize(ByteWriter& out) const {
     out.Put<uint64_t>(count);
   }
   delays_.Serialize(out);
+  rankings_.Serialize(out);
 }
 
 Result<PerformanceAccumulator> PerformanceAccumulator::Deserialize(ByteReader& in) {
@@ -409,6 +419,9 @@ Result<PerformanceAccumulator> PerformanceAccumulator::Deserialize(ByteReader& i
     out.classes_[{std::move(actual), std::move(predicted)}] = count;
   }
   TELLTALE_ASSIGN_OR_RETURN(out.delays_, KllSketch::Deserialize(in));
+  if (version >= 3) {
+    TELLTALE_ASSIGN_OR_RETURN(out.rankings_, RankingLists::Deserialize(in));
+  }
   return out;
 }
 

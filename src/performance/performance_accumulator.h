@@ -6,6 +6,7 @@
 //               bins on the logit scale) for ROC AUC and PR AUC; log loss and Brier sums
 //   multiclass  the confusion matrix (actual, predicted) -> count
 //   regression  sums of errors, absolute, squared and percentage errors, of y and y^2; max |error|
+//   ranking     every labelled item's score and relevance by query (ranking_lists.h)
 //   all         labelled count; label delays (quantile sketch, first labels only)
 #ifndef TELLTALE_PERFORMANCE_PERFORMANCE_ACCUMULATOR_H_
 #define TELLTALE_PERFORMANCE_PERFORMANCE_ACCUMULATOR_H_
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "common/bytes.h"
+#include "performance/ranking_lists.h"
 #include "sketch/kll_sketch.h"
 #include "telltale/result.h"
 
@@ -27,7 +29,7 @@ namespace telltale {
 
 // One labelled prediction, in the terms of the version's task.
 struct Outcome {
-  enum class Kind : uint8_t { kBinary, kMulticlass, kRegression };
+  enum class Kind : uint8_t { kBinary, kMulticlass, kRegression, kRanking };
   Kind kind = Kind::kBinary;
   // binary: the decision and the truth; `score` (a probability, or NaN without one)
   bool predicted_positive = false;
@@ -36,9 +38,11 @@ struct Outcome {
   // multiclass: class labels
   std::string predicted_class;
   std::string actual_class;
-  // regression
+  // regression, and ranking (the score and the relevance)
   double predicted = 0;
   double actual = 0;
+  // ranking: the query the item was ranked for
+  std::string query;
 };
 
 void PutOutcome(ByteWriter& out, const Outcome& outcome);
@@ -59,13 +63,14 @@ class PerformanceAccumulator {
   uint64_t labeled() const { return labeled_; }
   bool empty() const {
     return labeled_ == 0 && delays_.count() == 0 && predicted_positive_bins_.empty() &&
-           predicted_negative_bins_.empty();
+           predicted_negative_bins_.empty() && rankings_.empty();
   }
 
   // The named metric, or nullopt when it is undefined here (no labels, a zero denominator, or a
   // metric of another task). Names: accuracy, precision, recall, f1, specificity, fpr, tp, fp, tn,
   // fn, roc_auc, pr_auc, log_loss, brier; macro_/micro_/weighted_ precision, recall, f1;
-  // mae, mse, rmse, mape, wape, r2, mean_error, max_abs_error; labeled; label_delay_pNN.
+  // mae, mse, rmse, mape, wape, r2, mean_error, max_abs_error; ndcg[@k], map[@k], mrr[@k],
+  // precision@k, recall@k, queries; labeled; label_delay_pNN.
   std::optional<double> Metric(std::string_view name) const;
   static bool IsKnownMetric(std::string_view name);
 
@@ -109,6 +114,8 @@ class PerformanceAccumulator {
   uint64_t regressed_ = 0;
   double sum_error_ = 0, sum_abs_ = 0, sum_sq_ = 0, sum_ape_ = 0, sum_y_ = 0, sum_y2_ = 0,
          sum_abs_y_ = 0, max_abs_ = 0;
+  // ranking
+  RankingLists rankings_;
   KllSketch delays_;
 };
 

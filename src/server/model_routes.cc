@@ -217,12 +217,18 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
     Result<VersionSchema> schema = VersionSchema::FromJson(
         body->value("schema", nlohmann::json()), body->value("segments", nlohmann::json()));
     if (!Check(response, schema.status())) return;
+    Task task = ParseTask(model->task).value_or(Task::kBinaryClassification);
+    if (task == Task::kRanking && schema->query_field() < 0) {
+      return SendProblem(response, 422,
+                         "schema.query_id: a ranking model's rows are grouped into queries by a "
+                         "feature or raw field; name it here");
+    }
     version.schema_json = schema->SchemaJson().dump();
     version.segments_json = schema->SegmentsJson().dump();
     version.created_at = context.clock->Now();
     Result<VersionRecord> created = context.control->CreateVersion(version);
     if (!created.ok()) return SendError(response, created.status());
-    PerformanceSpec spec(ParseTask(model->task).value_or(Task::kBinaryClassification), *schema);
+    PerformanceSpec spec(task, *schema);
     context.windows->AddVersion(created->id,
                                 std::make_shared<const VersionSchema>(std::move(*schema)),
                                 model->id, std::move(spec));

@@ -71,3 +71,29 @@ def test_a_correction_is_never_overtaken_by_the_actual_it_corrects(client, proxy
     got = version.performance("accuracy", now - pd.Timedelta(days=1), now + pd.Timedelta(hours=1))
     got = got[got["labeled"] > 0]
     assert got["value"].sum() == pytest.approx(metrics.accuracy_score(truth, score >= 0.5), rel=1e-9)
+
+
+def test_a_ranking_model_through_the_sdk(client):
+    # Ten queries of eight items; relevance 0-2 arrives later; NDCG@5 per query as scikit-learn's.
+    rng = np.random.default_rng(8)
+    n = 80
+    frame = pd.DataFrame({"query": [f"q{i // 8}" for i in range(n)], "price": rng.random(n)})
+    score = pd.Series(rng.random(n), name="score")
+    relevance = pd.DataFrame({"relevance": rng.integers(0, 3, n)})
+    schema = telltale.infer_schema(frame, predictions=score, actuals=relevance, query_id="query")
+    model = client.create_model("search", task="ranking")
+    version = model.create_version("v1", schema=schema)
+    assert model.create_version("v1", schema=schema).name == version.name  # idempotent
+    assert version.schema["query_id"] == "query"
+    ids = [f"item-{i}" for i in range(n)]
+    now = pd.Timestamp.now(tz="UTC").floor("h")
+    version.log_predictions(ids, frame, score, timestamps=now - pd.Timedelta(hours=1))
+    assert client.flush(30)
+    model.log_actuals(ids, relevance)
+    assert client.flush(30)
+    assert client.stats()["rejected_rows"] == 0
+    per_query = [metrics.ndcg_score([relevance["relevance"][i:i + 8]], [score[i:i + 8]], k=5)
+                 for i in range(0, n, 8) if relevance["relevance"][i:i + 8].any()]
+    got = version.performance("ndcg@5", now - pd.Timedelta(days=1), now + pd.Timedelta(hours=1), granularity="day")
+    got = got[got["labeled"] > 0]
+    assert got["value"].iloc[0] == pytest.approx(np.mean(per_query), rel=1e-9)

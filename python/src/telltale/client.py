@@ -144,11 +144,13 @@ class Model:
         self.timezone: str = info.get("timezone", "UTC")
         self._path = f"/api/v1/models/{quote(self.name)}"
 
-    def create_version(self, version: str, schema: Mapping[str, Mapping[str, Any]],
+    def create_version(self, version: str, schema: Mapping[str, Any],
                        segments: Sequence[Any] = ()) -> "Version":
         """Registers a version, or returns the existing one when its schema is the same (a
-        version's schema never changes: log a changed model as a new version)."""
-        body: Dict[str, Any] = {"version": version, "schema": {r: dict(f) for r, f in schema.items()}}
+        version's schema never changes: log a changed model as a new version). A ranking model's
+        schema names the field that groups rows into queries: {"query_id": "session", ...}."""
+        body: Dict[str, Any] = {"version": version, "schema": {
+            r: dict(f) if isinstance(f, Mapping) else f for r, f in schema.items()}}
         if segments:
             body["segments"] = [s.to_json() if isinstance(s, Segment) else s for s in segments]
         try:
@@ -187,7 +189,7 @@ class Version:
         self.model = model
         self.info = info
         self.name: str = info["version"]
-        self.schema: Dict[str, Dict[str, Any]] = info.get("schema", {})
+        self.schema: Dict[str, Any] = info.get("schema", {})
         self._path = f"{model._path}/versions/{quote(self.name)}"
         self._client = model.client
 
@@ -400,12 +402,15 @@ def _new_ids(rows: int) -> List[str]:
     return (prefix + pd.RangeIndex(rows).astype(str)).tolist()
 
 
-def _fields(schema: Mapping[str, Mapping[str, Any]]) -> Dict[str, Dict[str, str]]:
+def _fields(schema: Mapping[str, Any]) -> Dict[str, Any]:
     """A schema with type names and embeddings written one way, for comparing two schemas."""
-    out = {}
+    out: Dict[str, Any] = {}
     for role, fields in schema.items():
-        if fields:
-            out[role] = {name: json.dumps(kind, sort_keys=True) for name, kind in fields.items()}
+        if isinstance(fields, Mapping):
+            if fields:
+                out[role] = {name: json.dumps(kind, sort_keys=True) for name, kind in fields.items()}
+        else:
+            out[role] = fields  # query_id
     return out
 
 

@@ -10,18 +10,22 @@ TEXT_DISTINCT_SHARE = 0.5
 
 
 def infer_schema(features: Any, predictions: Any = None, actuals: Any = None, raw: Any = None,
-                 *, feature_names: Optional[Sequence[str]] = None) -> Dict[str, Dict[str, Any]]:
+                 *, feature_names: Optional[Sequence[str]] = None,
+                 query_id: Optional[str] = None) -> Dict[str, Any]:
     """The schema of a version from example data: {"features": {name: type}, "predictions": ...}.
 
     Types follow the data's dtypes: booleans -> boolean, numbers -> numeric, datetimes ->
     timestamp, pandas categories -> categorical, lists or arrays of numbers -> embedding with
-    their dimension, and strings -> categorical, or text when most values are distinct."""
-    schema: Dict[str, Dict[str, Any]] = {}
+    their dimension, and strings -> categorical, or text when most values are distinct.
+    `query_id` names the feature or raw field that groups a ranking model's rows into queries."""
+    schema: Dict[str, Any] = {}
     for role, data in zip(ROLES, (features, predictions, actuals, raw)):
         if data is None:
             continue
         frame = to_frame(data, role, feature_names if role == "features" else None)
         schema[role] = {str(name): field_type(frame[name]) for name in frame.columns}
+    if query_id is not None:
+        schema["query_id"] = query_id
     return schema
 
 

@@ -14,6 +14,7 @@ export const performanceMetrics: Record<string, string[]> = {
   binary_classification: ["accuracy", "f1", "precision", "recall", "roc_auc", "pr_auc", "log_loss", "brier"],
   multiclass_classification: ["accuracy", "macro_f1", "weighted_f1", "macro_precision", "macro_recall"],
   regression: ["mae", "rmse", "mape", "wape", "r2", "mean_error"],
+  ranking: ["ndcg@10", "map@10", "mrr", "precision@10", "recall@10", "ndcg"],
 };
 
 export const stepOf = (granularity: string) => (granularity === "hour" ? 3600 : 86400);

@@ -5,8 +5,8 @@
 //    categorical features, a score and a label: training and validation sets, then 90 days of
 //    hourly traffic (--rows-per-hour, default 20) with labels, ten features shifted in the last ten
 //    days. The windows are checkpointed to the store before anything is measured.
-// 2. Each page (models list, overview, drift table, field detail, all over the last 90 days) is
-//    opened --loads times in a fresh browser context (empty cache, signed in through session
+// 2. Each page (models list; overview, drift table and field detail over the default 7 days and
+//    over the whole 90) is opened --loads times in a fresh browser context (empty cache, signed in through session
 //    storage). Its first meaningful paint is the first animation frame at which the page's content
 //    is on screen and nothing is loading, in milliseconds since navigation began (performance.now);
 //    Chromium's first contentful paint is reported beside it.
@@ -14,7 +14,9 @@
 //    by a client that renders nothing (Node's fetch over keep-alive). It is the floor any page
 //    drawing that data could reach on this server; the ratio says what the UI adds to it.
 //
-// Usage: make bench-web  (or: node bench/web/run.mjs [--rows-per-hour N] [--loads N])
+// Usage: make bench-web  (or: node bench/web/run.mjs [--rows-per-hour N] [--loads N] [--days N])
+// --serve loads the model, prints the server's address and keeps it running (Ctrl-C stops it),
+// to look at the same data by hand.
 // Needs the server (build/telltale), the built UI (web/dist) and web/node_modules (make build).
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -31,6 +33,7 @@ const { values: options } = parseArgs({
     "rows-per-hour": { type: "string", default: "20" },
     loads: { type: "string", default: "5" },
     days: { type: "string", default: "90" },
+    serve: { type: "boolean", default: false },
   },
 });
 const rowsPerHour = Number(options["rows-per-hour"]);
@@ -130,12 +133,15 @@ async function loadModel(base) {
 
 // The pages, each with what must be on screen for its first meaningful paint: at least `count`
 // elements matching each selector, and nothing loading.
-const pages = [
-  { name: "models list", hash: "#/", needs: { "svg.sparkline": 1 } },
-  { name: "model overview", hash: `#/models/${model}?range=${days}d`, needs: { "figure.chart canvas": 3 } },
-  { name: "drift table", hash: `#/models/${model}/drift?range=${days}d`, needs: { "table.drift tbody tr": 100 } },
-  { name: "field detail", hash: `#/models/${model}/fields/x0?range=${days}d`, needs: { ".bars .bin": 1, "figure.chart canvas": 1 } },
-];
+// Each model page at the default range (the last 7 days) and over the whole 90 days.
+const pages = [{ name: "models list", hash: "#/", needs: { "svg.sparkline": 1 } }];
+for (const range of ["7d", `${days}d`]) {
+  pages.push(
+    { name: `overview ${range}`, hash: `#/models/${model}?range=${range}`, needs: { "figure.chart canvas": 3 } },
+    { name: `drift ${range}`, hash: `#/models/${model}/drift?range=${range}`, needs: { "table.drift tbody tr": 100 } },
+    { name: `field ${range}`, hash: `#/models/${model}/fields/x0?range=${range}`, needs: { ".bars .bin": 1, "figure.chart canvas": 1 } },
+  );
+}
 
 // Runs in the page (a function, not a string: the UI's Content Security Policy forbids eval).
 function painted(needs) {
@@ -195,6 +201,10 @@ try {
   console.log(`loaded ${rows.toLocaleString("en")} rows x ${numeric.length + categorical.length} features over ${days} days ` +
     `(${days * 24} hourly windows) in ${((performance.now() - began) / 1000).toFixed(1)} s`);
   await new Promise((resolve) => setTimeout(resolve, 7000)); // a checkpoint writes the windows to the store
+  if (options.serve) {
+    console.log(`serving ${base}/ (API key ${token}); Ctrl-C stops it`);
+    await new Promise((resolve) => process.once("SIGINT", resolve));
+  }
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"],

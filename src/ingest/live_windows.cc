@@ -246,7 +246,8 @@ Status LiveWindows::Checkpoint(int64_t evict_before_hour) {
 
 Status LiveWindows::VisitSeries(int64_t version_id, VersionState& state, const WindowKey& first,
                                 int64_t to_hour,
-                                const std::function<void(int64_t, const WindowProfile&)>& visit) {
+                                const std::function<void(int64_t, const WindowProfile&)>& visit,
+                                const FieldSelection& fields) {
   std::set<int64_t> in_memory;
   {
     std::lock_guard lock(state.mutex);
@@ -262,7 +263,7 @@ Status LiveWindows::VisitSeries(int64_t version_id, VersionState& state, const W
                             to_hour, [&](int64_t hour, std::string_view bytes) -> Status {
                               if (in_memory.count(hour)) return Status::Ok();
                               TELLTALE_ASSIGN_OR_RETURN(WindowProfile window,
-                                                        WindowProfile::Deserialize(bytes));
+                                                        WindowProfile::Deserialize(bytes, fields));
                               visit(hour, window);
                               return Status::Ok();
                             });
@@ -270,12 +271,14 @@ Status LiveWindows::VisitSeries(int64_t version_id, VersionState& state, const W
 
 Status LiveWindows::Visit(int64_t version_id, Environment environment, uint32_t segment,
                           int64_t from_hour, int64_t to_hour, Span span,
-                          const std::function<void(int64_t, const WindowProfile&)>& visit) {
+                          const std::function<void(int64_t, const WindowProfile&)>& visit,
+                          const FieldSelection& fields) {
   std::shared_ptr<VersionState> state = Find(version_id);
   if (!state) return Status::NotFound("version " + std::to_string(version_id));
   auto hours = [&](int64_t from, int64_t to) {
     return from < to
-               ? VisitSeries(version_id, *state, {environment, false, segment, from}, to, visit)
+               ? VisitSeries(version_id, *state, {environment, false, segment, from}, to, visit,
+                             fields)
                : Status::Ok();
   };
   // Whole UTC days inside the range come from the day rollups, the hours at either end from
@@ -287,7 +290,8 @@ Status LiveWindows::Visit(int64_t version_id, Environment environment, uint32_t 
   }
   TELLTALE_RETURN_IF_ERROR(hours(from_hour, first_day));
   TELLTALE_RETURN_IF_ERROR(
-      VisitSeries(version_id, *state, {environment, true, segment, first_day}, end_day, visit));
+      VisitSeries(version_id, *state, {environment, true, segment, first_day}, end_day, visit,
+                  fields));
   return hours(end_day, to_hour);
 }
 

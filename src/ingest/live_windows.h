@@ -58,10 +58,12 @@ class LiveWindows {
   // hours (for merging a range, where only the total matters).
   enum class Span { kHours, kAny };
   // Visits the windows of one series covering [from_hour, to_hour), in memory or stored; `hour`
-  // is a window's first hour.
+  // is a window's first hour. Stored windows are decoded with only the `fields` selected (windows
+  // in memory are visited whole).
   Status Visit(int64_t version_id, Environment environment, uint32_t segment, int64_t from_hour,
                int64_t to_hour, Span span,
-               const std::function<void(int64_t hour, const WindowProfile&)>& visit);
+               const std::function<void(int64_t hour, const WindowProfile&)>& visit,
+               const FieldSelection& fields = FieldSelection::All());
 
   size_t open_windows() const;
 
@@ -84,7 +86,8 @@ class LiveWindows {
   // Visits one series' windows from `first` up to `to_hour`: in memory first, then the store.
   Status VisitSeries(int64_t version_id, VersionState& state, const WindowKey& first,
                      int64_t to_hour,
-                     const std::function<void(int64_t, const WindowProfile&)>& visit);
+                     const std::function<void(int64_t, const WindowProfile&)>& visit,
+                     const FieldSelection& fields);
   // The window for `key`, loaded from the store or created; the version's lock is held.
   Result<WindowProfile*> Open(int64_t version_id, VersionState& state, const WindowKey& key);
 

@@ -11,8 +11,11 @@ namespace telltale {
 namespace {
 
 constexpr std::string_view kMagic = "TTWP";
-// Version 2 added the performance accumulator after the event times.
-constexpr uint16_t kFormatVersion = 2;
+// Version 2 added the performance accumulator after the event times. Version 3 writes each field's
+// profile with its length instead of one dataset profile, so that a reader can skip fields (the
+// store's own block checksums replace the dataset profile's CRC).
+constexpr uint16_t kFormatVersion = 3;
+constexpr size_t kMaxFieldBytes = size_t{1} << 30;
 constexpr size_t kMaxCounters = 1 << 20;
 
 void PutCounters(ByteWriter& out, const std::map<std::string, uint64_t>& counters) {
@@ -148,7 +151,15 @@ std::string WindowProfile::Serialize() const {
   ByteWriter out;
   out.PutRaw(kMagic);
   out.Put<uint16_t>(kFormatVersion);
-  out.PutString(profile_.Serialize());
+  out.Put<uint64_t>(profile_.rows());
+  out.Put<uint32_t>(static_cast<uint32_t>(profile_.fields().size()));
+  ByteWriter field_bytes;
+  for (const auto& [name, field] : profile_.fields()) {
+    out.PutString(name);
+    field_bytes = ByteWriter();
+    field.Serialize(field_bytes);
+    out.PutString(field_bytes.bytes());
+  }
   out.Put<uint64_t>(integrity_.rejected_rows);
   out.Put<uint64_t>(integrity_.duplicate_ids);
   PutCounters(out, integrity_.type_errors);
@@ -159,7 +170,32 @@ std::string WindowProfile::Serialize() const {
   return out.Release();
 }
 
-Result<WindowProfile> WindowProfile::Deserialize(std::string_view bytes) {
+namespace {
+
+Result<DatasetProfile> GetFields(ByteReader& in, const FieldSelection& selection) {
+  DatasetProfile profile;
+  TELLTALE_ASSIGN_OR_RETURN(uint64_t rows, in.Get<uint64_t>());
+  profile.set_rows(rows);
+  TELLTALE_ASSIGN_OR_RETURN(uint32_t count, in.Get<uint32_t>());
+  if (count > VersionSchema::kMaxFields) return Status::Corruption("window profile: fields");
+  for (uint32_t i = 0; i < count; ++i) {
+    TELLTALE_ASSIGN_OR_RETURN(std::string name, in.GetString());
+    TELLTALE_ASSIGN_OR_RETURN(uint32_t length, in.Get<uint32_t>());
+    if (length > kMaxFieldBytes) return Status::Corruption("window profile: field size");
+    TELLTALE_ASSIGN_OR_RETURN(std::string_view bytes, in.GetRaw(length));
+    if (!selection.Includes(name)) continue;
+    ByteReader field_in(bytes);
+    Result<FieldProfile> field = FieldProfile::Deserialize(field_in);
+    if (!field.ok()) return field.status().WithContext("window profile: field '" + name + "'");
+    profile.Append(std::move(name), std::move(field).value());
+  }
+  return profile;
+}
+
+}  // namespace
+
+Result<WindowProfile> WindowProfile::Deserialize(std::string_view bytes,
+                                                 const FieldSelection& fields) {
   ByteReader in(bytes);
   TELLTALE_ASSIGN_OR_RETURN(std::string_view magic, in.GetRaw(kMagic.size()));
   if (magic != kMagic) return Status::Corruption("not a window profile");
@@ -169,8 +205,12 @@ Result<WindowProfile> WindowProfile::Deserialize(std::string_view bytes) {
                                " is newer than this telltale");
   }
   WindowProfile window;
-  TELLTALE_ASSIGN_OR_RETURN(std::string profile, in.GetString(1u << 30));
-  TELLTALE_ASSIGN_OR_RETURN(window.profile_, DatasetProfile::Deserialize(profile));
+  if (version >= 3) {
+    TELLTALE_ASSIGN_OR_RETURN(window.profile_, GetFields(in, fields));
+  } else {
+    TELLTALE_ASSIGN_OR_RETURN(std::string profile, in.GetString(1u << 30));
+    TELLTALE_ASSIGN_OR_RETURN(window.profile_, DatasetProfile::Deserialize(profile));
+  }
   TELLTALE_ASSIGN_OR_RETURN(window.integrity_.rejected_rows, in.Get<uint64_t>());
   TELLTALE_ASSIGN_OR_RETURN(window.integrity_.duplicate_ids, in.Get<uint64_t>());
   TELLTALE_RETURN_IF_ERROR(GetCounters(in, window.integrity_.type_errors));

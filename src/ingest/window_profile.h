@@ -6,6 +6,7 @@
 #ifndef TELLTALE_INGEST_WINDOW_PROFILE_H_
 #define TELLTALE_INGEST_WINDOW_PROFILE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -46,6 +47,26 @@ struct WindowKey {
   auto operator<=>(const WindowKey&) const = default;  // NOLINT(modernize-use-nullptr): tidy 14 bug
 };
 
+// Which fields' profiles a stored window is decoded with: all of them, or only those named (a
+// series of one field's metric over 90 days need not decode the other 99 fields' sketches).
+class FieldSelection {
+ public:
+  static FieldSelection All() { return FieldSelection(); }
+  static FieldSelection Only(std::vector<std::string> names) {
+    FieldSelection selection;
+    selection.all_ = false;
+    selection.names_ = std::move(names);
+    return selection;
+  }
+  bool Includes(std::string_view name) const {
+    return all_ || std::find(names_.begin(), names_.end(), name) != names_.end();
+  }
+
+ private:
+  bool all_ = true;
+  std::vector<std::string> names_;
+};
+
 // Rows that did not make it into the profile, and fields the schema does not know.
 struct WindowIntegrity {
   uint64_t rejected_rows = 0;
@@ -81,7 +102,9 @@ class WindowProfile {
   void MergeProfile(const DatasetProfile& profile, int64_t first, int64_t last);
 
   std::string Serialize() const;
-  static Result<WindowProfile> Deserialize(std::string_view bytes);
+  // Windows written by older versions decode whole, whatever `fields` says.
+  static Result<WindowProfile> Deserialize(std::string_view bytes,
+                                           const FieldSelection& fields = FieldSelection::All());
 
  private:
   DatasetProfile profile_;

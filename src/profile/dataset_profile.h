@@ -29,6 +29,10 @@ class DatasetProfile {
   FieldProfile& mutable_field(size_t index) { return fields_[index].second; }
   // Adds a field; replaces one of the same name.
   void Put(std::string name, FieldProfile field);
+  // Adds a field known not to be there yet (a reader of a format that lists each name once).
+  void Append(std::string name, FieldProfile field) {
+    fields_.emplace_back(std::move(name), std::move(field));
+  }
 
   void Merge(const DatasetProfile& other);
 

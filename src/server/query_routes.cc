@@ -61,19 +61,23 @@ std::optional<QueryScope> Scope(ServerContext& context, const httplib::Request& 
   return scope;
 }
 
-// The merged window of a series over [from_hour, to_hour).
+// The merged window of a series over [from_hour, to_hour), with the profiles of the selected
+// fields (the others are left empty).
 Result<WindowProfile> Merge(ServerContext& context, const QueryScope& scope,
-                            Environment environment, int64_t from_hour, int64_t to_hour) {
+                            Environment environment, int64_t from_hour, int64_t to_hour,
+                            const FieldSelection& fields = FieldSelection::All()) {
   WindowProfile merged(*scope.schema);
-  TELLTALE_RETURN_IF_ERROR(
-      context.windows->Visit(scope.resolved.version.id, environment, scope.segment, from_hour,
-                             to_hour, LiveWindows::Span::kAny,
-                             [&](int64_t, const WindowProfile& window) { merged.Merge(window); }));
+  TELLTALE_RETURN_IF_ERROR(context.windows->Visit(
+      scope.resolved.version.id, environment, scope.segment, from_hour, to_hour,
+      LiveWindows::Span::kAny, [&](int64_t, const WindowProfile& window) { merged.Merge(window); },
+      fields));
   return merged;
 }
 
-Result<WindowProfile> Current(ServerContext& context, const QueryScope& scope) {
-  return Merge(context, scope, Environment::kProduction, FirstHour(scope.from), EndHour(scope.to));
+Result<WindowProfile> Current(ServerContext& context, const QueryScope& scope,
+                              const FieldSelection& fields = FieldSelection::All()) {
+  return Merge(context, scope, Environment::kProduction, FirstHour(scope.from), EndHour(scope.to),
+               fields);
 }
 
 // The baseline named by ?baseline= (training by default), and its description.
@@ -148,7 +152,8 @@ void HandleSummary(ServerContext& context, const httplib::Request& request,
   Status visited = context.windows->Visit(
       scope->resolved.version.id, Environment::kProduction, scope->segment, FirstHour(scope->from),
       EndHour(scope->to), LiveWindows::Span::kHours,
-      [&](int64_t, const WindowProfile& window) { windows += !window.empty(); });
+      [&](int64_t, const WindowProfile& window) { windows += !window.empty(); },
+      FieldSelection::Only({}));
   if (!visited.ok()) return SendError(response, visited);
   nlohmann::json missing = nlohmann::json::object();
   for (const auto& [name, field] : current->profile().fields()) missing[name] = field.missing();
@@ -222,7 +227,8 @@ bool FieldParam(const QueryScope& scope, const httplib::Request& request,
 // The scope's production windows merged into buckets of ?granularity= (hour, day, week in the
 // model's time zone), keyed by bucket start.
 Result<std::map<int64_t, WindowProfile>> Buckets(ServerContext& context, const QueryScope& scope,
-                                                 const httplib::Request& request) {
+                                                 const httplib::Request& request,
+                                                 const FieldSelection& fields) {
   TELLTALE_ASSIGN_OR_RETURN(Granularity granularity,
                             ParseGranularity(Param(request, "granularity").value_or("hour")));
   TELLTALE_ASSIGN_OR_RETURN(const date::time_zone* zone,
@@ -240,7 +246,8 @@ Result<std::map<int64_t, WindowProfile>> Buckets(ServerContext& context, const Q
         int64_t start = BucketStart(hour * kWindowSeconds, granularity, zone);
         auto [it, inserted] = buckets.try_emplace(start, window);
         if (!inserted) it->second.Merge(window);
-      }));
+      },
+      fields));
   return buckets;
 }
 
@@ -260,7 +267,9 @@ void HandleMetrics(ServerContext& context, const httplib::Request& request,
     if (!found.ok()) return SendError(response, found.status());
     baseline = std::move(found->first);
   }
-  Result<std::map<int64_t, WindowProfile>> buckets = Buckets(context, *scope, request);
+  Result<std::map<int64_t, WindowProfile>> buckets = Buckets(
+      context, *scope, request,
+      FieldSelection::Only(field ? std::vector<std::string>{field->name} : std::vector<std::string>{}));
   if (!buckets.ok()) return SendError(response, buckets.status());
   nlohmann::json points = nlohmann::json::array();
   for (const auto& [start, window] : *buckets) {
@@ -287,7 +296,7 @@ void HandleDistribution(ServerContext& context, const httplib::Request& request,
   if (!FieldParam(*scope, request, response, field, true)) return;
   auto baseline = Baseline(context, *scope, request);
   if (!baseline.ok()) return SendError(response, baseline.status());
-  Result<WindowProfile> current = Current(context, *scope);
+  Result<WindowProfile> current = Current(context, *scope, FieldSelection::Only({field->name}));
   if (!current.ok()) return SendError(response, current.status());
   CheckOptions options;
   options.columns = {field->name};
@@ -361,7 +370,8 @@ void HandlePerformance(ServerContext& context, const httplib::Request& request,
   // The realized metric an estimate stands for: estimated_f1 -> f1.
   std::string realized =
       estimated ? metric->substr(std::string_view("estimated_").size()) : *metric;
-  Result<std::map<int64_t, WindowProfile>> buckets = Buckets(context, *scope, request);
+  Result<std::map<int64_t, WindowProfile>> buckets =
+      Buckets(context, *scope, request, FieldSelection::Only({}));
   if (!buckets.ok()) return SendError(response, buckets.status());
   nlohmann::json points = nlohmann::json::array();
   for (const auto& [start, window] : *buckets) {
@@ -400,7 +410,7 @@ void HandleConfusionMatrix(ServerContext& context, const httplib::Request& reque
                            httplib::Response& response) {
   std::optional<QueryScope> scope = Scope(context, request, response);
   if (!scope) return;
-  Result<WindowProfile> current = Current(context, *scope);
+  Result<WindowProfile> current = Current(context, *scope, FieldSelection::Only({}));
   if (!current.ok()) return SendError(response, current.status());
   PerformanceAccumulator::ConfusionMatrix matrix = current->performance().Confusion();
   nlohmann::json json = ScopeJson(*scope);

@@ -44,6 +44,14 @@ thread_local RouteGroup counted_route_group = RouteGroup::kOther;
 void CountRequestAs(RouteGroup group) { counted_route_group = group; }
 RouteGroup CountedRouteGroup() { return counted_route_group; }
 
+void OfferGzipOnly(httplib::Request& request) {
+  auto offered = request.headers.find("Accept-Encoding");
+  if (offered == request.headers.end()) return;
+  bool gzip = offered->second.find("gzip") != std::string::npos;
+  request.headers.erase("Accept-Encoding");
+  if (gzip) request.headers.emplace("Accept-Encoding", "gzip");
+}
+
 void SendJson(httplib::Response& response, int status, const nlohmann::json& body) {
   response.status = status;
   response.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),

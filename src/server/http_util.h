@@ -27,6 +27,12 @@ struct Principal {
 };
 
 void SendJson(httplib::Response& response, int status, const nlohmann::json& body);
+
+// Narrows a request's Accept-Encoding to gzip (or nothing), before routing. The HTTP library
+// prefers brotli whenever a client offers it and compresses at brotli's highest quality: 120 ms
+// for the UI's 100 KB script and tens of milliseconds for a large JSON answer, where gzip takes
+// 3 ms for a body 10% larger. Browsers always offer brotli; curl and the SDK do not.
+void OfferGzipOnly(httplib::Request& request);
 // An application/problem+json body; `detail` names the field, row or limit.
 void SendProblem(httplib::Response& response, int status, std::string_view detail,
                  nlohmann::json extra = nlohmann::json::object());

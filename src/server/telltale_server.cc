@@ -215,6 +215,8 @@ void TelltaleServer::ConfigureHttp() {
   http_->set_read_timeout(30);
   http_->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response&) {
     request_start = std::chrono::steady_clock::now();
+    // The request is the library's own non-const object, handed to this hook as const.
+    OfferGzipOnly(const_cast<httplib::Request&>(request));
     CountRequestAs(request.path.rfind("/api/v1/", 0) == 0 ? RouteGroup::kRegistry
                                                           : RouteGroup::kOther);
     http_->RequestStarted(request);

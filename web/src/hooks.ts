@@ -1,5 +1,5 @@
 // Small hooks: the current route from the hash, and data loaded for a set of inputs.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useState } from "preact/hooks";
 import { parseRoute, type Route } from "./route";
 
 export function useRoute(): Route {
@@ -18,10 +18,11 @@ export interface Loaded<T> {
   loading: boolean;
 }
 
-// Runs `load` whenever a key changes; a late answer for old keys is dropped.
+// Runs `load` whenever a key changes; a late answer for old keys is dropped. The request starts as
+// soon as the component is in the document (a layout effect), not after the next frame is drawn.
 export function useLoad<T>(load: () => Promise<T>, keys: unknown[]): Loaded<T> {
   const [state, setState] = useState<Loaded<T>>({ loading: true });
-  useEffect(() => {
+  useLayoutEffect(() => {
     let current = true;
     setState((previous) => ({ data: previous.data, loading: true }));
     load().then(

@@ -143,20 +143,26 @@ for (const range of ["7d", `${days}d`]) {
   );
 }
 
-// Runs in the page (a function, not a string: the UI's Content Security Policy forbids eval).
-function painted(needs) {
-  const complete = Object.entries(needs).every(([selector, count]) => document.querySelectorAll(selector).length >= count);
-  return complete && !document.querySelector("[aria-busy=true]") && performance.now();
+// Runs in the page before its own script: signs in, then checks at every animation frame whether
+// the page's content is on screen and records the first time it is (window.__meaningfulPaint).
+function recordMeaningfulPaint({ key, needs }) {
+  sessionStorage.setItem("telltale.token", key);
+  const check = () => {
+    const complete = Object.entries(needs).every(([selector, count]) => document.querySelectorAll(selector).length >= count);
+    if (complete && !document.querySelector("[aria-busy=true]")) window.__meaningfulPaint = performance.now();
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
 }
 
 async function paintOnce(browser, base, page) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  await context.addInitScript((key) => sessionStorage.setItem("telltale.token", key), token);
+  await context.addInitScript(recordMeaningfulPaint, { key: token, needs: page.needs });
   const tab = await context.newPage();
   const requests = [];
   tab.on("request", (request) => request.url().includes("/api/v1/") && requests.push(request.url()));
   await tab.goto(`${base}/${page.hash}`);
-  const handle = await tab.waitForFunction(painted, page.needs, { polling: "raf", timeout: 60_000 });
+  const handle = await tab.waitForFunction(() => window.__meaningfulPaint, null, { polling: 100, timeout: 60_000 });
   const meaningful = await handle.jsonValue();
   const contentful = await tab.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? null);
   await context.close();

@@ -276,10 +276,9 @@ Status LiveWindows::Visit(int64_t version_id, Environment environment, uint32_t 
   std::shared_ptr<VersionState> state = Find(version_id);
   if (!state) return Status::NotFound("version " + std::to_string(version_id));
   auto hours = [&](int64_t from, int64_t to) {
-    return from < to
-               ? VisitSeries(version_id, *state, {environment, false, segment, from}, to, visit,
-                             fields)
-               : Status::Ok();
+    return from < to ? VisitSeries(version_id, *state, {environment, false, segment, from}, to,
+                                   visit, fields)
+                     : Status::Ok();
   };
   // Whole UTC days inside the range come from the day rollups, the hours at either end from
   // their own windows.
@@ -289,9 +288,8 @@ Status LiveWindows::Visit(int64_t version_id, Environment environment, uint32_t 
     return hours(from_hour, to_hour);
   }
   TELLTALE_RETURN_IF_ERROR(hours(from_hour, first_day));
-  TELLTALE_RETURN_IF_ERROR(
-      VisitSeries(version_id, *state, {environment, true, segment, first_day}, end_day, visit,
-                  fields));
+  TELLTALE_RETURN_IF_ERROR(VisitSeries(version_id, *state, {environment, true, segment, first_day},
+                                       end_day, visit, fields));
   return hours(end_day, to_hour);
 }
 

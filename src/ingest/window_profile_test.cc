@@ -9,9 +9,9 @@ namespace telltale {
 namespace {
 
 VersionSchema Schema() {
-  return VersionSchema::FromJson(
-             {{"features", {{"x", "numeric"}, {"c", "categorical"}}}, {"predictions", {{"p", "numeric"}}}},
-             nullptr)
+  return VersionSchema::FromJson({{"features", {{"x", "numeric"}, {"c", "categorical"}}},
+                                  {"predictions", {{"p", "numeric"}}}},
+                                 nullptr)
       .value();
 }
 

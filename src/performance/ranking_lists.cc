@@ -40,7 +40,8 @@ std::optional<MetricName> ParseMetricName(std::string_view name) {
 }
 
 // The metric of one query whose items are ranked best first; `relevant` > 0.
-double QueryMetric(const std::vector<RankingLists::Item>& ranked, size_t relevant, MetricName name) {
+double QueryMetric(const std::vector<RankingLists::Item>& ranked, size_t relevant,
+                   MetricName name) {
   size_t depth = name.k == 0 ? ranked.size() : std::min(name.k, ranked.size());
   size_t hits = 0;
   double dcg = 0, precision_sum = 0, reciprocal_rank = 0;
@@ -59,7 +60,8 @@ double QueryMetric(const std::vector<RankingLists::Item>& ranked, size_t relevan
       for (const RankingLists::Item& item : ranked) ideal.push_back(item.relevance);
       std::sort(ideal.begin(), ideal.end(), std::greater<>());
       double ideal_dcg = 0;
-      for (size_t i = 0; i < depth; ++i) ideal_dcg += ideal[i] / std::log2(static_cast<double>(i) + 2);
+      for (size_t i = 0; i < depth; ++i)
+        ideal_dcg += ideal[i] / std::log2(static_cast<double>(i) + 2);
       return dcg / ideal_dcg;
     }
     case RankingMetric::kMap: {
@@ -116,8 +118,8 @@ std::optional<double> RankingLists::Metric(std::string_view name) const {
   size_t counted = 0;
   std::vector<Item> ranked;
   for (const auto& [query, items] : queries_) {
-    size_t relevant = static_cast<size_t>(
-        std::count_if(items.begin(), items.end(), [](const Item& item) { return item.relevance > 0; }));
+    size_t relevant = static_cast<size_t>(std::count_if(
+        items.begin(), items.end(), [](const Item& item) { return item.relevance > 0; }));
     if (relevant == 0) continue;
     ranked.assign(items.begin(), items.end());
     std::sort(ranked.begin(), ranked.end(), [](const Item& a, const Item& b) {

@@ -267,9 +267,10 @@ void HandleMetrics(ServerContext& context, const httplib::Request& request,
     if (!found.ok()) return SendError(response, found.status());
     baseline = std::move(found->first);
   }
-  Result<std::map<int64_t, WindowProfile>> buckets = Buckets(
-      context, *scope, request,
-      FieldSelection::Only(field ? std::vector<std::string>{field->name} : std::vector<std::string>{}));
+  Result<std::map<int64_t, WindowProfile>> buckets =
+      Buckets(context, *scope, request,
+              FieldSelection::Only(field ? std::vector<std::string>{field->name}
+                                         : std::vector<std::string>{}));
   if (!buckets.ok()) return SendError(response, buckets.status());
   nlohmann::json points = nlohmann::json::array();
   for (const auto& [start, window] : *buckets) {

@@ -100,6 +100,8 @@ def test_ranking_metrics_per_day_equal_scikit_learn_and_survive_a_crash(start_se
     assert answer["joined"] == len(ids) - 20
     corrected = send_actuals(api, "search", [{"id": i, "actuals": {"relevance": truth[i]}} for i in wrong])
     assert corrected["corrected"] == 20
+    negative = send_actuals(api, "search", [{"id": ids[0], "actuals": {"relevance": -1}}])
+    assert negative["joined"] == 0 and "a relevance is a number >= 0" in negative["rejected"][0]["reason"]
 
     by_day = [(day, scores, relevance) for day, _, _, _, scores, relevance in queries]
     expected = {name: [mean_over_queries(by_day, d, value) for d in range(DAYS)] for name, value in REFERENCES.items()}

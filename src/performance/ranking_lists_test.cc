@@ -3,21 +3,33 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <iterator>
+#include <optional>
 
 namespace telltale {
 namespace {
 
+struct ExampleItem {
+  const char* query;
+  double score;
+  double relevance;
+};
+
 // Query "a" ranks relevances 0, 2, 0, 1 (by descending score); "b" has nothing relevant; "c" is a
 // single relevant item.
-RankingLists Example() {
+constexpr ExampleItem kExample[] = {{"a", 0.6, 1}, {"a", 0.9, 0}, {"a", 0.7, 0}, {"a", 0.8, 2},
+                                    {"b", 0.5, 0}, {"b", 0.4, 0}, {"c", 0.3, 1}};
+
+// The example's items from `first` up to (not including) `last`; `relevance_of_first` replaces
+// the first item's relevance when given.
+RankingLists Example(size_t first = 0, size_t last = std::size(kExample),
+                     std::optional<double> relevance_of_first = std::nullopt) {
   RankingLists lists;
-  lists.Add("a", 0.6, 1, +1);
-  lists.Add("a", 0.9, 0, +1);
-  lists.Add("a", 0.7, 0, +1);
-  lists.Add("a", 0.8, 2, +1);
-  lists.Add("b", 0.5, 0, +1);
-  lists.Add("b", 0.4, 0, +1);
-  lists.Add("c", 0.3, 1, +1);
+  for (size_t i = first; i < last; ++i) {
+    const ExampleItem& item = kExample[i];
+    double relevance = i == 0 && relevance_of_first ? *relevance_of_first : item.relevance;
+    lists.Add(item.query, item.score, relevance, +1);
+  }
   return lists;
 }
 
@@ -64,12 +76,7 @@ TEST(RankingListsTest, TakingItemsBackOutRestoresTheLists) {
   RankingLists lists = Example();
   lists.Add("a", 0.6, 1, -1);  // the relevance of this item is corrected to 3
   lists.Add("a", 0.6, 3, +1);
-  RankingLists expected;
-  for (auto [score, relevance] : {std::pair{0.6, 3.0}, {0.9, 0.0}, {0.7, 0.0}, {0.8, 2.0}})
-    expected.Add("a", score, relevance, +1);
-  expected.Add("b", 0.5, 0, +1);
-  expected.Add("b", 0.4, 0, +1);
-  expected.Add("c", 0.3, 1, +1);
+  RankingLists expected = Example(0, std::size(kExample), 3.0);
   for (std::string_view name : {"ndcg", "ndcg@3", "map", "mrr", "recall@1", "queries"})
     EXPECT_DOUBLE_EQ(Metric(lists, name), Metric(expected, name)) << name;
   lists.Add("c", 0.3, 1, -1);
@@ -77,15 +84,8 @@ TEST(RankingListsTest, TakingItemsBackOutRestoresTheLists) {
 }
 
 TEST(RankingListsTest, MergeAndSerializationKeepEveryItem) {
-  RankingLists first, second;
-  first.Add("a", 0.6, 1, +1);
-  first.Add("a", 0.9, 0, +1);
-  second.Add("a", 0.7, 0, +1);
-  second.Add("a", 0.8, 2, +1);
-  second.Add("b", 0.5, 0, +1);
-  second.Add("b", 0.4, 0, +1);
-  second.Add("c", 0.3, 1, +1);
-  first.Merge(second);
+  RankingLists first = Example(0, 2);  // query "a" split across the two parts
+  first.Merge(Example(2));
   ByteWriter out;
   first.Serialize(out);
   std::string bytes = out.Release();

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <random>
 #include <thread>
 
@@ -37,6 +38,7 @@ class IngestorTest : public ::testing::Test {
     store_ = DataStore::Open(directory_.string(), 0).value();
     windows_ = std::make_unique<LiveWindows>(*store_);
     windows_->AddVersion(1, schema_);
+    ASSERT_TRUE(windows_->SetDayZone(1, zone_).ok());
     ingestor_ = std::make_unique<Ingestor>(*store_, *windows_, clock_, IngestLimits{});
     ASSERT_TRUE(ingestor_->Recover().ok());
   }
@@ -79,7 +81,29 @@ class IngestorTest : public ::testing::Test {
     return {rows, sum};
   }
 
+  // Rows in `hours` consecutive hours from `first` (10 per hour, ids from `first_id`).
+  void IngestHours(const char* first, int hours, int first_id = 0) {
+    for (int hour = 0; hour < hours; ++hour) {
+      std::string time = FormatRfc3339(ParseRfc3339(first).value() + hour * 3600);
+      Ingest(Rows(first_id + hour * 10, 10, time.c_str()));
+    }
+  }
+  // Rows per visited window (by its first hour) of [from, to).
+  std::map<int64_t, uint64_t> RowsByWindow(int64_t from, int64_t to, LiveWindows::Span span,
+                                           const std::string& days_of = "") {
+    std::map<int64_t, uint64_t> rows;
+    EXPECT_TRUE(
+        windows_
+            ->Visit(
+                1, Environment::kProduction, 0, from, to, span,
+                [&](int64_t hour, const WindowProfile& w) { rows[hour] += w.profile().rows(); },
+                FieldSelection::All(), days_of)
+            .ok());
+    return rows;
+  }
+
   std::filesystem::path directory_;
+  const date::time_zone* zone_ = nullptr;  // the model's time zone (null: UTC)
   std::shared_ptr<const VersionSchema> schema_;
   FakeClock clock_{kNow};
   std::unique_ptr<DataStore> store_;
@@ -291,6 +315,90 @@ TEST_F(IngestorTest, ActualsRacingTheirPredictionsAreEachJoinedOnce) {
                           })
                   .ok());
   EXPECT_EQ(reopened.labeled(), static_cast<uint64_t>(kRows));
+}
+
+// Rows per day of `days`, summed from hourly windows: what day rollups must hold.
+std::map<int64_t, uint64_t> ByDay(const std::map<int64_t, uint64_t>& hours,
+                                  const DayCalendar& days) {
+  std::map<int64_t, uint64_t> by_day;
+  for (const auto& [hour, rows] : hours) by_day[days.DayOf(hour)] += rows;
+  return by_day;
+}
+
+TEST_F(IngestorTest, DayRollupsAreDaysOfTheModelsTimeZone) {
+  zone_ = date::locate_zone("Asia/Kolkata");  // +05:30: local midnight cuts a UTC hour
+  Close();
+  Open();
+  IngestHours("2026-11-20T00:30:00Z", 80);
+  ASSERT_TRUE(windows_->Checkpoint(HourOf(kNow)).ok());
+  EXPECT_EQ(windows_->DayZone(1), "Asia/Kolkata");
+  const DayCalendar days(zone_);
+  const int64_t start = HourOf(ParseRfc3339("2026-11-20T00:00:00Z").value());
+  for (auto [from, to] :
+       {std::pair{start, start + 80}, {start + 7, start + 61}, {start - 50, start + 200}}) {
+    std::map<int64_t, uint64_t> hours = RowsByWindow(from, to, LiveWindows::Span::kHours);
+    std::map<int64_t, uint64_t> any =
+        RowsByWindow(from, to, LiveWindows::Span::kAny, "Asia/Kolkata");
+    // Whole local days come as one rollup each, the hours at either end as themselves.
+    std::map<int64_t, uint64_t> expected;
+    for (const auto& [hour, rows] : hours) {
+      int64_t day = days.DayOf(hour);
+      bool whole = day >= from && days.NextDay(day) <= to;
+      expected[whole ? day : hour] += rows;
+    }
+    EXPECT_EQ(any, expected) << from - start << ".." << to - start;
+  }
+  // Local days of 2026-11-21 and 22 start at 18:30Z the evening before: their first windows are
+  // the 19:00Z hours, and each holds 24 of them.
+  std::map<int64_t, uint64_t> whole = RowsByWindow(start, start + 80, LiveWindows::Span::kAny);
+  const int64_t day21 = HourOf(ParseRfc3339("2026-11-20T19:00:00Z").value());
+  EXPECT_EQ(whole.at(day21), 240u);
+  EXPECT_EQ(whole.at(day21 + 24), 240u);
+  // Buckets of another zone's days cannot use these rollups: they get the hours.
+  EXPECT_EQ(RowsByWindow(start, start + 80, LiveWindows::Span::kAny, "UTC"),
+            RowsByWindow(start, start + 80, LiveWindows::Span::kHours));
+}
+
+TEST_F(IngestorTest, ChangingTheZoneRebuildsTheRollupsOnceAndCountsEveryRowOnce) {
+  IngestHours("2026-11-20T00:30:00Z", 60);
+  ASSERT_TRUE(windows_->Checkpoint(HourOf(kNow)).ok());
+  IngestHours("2026-11-22T12:30:00Z", 20, 600);  // folded, in the log, not checkpointed
+  const int64_t from = HourOf(ParseRfc3339("2026-11-19T00:00:00Z").value());
+  const int64_t to = from + 24 * 6;
+  const std::map<int64_t, uint64_t> hours = RowsByWindow(from, to, LiveWindows::Span::kHours);
+  EXPECT_EQ(RowsByWindow(from, to, LiveWindows::Span::kAny, "UTC"), ByDay(hours, DayCalendar()));
+
+  const date::time_zone* new_york = date::locate_zone("America/New_York");
+  ASSERT_TRUE(windows_->SetDayZone(1, new_york).ok());
+  EXPECT_EQ(windows_->DayZone(1), "America/New_York");
+  const DayCalendar days(new_york);
+  EXPECT_EQ(RowsByWindow(from, to, LiveWindows::Span::kAny, "America/New_York"),
+            ByDay(hours, days));
+  EXPECT_EQ(RowsByWindow(from, to, LiveWindows::Span::kHours), hours);
+  // The rebuild took the folded records out of the log with it: a crash now replays nothing.
+  size_t records = 0;
+  ASSERT_TRUE(store_
+                  ->ForEachLogRecord([&](uint64_t, std::string_view) {
+                    ++records;
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(records, 0u);
+  zone_ = new_york;
+  Close();
+  Open();
+  EXPECT_EQ(store_->GetDayZone(1).value(), "America/New_York");
+  EXPECT_EQ(RowsByWindow(from, to, LiveWindows::Span::kAny, "America/New_York"),
+            ByDay(hours, days));
+  EXPECT_EQ(Totals(0, LiveWindows::Span::kAny).first, 800u);
+  EXPECT_EQ(Totals(1, LiveWindows::Span::kAny), Totals(1));  // segments are rebuilt too
+  // Rows after the change land in the new days; and back to UTC.
+  IngestHours("2026-11-23T03:30:00Z", 3, 1000);
+  ASSERT_TRUE(windows_->SetDayZone(1, nullptr).ok());
+  std::map<int64_t, uint64_t> now_hours = RowsByWindow(from, to, LiveWindows::Span::kHours);
+  EXPECT_EQ(RowsByWindow(from, to, LiveWindows::Span::kAny, "UTC"),
+            ByDay(now_hours, DayCalendar()));
+  EXPECT_EQ(Totals(0, LiveWindows::Span::kAny).first, 830u);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "ingest/live_windows.h"
 
+#include <limits>
+
 namespace telltale {
 
 void LiveWindows::AddVersion(int64_t version_id, std::shared_ptr<const VersionSchema> schema,
@@ -23,6 +25,55 @@ void LiveWindows::RemoveVersion(int64_t version_id) {
   std::lock_guard orphans_lock(orphans_mutex_);
   orphans_.insert(orphans_.end(), found->second->folded.begin(), found->second->folded.end());
   versions_.erase(found);
+}
+
+Status LiveWindows::SetDayZone(int64_t version_id, const date::time_zone* zone) {
+  std::shared_ptr<VersionState> state = Find(version_id);
+  if (!state) return Status::NotFound("version " + std::to_string(version_id));
+  DayCalendar days(zone);
+  std::unique_lock days_lock(state->days_mutex);
+  std::lock_guard lock(state->mutex);
+  TELLTALE_ASSIGN_OR_RETURN(std::optional<std::string> stored, store_.GetDayZone(version_id));
+  if (stored.value_or("UTC") != days.zone_name()) {
+    TELLTALE_RETURN_IF_ERROR(RebuildDays(version_id, *state, days));
+  }
+  state->days = days;
+  return Status::Ok();
+}
+
+std::string LiveWindows::DayZone(int64_t version_id) const {
+  std::shared_ptr<VersionState> state = Find(version_id);
+  if (!state) return "";
+  std::shared_lock lock(state->days_mutex);
+  return state->days.zone_name();
+}
+
+Status LiveWindows::RebuildDays(int64_t version_id, VersionState& state, const DayCalendar& days) {
+  std::map<WindowKey, WindowProfile> rollups;
+  for (uint32_t segment = 0; segment <= state.schema->segments().size(); ++segment) {
+    WindowKey first{Environment::kProduction, false, segment, std::numeric_limits<int64_t>::min()};
+    TELLTALE_RETURN_IF_ERROR(VisitSeries(
+        version_id, state, first, std::numeric_limits<int64_t>::max(),
+        [&](int64_t hour, const WindowProfile& window) {
+          WindowKey day{Environment::kProduction, true, segment, days.DayOf(hour)};
+          auto [it, inserted] = rollups.try_emplace(day, window);
+          if (!inserted) it->second.Merge(window);
+        },
+        FieldSelection::All(), /*locked=*/true));
+  }
+  // What the next checkpoint would write of this version goes in the same batch, so that the
+  // records folded into the new rollups leave the log with it.
+  std::vector<WindowEntry> entries;
+  for (const WindowKey& key : state.dirty) {
+    if (!key.day) entries.push_back({version_id, key, state.windows.at(key).Serialize()});
+  }
+  for (const auto& [key, window] : rollups)
+    entries.push_back({version_id, key, window.Serialize()});
+  TELLTALE_RETURN_IF_ERROR(store_.ReplaceDays(version_id, entries, state.folded, days.zone_name()));
+  state.folded.clear();
+  state.dirty.clear();
+  std::erase_if(state.windows, [](const auto& entry) { return entry.first.day; });
+  return Status::Ok();
 }
 
 std::shared_ptr<LiveWindows::VersionState> LiveWindows::Find(int64_t version_id) const {
@@ -89,13 +140,24 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
   const VersionSchema& schema = *state->schema;
   const bool baseline = record.environment != Environment::kProduction;
   auto hour_of = [&](int64_t time) { return baseline ? 0 : HourOf(time); };
+  // The days are fixed while the record folds; rows of one request mostly share an hour.
+  std::shared_lock days_lock(state->days_mutex);
+  int64_t last_hour = std::numeric_limits<int64_t>::min();
+  int64_t last_day = 0;
+  auto day_of = [&](int64_t hour) {
+    if (hour != last_hour) {
+      last_hour = hour;
+      last_day = state->days.DayOf(hour);
+    }
+    return last_day;
+  };
 
   // Rows grouped by window: every row in its "all rows" series and in each segment it belongs to;
   // production rows also in the day rollups of those series.
   std::map<WindowKey, std::vector<const Row*>> groups;
   auto add = [&](uint32_t segment, int64_t hour, const Row& row) {
     groups[{record.environment, false, segment, hour}].push_back(&row);
-    if (!baseline) groups[{record.environment, true, segment, DayStartHour(hour)}].push_back(&row);
+    if (!baseline) groups[{record.environment, true, segment, day_of(hour)}].push_back(&row);
   };
   for (const Row& row : record.rows) {
     int64_t hour = hour_of(row.event_time);
@@ -105,7 +167,7 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
   // The windows (the hour, and its day for production) that something at `hour` lands in.
   auto windows_of = [&](uint32_t segment, int64_t hour) {
     std::vector<WindowKey> keys = {{record.environment, false, segment, hour}};
-    if (!baseline) keys.push_back({record.environment, true, segment, DayStartHour(hour)});
+    if (!baseline) keys.push_back({record.environment, true, segment, day_of(hour)});
     return keys;
   };
   // Uploaded profiles are decoded before anything is folded: a record folds whole or not at all.
@@ -236,7 +298,7 @@ Status LiveWindows::Checkpoint(int64_t evict_before_hour) {
   for (auto& [version_id, state] : versions) {
     std::lock_guard lock(state->mutex);
     for (auto it = state->windows.begin(); it != state->windows.end();) {
-      int64_t end_hour = it->first.hour + (it->first.day ? kHoursPerDay : 1);
+      int64_t end_hour = it->first.day ? state->days.NextDay(it->first.hour) : it->first.hour + 1;
       bool old = it->first.environment != Environment::kProduction || end_hour <= evict_before_hour;
       it = old && !state->dirty.count(it->first) ? state->windows.erase(it) : std::next(it);
     }
@@ -247,10 +309,11 @@ Status LiveWindows::Checkpoint(int64_t evict_before_hour) {
 Status LiveWindows::VisitSeries(int64_t version_id, VersionState& state, const WindowKey& first,
                                 int64_t to_hour,
                                 const std::function<void(int64_t, const WindowProfile&)>& visit,
-                                const FieldSelection& fields) {
+                                const FieldSelection& fields, bool locked) {
   std::set<int64_t> in_memory;
   {
-    std::lock_guard lock(state.mutex);
+    std::unique_lock lock(state.mutex, std::defer_lock);
+    if (!locked) lock.lock();
     WindowKey last = first;
     last.hour = to_hour;
     auto end = state.windows.lower_bound(last);
@@ -272,7 +335,7 @@ Status LiveWindows::VisitSeries(int64_t version_id, VersionState& state, const W
 Status LiveWindows::Visit(int64_t version_id, Environment environment, uint32_t segment,
                           int64_t from_hour, int64_t to_hour, Span span,
                           const std::function<void(int64_t, const WindowProfile&)>& visit,
-                          const FieldSelection& fields) {
+                          const FieldSelection& fields, const std::string& days_of) {
   std::shared_ptr<VersionState> state = Find(version_id);
   if (!state) return Status::NotFound("version " + std::to_string(version_id));
   auto hours = [&](int64_t from, int64_t to) {
@@ -280,13 +343,18 @@ Status LiveWindows::Visit(int64_t version_id, Environment environment, uint32_t 
                                    visit, fields)
                      : Status::Ok();
   };
-  // Whole UTC days inside the range come from the day rollups, the hours at either end from
-  // their own windows.
-  int64_t first_day = DayStartHour(from_hour + kHoursPerDay - 1);
-  int64_t end_day = DayStartHour(to_hour);
-  if (span == Span::kHours || environment != Environment::kProduction || first_day >= end_day) {
+  if (span == Span::kHours || environment != Environment::kProduction) {
     return hours(from_hour, to_hour);
   }
+  std::shared_lock days_lock(state->days_mutex);
+  const DayCalendar& days = state->days;
+  if (!days_of.empty() && days_of != days.zone_name()) return hours(from_hour, to_hour);
+  // Whole days inside the range come from the day rollups, the hours at either end from their
+  // own windows.
+  int64_t first_day = days.DayOf(from_hour);
+  if (first_day < from_hour) first_day = days.NextDay(first_day);
+  int64_t end_day = days.DayOf(to_hour);
+  if (first_day >= end_day) return hours(from_hour, to_hour);
   TELLTALE_RETURN_IF_ERROR(hours(from_hour, first_day));
   TELLTALE_RETURN_IF_ERROR(VisitSeries(version_id, *state, {environment, true, segment, first_day},
                                        end_day, visit, fields));

@@ -19,6 +19,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "ingest/day_calendar.h"
 #include "ingest/log_record.h"
 #include "ingest/performance_spec.h"
 #include "ingest/version_schema.h"
@@ -36,6 +37,13 @@ class LiveWindows {
   void AddVersion(int64_t version_id, std::shared_ptr<const VersionSchema> schema,
                   int64_t model_id = 0, PerformanceSpec spec = {});
   void RemoveVersion(int64_t version_id);
+  // Keeps the version's day rollups in the days of `zone` (the model's time zone; null for UTC).
+  // When the store holds them in another zone's days (the model's zone changed, or the store
+  // predates zoned rollups) they are rebuilt from the hourly windows, in one atomic write; the
+  // version's folding waits meanwhile. Versions start with UTC days until this is called.
+  Status SetDayZone(int64_t version_id, const date::time_zone* zone);
+  // The name of the zone whose days the version's rollups are kept in ("" for an unknown version).
+  std::string DayZone(int64_t version_id) const;
   // The schema of a loaded version, or null.
   std::shared_ptr<const VersionSchema> Schema(int64_t version_id) const;
   // How the version's actuals are compared (null for an unknown version), and its model.
@@ -54,16 +62,19 @@ class LiveWindows {
   // windows before `evict_before_hour` from memory.
   Status Checkpoint(int64_t evict_before_hour);
 
-  // kHours visits every hourly window; kAny may visit the day rollup instead of a whole UTC day's
-  // hours (for merging a range, where only the total matters).
+  // kHours visits every hourly window. kAny may visit a day rollup instead of a whole day's hours:
+  // for merging a range, where only the total matters, or for buckets of days or weeks when
+  // `days_of` names the zone they are days of (rollups kept in another zone's days are then not
+  // used).
   enum class Span { kHours, kAny };
   // Visits the windows of one series covering [from_hour, to_hour), in memory or stored; `hour`
-  // is a window's first hour. Stored windows are decoded with only the `fields` selected (windows
-  // in memory are visited whole).
+  // is a window's first hour (a rollup's: its day's first). Stored windows are decoded with only
+  // the `fields` selected (windows in memory are visited whole).
   Status Visit(int64_t version_id, Environment environment, uint32_t segment, int64_t from_hour,
                int64_t to_hour, Span span,
                const std::function<void(int64_t hour, const WindowProfile&)>& visit,
-               const FieldSelection& fields = FieldSelection::All());
+               const FieldSelection& fields = FieldSelection::All(),
+               const std::string& days_of = "");
 
   size_t open_windows() const;
 
@@ -72,6 +83,10 @@ class LiveWindows {
     std::shared_ptr<const VersionSchema> schema;
     std::shared_ptr<const PerformanceSpec> performance;
     int64_t model_id = 0;
+    // Held shared by reads of day rollups and exclusively while they are rebuilt; taken before
+    // `mutex`.
+    std::shared_mutex days_mutex;
+    DayCalendar days;  // guarded by both locks: either one suffices for reading
     // Guards the windows, what changed and the folded records.
     std::mutex mutex;
     std::map<WindowKey, WindowProfile> windows;
@@ -84,10 +99,14 @@ class LiveWindows {
   };
   std::shared_ptr<VersionState> Find(int64_t version_id) const;
   // Visits one series' windows from `first` up to `to_hour`: in memory first, then the store.
+  // With `locked`, the caller holds the version's lock.
   Status VisitSeries(int64_t version_id, VersionState& state, const WindowKey& first,
                      int64_t to_hour,
                      const std::function<void(int64_t, const WindowProfile&)>& visit,
-                     const FieldSelection& fields);
+                     const FieldSelection& fields, bool locked = false);
+  // Merges the version's hourly production windows into rollups of `days`, writes them in place
+  // of the stored ones with the version's pending checkpoint; both locks are held.
+  Status RebuildDays(int64_t version_id, VersionState& state, const DayCalendar& days);
   // The window for `key`, loaded from the store or created; the version's lock is held.
   Result<WindowProfile*> Open(int64_t version_id, VersionState& state, const WindowKey& key);
 

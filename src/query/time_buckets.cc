@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "ingest/day_calendar.h"
 #include "ingest/window_profile.h"
 
 namespace telltale {
@@ -23,11 +24,6 @@ Result<const date::time_zone*> FindTimeZone(std::string_view name) {
   }
 }
 
-bool KeepsUtcTime(const date::time_zone* zone, int64_t from, int64_t to) {
-  date::sys_info info = zone->get_info(date::sys_seconds{std::chrono::seconds(from)});
-  return info.offset.count() == 0 && info.end >= date::sys_seconds{std::chrono::seconds(to)};
-}
-
 int64_t BucketStart(int64_t time, Granularity granularity, const date::time_zone* zone) {
   if (granularity == Granularity::kHour) return HourOf(time) * kWindowSeconds;
   using std::chrono::seconds;
@@ -38,15 +34,7 @@ int64_t BucketStart(int64_t time, Granularity granularity, const date::time_zone
     date::weekday weekday{day};
     day -= (weekday - date::Monday);
   }
-  // The first instant of that local day (earliest, should midnight be skipped or repeated).
-  date::sys_seconds start;
-  try {
-    start = zone->to_sys(date::local_seconds(day), date::choose::earliest);
-  } catch (const date::nonexistent_local_time&) {
-    // Midnight skipped by a daylight-saving change: the day starts an hour later.
-    start = zone->to_sys(date::local_seconds(day) + std::chrono::hours(1), date::choose::earliest);
-  }
-  return start.time_since_epoch().count();
+  return LocalMidnight(day, zone);
 }
 
 }  // namespace telltale

@@ -21,9 +21,6 @@ Result<Granularity> ParseGranularity(std::string_view name);
 Result<const date::time_zone*> FindTimeZone(std::string_view name);
 // The start (Unix seconds) of the bucket that holds the instant `time`.
 int64_t BucketStart(int64_t time, Granularity granularity, const date::time_zone* zone);
-// Whether the zone keeps UTC's clock (offset 0, no change) all through [from, to): its days are
-// then UTC days, and the stored day rollups can stand for them.
-bool KeepsUtcTime(const date::time_zone* zone, int64_t from, int64_t to);
 
 }  // namespace telltale
 

@@ -5,6 +5,7 @@
 
 #include "ingest/row_decoder.h"
 #include "ingest/version_schema.h"
+#include "query/time_buckets.h"
 #include "server/routes.h"
 
 namespace telltale {
@@ -57,6 +58,17 @@ Status ValidateDescription(const nlohmann::json& description) {
     return Status::Ok();
   }
   return Status::InvalidArgument("description: a string of at most 10,000 characters");
+}
+
+// Keeps the day rollups of every version of the model in days of its time zone.
+Status KeepDaysInModelZone(ServerContext& context, const ModelRecord& model) {
+  TELLTALE_ASSIGN_OR_RETURN(const date::time_zone* zone, FindTimeZone(model.timezone));
+  TELLTALE_ASSIGN_OR_RETURN(std::vector<VersionRecord> versions,
+                            context.control->ListVersions(model.id));
+  for (const VersionRecord& version : versions) {
+    TELLTALE_RETURN_IF_ERROR(context.windows->SetDayZone(version.id, zone));
+  }
+  return Status::Ok();
 }
 
 // Sends 422 for an invalid field and returns false.
@@ -182,6 +194,9 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
     model->updated_at = context.clock->Now();
     Status updated = context.control->UpdateModel(*model);
     if (!updated.ok()) return SendError(response, updated);
+    // Daily and weekly series are days of the model's zone: its versions' day rollups follow it.
+    Status days = KeepDaysInModelZone(context, *model);
+    if (!days.ok()) return SendError(response, days);
     SendJson(response, 200, ModelJson(*model));
   });
 
@@ -232,6 +247,8 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
     context.windows->AddVersion(created->id,
                                 std::make_shared<const VersionSchema>(std::move(*schema)),
                                 model->id, std::move(spec));
+    Status days = KeepDaysInModelZone(context, *model);
+    if (!days.ok()) return SendError(response, days);
     SendJson(response, 201, VersionJson(*created));
   });
 

@@ -233,21 +233,18 @@ Result<std::map<int64_t, WindowProfile>> Buckets(ServerContext& context, const Q
                             ParseGranularity(Param(request, "granularity").value_or("hour")));
   TELLTALE_ASSIGN_OR_RETURN(const date::time_zone* zone,
                             FindTimeZone(scope.resolved.model.timezone));
-  // Days and weeks of a zone on UTC time are made of whole UTC days: their rollups stand for their
-  // 24 hours each.
-  const bool utc_days = granularity != Granularity::kHour &&
-                        KeepsUtcTime(zone, FirstHour(scope.from) * kWindowSeconds,
-                                     EndHour(scope.to) * kWindowSeconds);
+  // Days and weeks of the model's zone are made of its days: their rollups stand for their hours.
   std::map<int64_t, WindowProfile> buckets;
   TELLTALE_RETURN_IF_ERROR(context.windows->Visit(
       scope.resolved.version.id, Environment::kProduction, scope.segment, FirstHour(scope.from),
-      EndHour(scope.to), utc_days ? LiveWindows::Span::kAny : LiveWindows::Span::kHours,
+      EndHour(scope.to),
+      granularity == Granularity::kHour ? LiveWindows::Span::kHours : LiveWindows::Span::kAny,
       [&](int64_t hour, const WindowProfile& window) {
         int64_t start = BucketStart(hour * kWindowSeconds, granularity, zone);
         auto [it, inserted] = buckets.try_emplace(start, window);
         if (!inserted) it->second.Merge(window);
       },
-      fields));
+      fields, DayCalendar(zone).zone_name()));
   return buckets;
 }
 

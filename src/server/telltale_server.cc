@@ -11,6 +11,7 @@
 #include "monitor/monitor_runner.h"
 #include "notify/channel_router.h"
 #include "notify/notifier.h"
+#include "query/time_buckets.h"
 #include "server/api_keys.h"
 #include "server/graceful_http_server.h"
 #include "server/routes.h"
@@ -126,6 +127,10 @@ Status TelltaleServer::LoadVersions() {
     PerformanceSpec spec(ParseTask(model.task).value_or(Task::kBinaryClassification), *parsed);
     windows_->AddVersion(version.id, std::make_shared<const VersionSchema>(std::move(*parsed)),
                          model.id, std::move(spec));
+    TELLTALE_ASSIGN_OR_RETURN(const date::time_zone* zone, FindTimeZone(model.timezone));
+    TELLTALE_RETURN_IF_ERROR(windows_->SetDayZone(version.id, zone)
+                                 .WithContext("keeping the day rollups of version " +
+                                              version.version + " in " + model.timezone));
   }
   return Status::Ok();
 }

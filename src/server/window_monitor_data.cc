@@ -187,15 +187,18 @@ Result<std::vector<SeriesPoint>> WindowMonitorData::Series(const MonitorTarget& 
   std::map<int64_t, WindowProfile> buckets;
   TELLTALE_RETURN_IF_ERROR(windows_.Visit(
       target.version_id, Environment::kProduction, target.segment, HourOf(from), EndHour(to),
-      LiveWindows::Span::kHours, [&](int64_t hour, const WindowProfile& window) {
+      granularity == Granularity::kHour ? LiveWindows::Span::kHours : LiveWindows::Span::kAny,
+      [&](int64_t hour, const WindowProfile& window) {
         if (granularity == Granularity::kHour) {
           values[hour * kWindowSeconds] = judge(window);
           return;
         }
+        // Days and weeks of the model's zone: a day's rollup stands for its hours.
         int64_t start = BucketStart(hour * kWindowSeconds, granularity, target.zone);
         auto [it, inserted] = buckets.try_emplace(start, window);
         if (!inserted) it->second.Merge(window);
-      }));
+      },
+      FieldSelection::All(), DayCalendar(target.zone).zone_name()));
   for (const auto& [start, window] : buckets) values[start] = judge(window);
 
   const bool counts = IsAdditiveMetric(spec);

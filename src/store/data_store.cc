@@ -56,6 +56,14 @@ std::string VersionPrefix(int64_t version_id) {
   return key;
 }
 
+// Outside every series of the version (their environment bytes are 0-2, and 0x80-0x82 for days).
+std::string DayZoneKey(int64_t version_id) {
+  std::string key = VersionPrefix(version_id);
+  key.push_back('\x7f');
+  key.append("day_zone");
+  return key;
+}
+
 std::string IdKey(int64_t version_id, std::string_view id) {
   std::string key = VersionPrefix(version_id);
   key.append(id);
@@ -289,6 +297,37 @@ Status DataStore::ScanWindows(int64_t version_id, Environment environment, bool 
     TELLTALE_RETURN_IF_ERROR(visit(hour, it->value().ToStringView()));
   }
   return FromRocks(it->status(), "cannot read windows");
+}
+
+Result<std::optional<std::string>> DataStore::GetDayZone(int64_t version_id) {
+  std::string value;
+  rocksdb::Status status =
+      db_->Get(rocksdb::ReadOptions(), windows_, DayZoneKey(version_id), &value);
+  if (status.IsNotFound()) return std::optional<std::string>();
+  if (!status.ok()) return FromRocks(status, "cannot read a version's day zone");
+  return std::optional<std::string>(std::move(value));
+}
+
+Status DataStore::ReplaceDays(int64_t version_id, const std::vector<WindowEntry>& windows,
+                              const std::vector<uint64_t>& folded, const std::string& zone) {
+  uint64_t bytes = 0;
+  for (const WindowEntry& window : windows) bytes += window.bytes.size();
+  TELLTALE_RETURN_IF_ERROR(CheckSpace(bytes * 2));
+  TELLTALE_RETURN_IF_ERROR(ResumeIfStopped());
+  rocksdb::WriteBatch batch;
+  // Only production has day rollups; a range delete followed by puts in one batch keeps the puts.
+  std::string days = VersionPrefix(version_id);
+  days.push_back(static_cast<char>(static_cast<uint8_t>(Environment::kProduction) | kDayBit));
+  std::string after_days = VersionPrefix(version_id);
+  after_days.push_back(
+      static_cast<char>((static_cast<uint8_t>(Environment::kProduction) | kDayBit) + 1));
+  batch.DeleteRange(windows_, days, after_days);
+  for (const WindowEntry& window : windows) {
+    batch.Put(windows_, WindowKeyBytes(window.version_id, window.key), window.bytes);
+  }
+  for (uint64_t sequence : folded) batch.Delete(log_, SequenceKey(sequence));
+  batch.Put(windows_, DayZoneKey(version_id), zone);
+  return WriteDurably(batch);
 }
 
 Status DataStore::DeleteVersion(int64_t version_id) {

@@ -3,6 +3,7 @@
 //
 //   log      sequence number -> LogRecord        appended (fsync) before a request is acknowledged
 //   windows  version|env(+day bit)|segment|hour -> WindowProfile   written by checkpoints
+//            version|0x7f|"day_zone" -> the time zone of the version's day rollups
 //   ids      version|id -> PredictionRef         written with the log record that accepted the id,
 //                                                and again with each actual joined to it
 //   pending  model|id -> PendingActual           actuals that came before their prediction
@@ -81,6 +82,14 @@ class DataStore {
   Status ScanWindows(int64_t version_id, Environment environment, bool day, uint32_t segment,
                      int64_t from_hour, int64_t to_hour,
                      const std::function<Status(int64_t hour, std::string_view bytes)>& visit);
+  // The time zone whose days the version's day rollups are kept in; none before the first
+  // ReplaceDays (the rollups of such a store are UTC days).
+  Result<std::optional<std::string>> GetDayZone(int64_t version_id);
+  // Replaces every day rollup of the version with those among `windows` (the others are hourly
+  // windows written as by a checkpoint), deletes the log records `folded` and records `zone`,
+  // atomically and durably.
+  Status ReplaceDays(int64_t version_id, const std::vector<WindowEntry>& windows,
+                     const std::vector<uint64_t>& folded, const std::string& zone);
   // Removes a version's windows and ids (log records are removed by the next checkpoint).
   Status DeleteVersion(int64_t version_id);
   // Bytes on disk: SST files plus write-ahead log.

@@ -124,6 +124,36 @@ def test_daily_buckets_follow_the_model_time_zone_across_dst(data):
     assert weekly[0]["t"] == "2026-03-02T05:00:00Z"  # Monday, local midnight (EST)
 
 
+def test_a_new_time_zone_moves_daily_buckets_also_after_a_restart(data, server):
+    """Day rollups follow the model's zone: after a change they are rebuilt, and daily series still
+    equal the rows grouped by local day (an hourly window belongs to the day of its first instant,
+    so in Kolkata, +05:30, rows of 18:30-19:00Z go with the day before)."""
+    api, _, production = data
+
+    def check(api, zone):
+        days = production.assign(day=production["time"].dt.floor("h").dt.tz_convert(zone).dt.floor("D"))
+        for segment, rows in ((None, days), ("US", days[days["country"] == "US"])):
+            by_day = rows.groupby("day")["age"]
+            extra = {"segment": segment} if segment else {}
+            count = series(api, field="age", metric="count", granularity="day", **extra)
+            assert [p["t"] for p in count] == [t.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%SZ")
+                                               for t in by_day.size().index], zone
+            assert [p["value"] for p in count] == list(by_day.size().values)
+            mean = series(api, field="age", metric="mean", granularity="day", **extra)
+            assert [p["value"] for p in mean] == pytest.approx(list(by_day.mean().values), rel=1e-12)
+        weekly = series(api, field="age", metric="count", granularity="week")
+        assert sum(p["value"] for p in weekly) == len(production)
+
+    for zone in ("Asia/Kolkata", "America/New_York"):
+        response = api.request("PATCH", "/api/v1/models/m", json={"timezone": zone})
+        assert response.status_code == 200, response.text
+        check(api, zone)
+        server.kill()
+        server.start()
+        api = server.api()
+        check(api, zone)
+
+
 def test_baseline_comparisons(data):
     api, training, production = data
     last_day = {"from": "2026-03-10T00:00:00Z", "to": "2026-03-11T00:00:00Z"}

@@ -40,6 +40,10 @@ struct ServerConfig {
   int64_t checkpoint_interval_seconds = 5;
   // Ingestion answers 507 while the data directory's file system has less free space than this.
   uint64_t min_free_bytes = 256ull << 20;
+  // Memory for the store's recently read window blocks, kept uncompressed: repeated queries over
+  // the same range (a dashboard opened again, its charts' parallel requests) skip disk and
+  // decompression.
+  uint64_t cache_bytes = 256ull << 20;
   // Production windows this many hours behind the newest one stay in memory after a checkpoint.
   int64_t open_hours = 3;
   // TELLTALE_ADMIN_TOKEN: the bootstrap admin key, instead of a generated one.

@@ -52,8 +52,9 @@ Result<std::unique_ptr<TelltaleServer>> TelltaleServer::Open(
   }
   TELLTALE_ASSIGN_OR_RETURN(server->control_,
                             ControlStore::Open(config.data_dir + "/control.sqlite3"));
-  TELLTALE_ASSIGN_OR_RETURN(server->data_,
-                            DataStore::Open(config.data_dir + "/data", config.min_free_bytes));
+  TELLTALE_ASSIGN_OR_RETURN(
+      server->data_,
+      DataStore::Open(config.data_dir + "/data", config.min_free_bytes, config.cache_bytes));
   server->windows_ = std::make_unique<LiveWindows>(*server->data_);
   IngestLimits limits;
   limits.decode.max_rows = config.max_rows;

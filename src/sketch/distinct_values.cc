@@ -1,6 +1,7 @@
 #include "sketch/distinct_values.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 
 namespace telltale {
@@ -8,16 +9,45 @@ namespace {
 constexpr uint8_t kFormatVersion = 1;
 }  // namespace
 
+size_t DistinctValues::SlotOf(double value, size_t mask) {
+  // MurmurHash3's 64-bit finalizer: every input bit reaches the low bits (small integers differ
+  // only in a double's high bits).
+  uint64_t bits = std::bit_cast<uint64_t>(value);
+  bits ^= bits >> 33;
+  bits *= 0xff51afd7ed558ccdull;
+  bits ^= bits >> 33;
+  bits *= 0xc4ceb9fe1a85ec53ull;
+  bits ^= bits >> 33;
+  return static_cast<size_t>(bits) & mask;
+}
+
+void DistinctValues::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(std::max<size_t>(16, old.size() * 2), Slot{});
+  size_ = 0;
+  for (const Slot& slot : old) {
+    if (slot.count != 0) Add(slot.value, slot.count);
+  }
+}
+
 void DistinctValues::Merge(const DistinctValues& other) {
+  if (overflowed_) return;
   if (other.overflowed_) {
     Overflow();
     return;
   }
-  for (const auto& [value, count] : other.counts_) Update(value, count);
+  for (const Slot& slot : other.slots_) {
+    if (slot.count != 0) Update(slot.value, slot.count);
+    if (overflowed_) return;
+  }
 }
 
 std::vector<std::pair<double, uint64_t>> DistinctValues::Sorted() const {
-  std::vector<std::pair<double, uint64_t>> sorted(counts_.begin(), counts_.end());
+  std::vector<std::pair<double, uint64_t>> sorted;
+  sorted.reserve(size_);
+  for (const Slot& slot : slots_) {
+    if (slot.count != 0) sorted.emplace_back(slot.value, slot.count);
+  }
   std::sort(sorted.begin(), sorted.end());
   return sorted;
 }
@@ -48,13 +78,15 @@ Result<DistinctValues> DistinctValues::Deserialize(ByteReader& in) {
   if (size > cap || (values.overflowed_ && size != 0)) {
     return Status::Corruption("distinct values hold more entries than the cap");
   }
+  values.slots_.assign(std::bit_ceil(std::max<size_t>(16, 2 * (size_t{size} + 1))), Slot{});
   for (uint32_t i = 0; i < size; ++i) {
     TELLTALE_ASSIGN_OR_RETURN(double value, in.Get<double>());
     TELLTALE_ASSIGN_OR_RETURN(uint64_t count, in.Get<uint64_t>());
     if (!std::isfinite(value) || count == 0) {
       return Status::Corruption("distinct values hold a non-finite value or a zero count");
     }
-    if (!values.counts_.emplace(value, count).second) {
+    if (value == 0.0) value = 0.0;  // one slot for -0.0 and 0.0, as in Update
+    if (!values.Add(value, count)) {
       return Status::Corruption("distinct value listed twice");
     }
   }

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <random>
 #include <utility>
 #include <vector>
 
@@ -43,6 +46,59 @@ TEST(DistinctValuesTest, SerializationRoundTripsAndRejectsCorruption) {
   std::string bytes = writer.bytes();
   ByteReader short_reader(std::string_view(bytes).substr(0, bytes.size() - 3));
   EXPECT_FALSE(DistinctValues::Deserialize(short_reader).ok());
+}
+
+// The table against std::map on many values: integers (which differ only in a double's high
+// bits), halves, random doubles and repeats, with merges of parts, up to and past the cap.
+TEST(DistinctValuesTest, AgreesWithAMapAndOverflowsExactlyPastTheCap) {
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> uniform(-1e6, 1e6);
+  for (int distinct : {1, 15, 16, 17, 500, 999, 1000, 1001}) {
+    std::vector<double> pool;
+    for (int i = 0; i < distinct; ++i) {
+      pool.push_back(i % 3 == 0 ? i : i % 3 == 1 ? i * 0.5 - 100 : uniform(random));
+    }
+    std::sort(pool.begin(), pool.end());
+    pool.erase(std::unique(pool.begin(), pool.end()), pool.end());
+    std::map<double, uint64_t> expected;
+    DistinctValues whole;
+    std::vector<DistinctValues> parts(4);
+    for (int i = 0; i < 5000; ++i) {
+      double value = pool[random() % pool.size()];
+      ++expected[value];
+      whole.Update(value);
+      parts[static_cast<size_t>(i) % parts.size()].Update(value);
+    }
+    DistinctValues merged;
+    for (const DistinctValues& part : parts) merged.Merge(part);
+    const bool over = expected.size() > DistinctValues::kDefaultCap;
+    std::vector<std::pair<double, uint64_t>> sorted(expected.begin(), expected.end());
+    for (const DistinctValues* values : {&whole, &merged}) {
+      EXPECT_EQ(values->overflowed(), over) << distinct;
+      if (!over) {
+        EXPECT_EQ(values->size(), expected.size()) << distinct;
+        EXPECT_EQ(values->Sorted(), sorted) << distinct;
+      }
+    }
+    ByteWriter writer;
+    whole.Serialize(writer);
+    ByteReader reader(writer.bytes());
+    EXPECT_EQ(DistinctValues::Deserialize(reader).value().Sorted(), whole.Sorted());
+  }
+}
+
+TEST(DistinctValuesTest, AValueListedTwiceIsCorruption) {
+  ByteWriter writer;
+  writer.Put<uint8_t>(1);
+  writer.Put<uint32_t>(10);
+  writer.Put<uint8_t>(0);
+  writer.Put<uint32_t>(2);
+  for (double value : {0.0, -0.0}) {
+    writer.Put<double>(value);
+    writer.Put<uint64_t>(1);
+  }
+  ByteReader reader(writer.bytes());
+  EXPECT_FALSE(DistinctValues::Deserialize(reader).ok());
 }
 
 }  // namespace

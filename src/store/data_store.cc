@@ -1,5 +1,6 @@
 #include "store/data_store.h"
 
+#include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
@@ -90,7 +91,7 @@ DataStore::~DataStore() {
 }
 
 Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
-                                                   uint64_t min_free_bytes) {
+                                                   uint64_t min_free_bytes, uint64_t cache_bytes) {
   rocksdb::Options options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
@@ -98,6 +99,7 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
   options.max_total_wal_size = 256 << 20;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_cache = rocksdb::NewLRUCache(cache_bytes);
   rocksdb::ColumnFamilyOptions family_options(options);
   family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 

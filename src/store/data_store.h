@@ -46,8 +46,10 @@ class DataStore {
   // Writes are refused (Unavailable) while the file system has less than `min_free_bytes` free:
   // a write that fails for lack of space can leave RocksDB unable to continue in-process, so the
   // store stops short of a full disk.
+  // `cache_bytes` of memory keep recently read blocks of windows uncompressed.
   static Result<std::unique_ptr<DataStore>> Open(const std::string& directory,
-                                                 uint64_t min_free_bytes = 64ull << 20);
+                                                 uint64_t min_free_bytes = 64ull << 20,
+                                                 uint64_t cache_bytes = 32ull << 20);
   ~DataStore();
 
   // Appends `record`, writes `ids` (id -> encoded PredictionRef) for the version and deletes the

@@ -26,7 +26,10 @@ struct ServerConfig {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::string data_dir = "./telltale-data";
-  int threads = 16;  // HTTP worker threads
+  // HTTP worker threads. Each open connection holds one, idle or not, so there are many, and an
+  // idle keep-alive connection is closed after `keep_alive_seconds` to free its thread.
+  int threads = 64;
+  int64_t keep_alive_seconds = 5;
   uint64_t max_body_bytes = 32ull << 20;
   uint64_t max_rows = 100000;
   uint64_t max_depth = 32;

@@ -217,7 +217,9 @@ void TelltaleServer::ConfigureHttp() {
   // client's delayed acknowledgement (tens of milliseconds).
   http_->set_tcp_nodelay(true);
   http_->set_keep_alive_max_count(100000);
-  http_->set_keep_alive_timeout(30);
+  // An idle connection holds a worker thread: closing it soon keeps threads for other clients.
+  http_->set_keep_alive_timeout(
+      static_cast<time_t>(std::max<int64_t>(1, context_.config.keep_alive_seconds)));
   http_->set_read_timeout(30);
   http_->set_pre_routing_handler([this](const httplib::Request& request, httplib::Response&) {
     request_start = std::chrono::steady_clock::now();

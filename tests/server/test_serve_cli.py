@@ -3,7 +3,9 @@ flags (later wins), errors that name where a bad setting came from, and a clean 
 import os
 import re
 import signal
+import socket
 import subprocess
+import time
 
 from server_process import ADMIN_TOKEN, ServerProcess
 
@@ -95,3 +97,24 @@ def test_sigterm_mid_ingestion_loses_nothing_acknowledged(start_server, tmp_path
     summary = server.api().get("/api/v1/models/m/versions/v1/summary",
                                params={"from": "2026-11-20T00:00:00Z", "to": "2026-11-21T00:00:00Z"})
     assert summary.json()["rows"] == 500
+
+
+def test_idle_keep_alive_connections_do_not_keep_other_clients_waiting(start_server):
+    """Each open connection holds a worker thread: clients that keep every thread's connection open
+    and idle must lose it after `keep_alive`, so a new client is answered soon after."""
+    server = start_server(["--threads", "3", "--keep-alive", "2s"])
+    host, port = server.url.removeprefix("http://").rstrip("/").split(":")
+    idle = []
+    for _ in range(3):
+        connection = socket.create_connection((host, int(port)))
+        connection.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        assert b"200" in connection.recv(4096).split(b"\r\n")[0]
+        idle.append(connection)  # answered, kept open, says nothing more
+    started = time.monotonic()
+    response = server.api().get("/healthz", timeout=30)
+    waited = time.monotonic() - started
+    assert response.status_code == 200
+    assert 1.0 < waited < 6, waited  # it waited for an idle connection to be closed, not 30 s
+    for connection in idle:
+        assert connection.recv(4096) == b""  # closed by the server
+        connection.close()

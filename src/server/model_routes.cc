@@ -3,6 +3,9 @@
 //   POST /api/v1/models/{model}/versions  GET /api/v1/models/{model}/versions[/{version}]
 #include <date/tz.h>
 
+#include <algorithm>
+
+#include "ingest/performance_spec.h"
 #include "ingest/row_decoder.h"
 #include "ingest/version_schema.h"
 #include "query/time_buckets.h"
@@ -69,6 +72,21 @@ Status KeepDaysInModelZone(ServerContext& context, const ModelRecord& model) {
     TELLTALE_RETURN_IF_ERROR(context.windows->SetDayZone(version.id, zone));
   }
   return Status::Ok();
+}
+
+// A version that declares actuals must declare one its task can compare predictions with.
+Status CheckActuals(Task task, const VersionSchema& schema, const PerformanceSpec& spec) {
+  bool declared =
+      std::any_of(schema.fields().begin(), schema.fields().end(),
+                  [](const FieldSpec& field) { return field.role == FieldRole::kActual; });
+  if (!declared || !spec.actual_field().empty()) return Status::Ok();
+  const char* wanted = task == Task::kRegression ? "a numeric actual"
+                       : task == Task::kRanking
+                           ? "a numeric or boolean actual (the relevance, a number >= 0)"
+                           : "a boolean, categorical or numeric actual";
+  return Status::InvalidArgument(std::string("schema.actuals: a model of this task compares its "
+                                             "predictions with ") +
+                                 wanted + "; none of the declared actuals is one");
 }
 
 // Sends 422 for an invalid field and returns false.
@@ -238,12 +256,13 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
                          "schema.query_id: a ranking model's rows are grouped into queries by a "
                          "feature or raw field; name it here");
     }
+    PerformanceSpec spec(task, *schema);
+    if (!Check(response, CheckActuals(task, *schema, spec))) return;
     version.schema_json = schema->SchemaJson().dump();
     version.segments_json = schema->SegmentsJson().dump();
     version.created_at = context.clock->Now();
     Result<VersionRecord> created = context.control->CreateVersion(version);
     if (!created.ok()) return SendError(response, created.status());
-    PerformanceSpec spec(task, *schema);
     context.windows->AddVersion(created->id,
                                 std::make_shared<const VersionSchema>(std::move(*schema)),
                                 model->id, std::move(spec));

@@ -125,6 +125,12 @@ def test_a_ranking_version_needs_a_query_field_and_relevance_is_checked(api):
     not_a_field = api.post("/api/v1/models/search/versions", json={"version": "v1", "schema": {
         "features": {"x": "numeric"}, "predictions": {"score": "numeric"}, "query_id": "session"}})
     assert not_a_field.status_code == 422 and "no field 'session'" in not_a_field.json()["detail"]
+    # a relevance that is a category could never be joined: refused when the version is created
+    categorical = api.post("/api/v1/models/search/versions", json={"version": "v1", "schema": {
+        "features": {"x": "numeric"}, "raw": {"session": "text"}, "predictions": {"score": "numeric"},
+        "actuals": {"grade": "categorical"}, "query_id": "session"}})
+    assert categorical.status_code == 422, categorical.text
+    assert "schema.actuals" in categorical.json()["detail"] and "relevance" in categorical.json()["detail"]
     api.create_version("search", "v1", {"features": {"x": "numeric"}, "raw": {"session": "text"},
                                         "predictions": {"score": "numeric"}, "actuals": {"relevant": "boolean"},
                                         "query_id": "session"})

@@ -60,7 +60,6 @@ Result<std::vector<std::pair<std::string, std::string>>> Ingestor::IndexPredicti
     if (!pending[i]) continue;
     joined_pending.push_back(ids[i]);  // used or expired, the pending entry goes
     if (refs[i].actual) continue;      // the row came with its own actual
-    if (refs[i].actual) continue;      // the row came with its own actual
     Result<PendingActual> waiting = DecodePendingActual(*pending[i]);
     if (!waiting.ok() || now - waiting->arrival_time > limits_.pending_retention_seconds) {
       ++counters_.actuals_unmatched;

@@ -198,7 +198,10 @@ Result<std::vector<SeriesPoint>> WindowMonitorData::Series(const MonitorTarget& 
         auto [it, inserted] = buckets.try_emplace(start, window);
         if (!inserted) it->second.Merge(window);
       },
-      FieldSelection::All(), DayCalendar(target.zone).zone_name()));
+      // Only the subject's profile is decoded from stored windows (none for performance).
+      FieldSelection::Only(field ? std::vector<std::string>{field->name}
+                                 : std::vector<std::string>{}),
+      DayCalendar(target.zone).zone_name()));
   for (const auto& [start, window] : buckets) values[start] = judge(window);
 
   const bool counts = IsAdditiveMetric(spec);

@@ -78,6 +78,8 @@ Result<DistinctValues> DistinctValues::Deserialize(ByteReader& in) {
   if (size > cap || (values.overflowed_ && size != 0)) {
     return Status::Corruption("distinct values hold more entries than the cap");
   }
+  // Each entry is 16 bytes: a count the input cannot hold is refused before any table is made.
+  if (size > in.remaining() / 16) return Status::Corruption("distinct values: truncated entries");
   values.slots_.assign(std::bit_ceil(std::max<size_t>(16, 2 * (size_t{size} + 1))), Slot{});
   for (uint32_t i = 0; i < size; ++i) {
     TELLTALE_ASSIGN_OR_RETURN(double value, in.Get<double>());

@@ -87,6 +87,18 @@ TEST(DistinctValuesTest, AgreesWithAMapAndOverflowsExactlyPastTheCap) {
   }
 }
 
+TEST(DistinctValuesTest, AnEntryCountTheInputCannotHoldIsRefusedWithoutAllocatingIt) {
+  ByteWriter writer;
+  writer.Put<uint8_t>(1);
+  writer.Put<uint32_t>(4000000000u);  // cap
+  writer.Put<uint8_t>(0);
+  writer.Put<uint32_t>(3999999999u);  // entries claimed, none present
+  ByteReader reader(writer.bytes());
+  Result<DistinctValues> loaded = DistinctValues::Deserialize(reader);
+  ASSERT_FALSE(loaded.ok());
+  EXPECT_NE(loaded.status().message().find("truncated"), std::string::npos);
+}
+
 TEST(DistinctValuesTest, AValueListedTwiceIsCorruption) {
   ByteWriter writer;
   writer.Put<uint8_t>(1);

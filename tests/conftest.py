@@ -49,8 +49,8 @@ def start_server(telltale_bin, tmp_path):
     """Starts servers (each with its own data dir unless given one) and stops them after the test."""
     started = []
 
-    def _start(args=(), env=None, data_dir=None):
-        server = ServerProcess(telltale_bin, data_dir or tmp_path / f"data{len(started)}", args, env)
+    def _start(args=(), env=None, data_dir=None, port=0):
+        server = ServerProcess(telltale_bin, data_dir or tmp_path / f"data{len(started)}", args, env, port)
         started.append(server)
         return server.start()
 

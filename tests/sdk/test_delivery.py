@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import telltale
 
-from server_process import ADMIN_TOKEN, ServerProcess
+from server_process import ADMIN_TOKEN
 
 DAY = ("2026-11-20T00:00:00Z", "2026-11-21T00:00:00Z")
 SCHEMA = {"features": {"x": "numeric", "kind": "categorical"}, "predictions": {"score": "numeric"}}
@@ -31,9 +31,9 @@ def count_rows(version):
     return int(points["rows"].sum())
 
 
-def test_rows_logged_while_the_server_is_down_arrive_once_it_is_up(telltale_bin, tmp_path):
+def test_rows_logged_while_the_server_is_down_arrive_once_it_is_up(start_server, tmp_path):
     port = free_port()
-    first = ServerProcess(telltale_bin, tmp_path / "data", ["--max-lateness", "3650d"], port=port).start()
+    first = start_server(["--max-lateness", "3650d"], data_dir=tmp_path / "data", port=port)
     setup = telltale.Client(first.url, token=ADMIN_TOKEN)
     setup.create_model("m").create_version("v1", schema=SCHEMA)
     assert first.stop() == 0
@@ -48,7 +48,7 @@ def test_rows_logged_while_the_server_is_down_arrive_once_it_is_up(telltale_bin,
     assert not client.flush(timeout=1.5)     # nothing can be delivered yet
     assert client.stats()["retries"] >= 1 and client.stats()["pending_rows"] == 25_001
 
-    second = ServerProcess(telltale_bin, tmp_path / "data", ["--max-lateness", "3650d"], port=port).start()
+    second = start_server(["--max-lateness", "3650d"], data_dir=tmp_path / "data", port=port)
     try:
         assert client.flush(timeout=60)
         stats = client.stats()

@@ -6,7 +6,6 @@ import subprocess
 
 import pytest
 
-from server_process import ServerProcess
 
 SCHEMA = {"features": {"x": "numeric", "s": "text"}}
 PATH = "/api/v1/models/m/versions/v1"
@@ -46,9 +45,9 @@ def rows(start, count, padding=0):
             for i in range(start, start + count)]
 
 
-def test_full_disk_refuses_then_recovers(telltale_bin, small_disk):
+def test_full_disk_refuses_then_recovers(small_disk, start_server):  # servers stop before the unmount
     args = ["--max-lateness", "3650d", "--checkpoint-interval", "1s", "--min-free-bytes", "16MiB"]
-    server = ServerProcess(telltale_bin, small_disk / "data", args).start()
+    server = start_server(args, data_dir=small_disk / "data")
     api = server.api()
     api.create_model("m")
     api.create_version("m", "v1", SCHEMA)
@@ -77,6 +76,6 @@ def test_full_disk_refuses_then_recovers(telltale_bin, small_disk):
     acknowledged += recovered.json()["accepted"]
 
     server.kill()
-    server = ServerProcess(telltale_bin, small_disk / "data", args).start()
+    server = start_server(args, data_dir=small_disk / "data")
     assert server.api().get(PATH + "/summary", params=params).json()["rows"] == acknowledged
     assert server.stop() == 0

@@ -9,7 +9,7 @@ import time
 
 import requests
 
-from server_process import ADMIN_TOKEN, ServerProcess
+from server_process import ADMIN_TOKEN
 
 SCHEMA = {"features": {"x": "numeric", "c": "categorical"}}
 PATH = "/api/v1/models/m/versions/v1"
@@ -78,18 +78,16 @@ def reader_loop(url_of, stop, failures):
             failures.append((path, response.status_code, response.text))
 
 
-def test_acknowledged_rows_survive_kill_9(telltale_bin, tmp_path):
+def test_acknowledged_rows_survive_kill_9(start_server, tmp_path):
     port = free_port()
     args = ["--max-lateness", "3650d", "--checkpoint-interval", "1s"]
     data_dir = tmp_path / "data"
 
     current = {"server": None}
 
-    def launch():
-        process = ServerProcess(telltale_bin, data_dir, args, port=port)
-        process.start()
-        current["server"] = process
-        return process
+    def launch():  # every server started is killed when the test ends, whatever happens
+        current["server"] = start_server(args, data_dir=data_dir, port=port)
+        return current["server"]
 
     server = launch()
     api = server.api()
@@ -146,7 +144,7 @@ def test_acknowledged_rows_survive_kill_9(telltale_bin, tmp_path):
     assert server.stop() == 0
 
 
-def test_acknowledged_actuals_survive_kill_9_once_each(telltale_bin, tmp_path):
+def test_acknowledged_actuals_survive_kill_9_once_each(start_server, tmp_path):
     """Actuals (each id first wrong, then corrected) sent while the server is killed 10 times:
     every acknowledged actual counts once, and only the latest value of each id."""
     port = free_port()
@@ -154,7 +152,7 @@ def test_acknowledged_actuals_survive_kill_9_once_each(telltale_bin, tmp_path):
     current = {}
 
     def launch():
-        current["server"] = ServerProcess(telltale_bin, tmp_path / "data", args, port=port).start()
+        current["server"] = start_server(args, data_dir=tmp_path / "data", port=port)
         return current["server"]
 
     api = launch().api()

@@ -24,7 +24,7 @@ class DistinctValues {
 
   // Counts a finite number; callers filter NaN and infinities.
   void Update(double value, uint64_t count = 1) {
-    if (overflowed_) return;
+    if (overflowed_ || count == 0) return;
     if (value == 0.0) value = 0.0;  // -0.0 and 0.0 are one value
     if (Add(value, count) && size_ > cap_) Overflow();
   }

@@ -106,7 +106,7 @@ def test_idle_keep_alive_connections_do_not_keep_other_clients_waiting(start_ser
     host, port = server.url.removeprefix("http://").rstrip("/").split(":")
     idle = []
     for _ in range(3):
-        connection = socket.create_connection((host, int(port)))
+        connection = socket.create_connection((host, int(port)), timeout=10)
         connection.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
         assert b"200" in connection.recv(4096).split(b"\r\n")[0]
         idle.append(connection)  # answered, kept open, says nothing more
@@ -116,5 +116,7 @@ def test_idle_keep_alive_connections_do_not_keep_other_clients_waiting(start_ser
     assert response.status_code == 200
     assert 1.0 < waited < 6, waited  # it waited for an idle connection to be closed, not 30 s
     for connection in idle:
-        assert connection.recv(4096) == b""  # closed by the server
+        connection.settimeout(10)
+        while connection.recv(4096):  # the rest of the answer, then the end: closed by the server
+            pass
         connection.close()

@@ -253,11 +253,16 @@ Result<std::vector<std::optional<std::string>>> DataStore::MultiGet(
 
 Status DataStore::Checkpoint(const std::vector<WindowEntry>& windows,
                              const std::vector<uint64_t>& folded) {
+  rocksdb::WriteBatch batch;
+  return WriteWindows(batch, windows, folded);
+}
+
+Status DataStore::WriteWindows(rocksdb::WriteBatch& batch, const std::vector<WindowEntry>& windows,
+                               const std::vector<uint64_t>& folded) {
   uint64_t bytes = 0;
   for (const WindowEntry& window : windows) bytes += window.bytes.size();
   TELLTALE_RETURN_IF_ERROR(CheckSpace(bytes * 2));
   TELLTALE_RETURN_IF_ERROR(ResumeIfStopped());
-  rocksdb::WriteBatch batch;
   for (const WindowEntry& window : windows) {
     batch.Put(windows_, WindowKeyBytes(window.version_id, window.key), window.bytes);
   }
@@ -312,24 +317,16 @@ Result<std::optional<std::string>> DataStore::GetDayZone(int64_t version_id) {
 
 Status DataStore::ReplaceDays(int64_t version_id, const std::vector<WindowEntry>& windows,
                               const std::vector<uint64_t>& folded, const std::string& zone) {
-  uint64_t bytes = 0;
-  for (const WindowEntry& window : windows) bytes += window.bytes.size();
-  TELLTALE_RETURN_IF_ERROR(CheckSpace(bytes * 2));
-  TELLTALE_RETURN_IF_ERROR(ResumeIfStopped());
-  rocksdb::WriteBatch batch;
   // Only production has day rollups; a range delete followed by puts in one batch keeps the puts.
   std::string days = VersionPrefix(version_id);
   days.push_back(static_cast<char>(static_cast<uint8_t>(Environment::kProduction) | kDayBit));
   std::string after_days = VersionPrefix(version_id);
   after_days.push_back(
       static_cast<char>((static_cast<uint8_t>(Environment::kProduction) | kDayBit) + 1));
+  rocksdb::WriteBatch batch;
   batch.DeleteRange(windows_, days, after_days);
-  for (const WindowEntry& window : windows) {
-    batch.Put(windows_, WindowKeyBytes(window.version_id, window.key), window.bytes);
-  }
-  for (uint64_t sequence : folded) batch.Delete(log_, SequenceKey(sequence));
   batch.Put(windows_, DayZoneKey(version_id), zone);
-  return WriteDurably(batch);
+  return WriteWindows(batch, windows, folded);
 }
 
 Status DataStore::DeleteVersion(int64_t version_id) {

@@ -108,6 +108,9 @@ class DataStore {
   Result<std::vector<std::optional<std::string>>> MultiGet(rocksdb::ColumnFamilyHandle* family,
                                                            int64_t owner,
                                                            const std::vector<std::string>& ids);
+  // Adds `windows` and the deletion of the log records `folded` to `batch` and writes it.
+  Status WriteWindows(rocksdb::WriteBatch& batch, const std::vector<WindowEntry>& windows,
+                      const std::vector<uint64_t>& folded);
   // Writes `batch` with fsync; a failure stops writes until ResumeIfStopped succeeds.
   Status WriteDurably(rocksdb::WriteBatch& batch);
   // Unavailable when less than the reserve (plus `incoming`) is free.

@@ -17,8 +17,9 @@ Column NumericColumn(size_t rows) {
   column.integral = false;
   std::mt19937_64 rng(1);
   std::normal_distribution<double> normal(100, 15);
-  column.numbers.resize(rows);
-  for (double& value : column.numbers) value = normal(rng);
+  std::vector<double> values(rows);
+  for (double& value : values) value = normal(rng);
+  column.numbers.AssignPlain(std::move(values));
   return column;
 }
 

@@ -173,8 +173,9 @@ Column ToColumn(const ColumnSpec& spec, size_t rows) {
     case Kind::kNumber:
     case Kind::kBoolean:
       column.kind = spec.kind == Kind::kNumber ? StorageKind::kNumber : StorageKind::kBoolean;
-      column.numbers.assign(numbers, numbers + rows);
-      for (double value : column.numbers) {
+      column.numbers.AssignPlain(std::vector<double>(numbers, numbers + rows));
+      for (size_t row = 0; row < rows; ++row) {
+        const double value = numbers[row];
         if (std::isnan(value)) continue;
         if (value != std::floor(value) || !std::isfinite(value)) {
           column.integral = false;
@@ -193,27 +194,29 @@ Column ToColumn(const ColumnSpec& spec, size_t rows) {
             integers[row] < 0 ? Column::kNullCode : static_cast<uint32_t>(integers[row]);
       }
       break;
-    case Kind::kTimestamp:
-      column.numbers.resize(rows);
+    case Kind::kTimestamp: {
+      std::vector<double> seconds(rows);
       for (size_t row = 0; row < rows; ++row) {
         int64_t value = integers[row];
-        column.numbers[row] = value == std::numeric_limits<int64_t>::min()
-                                  ? std::nan("")
-                                  : std::floor(static_cast<double>(value) / 1e9);
+        seconds[row] = value == std::numeric_limits<int64_t>::min()
+                           ? std::nan("")
+                           : std::floor(static_cast<double>(value) / 1e9);
       }
+      column.numbers.AssignPlain(std::move(seconds));
       break;
+    }
     case Kind::kEmbedding: {
       // The server profiles an embedding by its Euclidean norm.
       auto dimension = static_cast<size_t>(spec.values.shape(1));
-      column.numbers.resize(rows);
+      std::vector<double> norms(rows);
       column.integral = false;
       for (size_t row = 0; row < rows; ++row) {
         const double* values = numbers + row * dimension;
         double squares = 0;
         for (size_t i = 0; i < dimension; ++i) squares += values[i] * values[i];
-        column.numbers[row] =
-            dimension == 0 || std::isnan(values[0]) ? std::nan("") : std::sqrt(squares);
+        norms[row] = dimension == 0 || std::isnan(values[0]) ? std::nan("") : std::sqrt(squares);
       }
+      column.numbers.AssignPlain(std::move(norms));
       break;
     }
   }

@@ -21,8 +21,9 @@ std::vector<double> SortedFiniteValues(const Column& column) {
 bool IntegerData(const Column& column) {
   if (column.kind != StorageKind::kNumber || !column.integral || column.null_count > 0)
     return false;
-  return std::all_of(column.numbers.begin(), column.numbers.end(),
-                     [](double value) { return std::isfinite(value); });
+  bool all_finite = true;
+  column.numbers.ForEach([&](double value) { all_finite = all_finite && std::isfinite(value); });
+  return all_finite;
 }
 
 // Adds a column's value counts to one side of `counts`.
@@ -138,8 +139,9 @@ void PoolLabelsTrackedOnOneSide(const FieldProfile& reference, const FieldProfil
 
 DriftInput ExactDriftInput(const Column& reference, const Column& current, ColumnType type) {
   if (type == ColumnType::kNumerical) {
-    return MakeNumericalInput(WeightedSample::FromSorted(SortedFiniteValues(reference)),
-                              WeightedSample::FromSorted(SortedFiniteValues(current)),
+    WeightedSample reference_sample = WeightedSample::FromSorted(SortedFiniteValues(reference));
+    WeightedSample current_sample = WeightedSample::FromSorted(SortedFiniteValues(current));
+    return MakeNumericalInput(std::move(reference_sample), std::move(current_sample),
                               IntegerData(reference) && IntegerData(current));
   }
   std::map<std::string, std::pair<double, double>> counts;

@@ -126,22 +126,24 @@ void CheckColumn(const std::string& name, ColumnType type, const FieldProfile& r
 
 uint64_t CountDuplicatedRows(const Table& table) {
   std::vector<uint64_t> row_hashes(table.rows, 0x84222325CBF29CE4ULL);
+  constexpr uint64_t kNullHash = 0x9E3779B97F4A7C15ULL;
+  auto mix = [](uint64_t& h, uint64_t cell) {
+    h = (h ^ cell) * 0x100000001B3ULL;
+    h ^= h >> 29;
+  };
   for (const Column& column : table.columns) {
-    std::vector<uint64_t> code_hashes;
-    if (column.kind == StorageKind::kString) {
-      for (const std::string& entry : column.dictionary) code_hashes.push_back(HashBytes(entry));
+    if (column.kind != StorageKind::kString) {
+      size_t row = 0;
+      column.numbers.ForEach([&](double value) {
+        mix(row_hashes[row++], value != value ? kNullHash : HashNumber(value));
+      });
+      continue;
     }
+    std::vector<uint64_t> code_hashes;
+    for (const std::string& entry : column.dictionary) code_hashes.push_back(HashBytes(entry));
     for (size_t row = 0; row < table.rows; ++row) {
-      uint64_t cell;
-      if (column.kind == StorageKind::kString) {
-        cell = column.codes[row] == Column::kNullCode ? 0x9E3779B97F4A7C15ULL
-                                                      : code_hashes[column.codes[row]];
-      } else {
-        cell = column.IsNull(row) ? 0x9E3779B97F4A7C15ULL : HashNumber(column.numbers[row]);
-      }
-      uint64_t& h = row_hashes[row];
-      h = (h ^ cell) * 0x100000001B3ULL;
-      h ^= h >> 29;
+      const uint32_t code = column.codes[row];
+      mix(row_hashes[row], code == Column::kNullCode ? kNullHash : code_hashes[code]);
     }
   }
   std::sort(row_hashes.begin(), row_hashes.end());

@@ -68,17 +68,17 @@ Distribution Chart(const DriftInput& input) {
     chart.current = HistogramCounts(input.current, edges);
     chart.edges = std::move(edges);
   } else {
-    std::vector<size_t> order(input.reference_counts.size());
+    const PooledCounts& counts = input.Pooled();
+    std::vector<size_t> order(counts.reference.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return input.reference_counts[a] + input.current_counts[a] >
-             input.reference_counts[b] + input.current_counts[b];
+      return counts.reference[a] + counts.current[a] > counts.reference[b] + counts.current[b];
     });
     if (order.size() > kChartCategories) order.resize(kChartCategories);
     for (size_t i : order) {
       chart.labels.push_back(input.Label(i));
-      chart.reference.push_back(input.reference_counts[i]);
-      chart.current.push_back(input.current_counts[i]);
+      chart.reference.push_back(counts.reference[i]);
+      chart.current.push_back(counts.current[i]);
     }
   }
   for (double& value : chart.reference) value /= input.reference_size;

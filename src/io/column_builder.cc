@@ -59,7 +59,7 @@ void ColumnBuilder::EnterState(State state) {
     column_.codes.assign(leading_nulls_, Column::kNullCode);
   } else {
     column_.numbers.reserve(expected_rows_);
-    column_.numbers.assign(leading_nulls_, kNull);
+    column_.numbers.AppendNulls(leading_nulls_);
   }
 }
 
@@ -87,6 +87,12 @@ void ColumnBuilder::AppendText(std::string_view text) {
   if (state_ != State::kString) {
     bool integral = false;
     if (state_ != State::kBoolean) {
+      if (std::optional<PlainDecimal> decimal = ParsePlainDecimal(text)) {
+        if (state_ == State::kEmpty) EnterState(State::kNumber);
+        column_.numbers.push_back(*decimal);
+        column_.integral = column_.integral && !decimal->has_point;
+        return;
+      }
       if (std::optional<double> number = ParseNumber(text, &integral)) {
         AppendNumber(*number, integral);
         return;
@@ -142,7 +148,7 @@ void ColumnBuilder::BecomeString() {
   }
   // Earlier cells keep their values, as text.
   const bool was_boolean = state_ == State::kBoolean;
-  std::vector<double> numbers = std::move(column_.numbers);
+  NumberColumn numbers = std::move(column_.numbers);
   column_.numbers = {};
   state_ = State::kString;
   column_.kind = StorageKind::kString;

@@ -36,14 +36,14 @@ TEST(CsvReaderTest, TypesColumnsAsPandasDoes) {
   const Column& i = *table->Find("i");
   EXPECT_EQ(i.kind, StorageKind::kNumber);
   EXPECT_TRUE(i.integral);
-  EXPECT_EQ(i.numbers, (std::vector<double>{1, 2, -3}));
+  EXPECT_EQ(i.numbers.ToVector(), (std::vector<double>{1, 2, -3}));
   const Column& f = *table->Find("f");
   EXPECT_FALSE(f.integral);
   EXPECT_TRUE(std::isnan(f.numbers[1]));
   EXPECT_TRUE(std::isinf(f.numbers[2]));
   EXPECT_EQ(f.null_count, 1u);
   EXPECT_EQ(table->Find("b")->kind, StorageKind::kBoolean);
-  EXPECT_EQ(table->Find("b")->numbers, (std::vector<double>{1, 0, 1}));
+  EXPECT_EQ(table->Find("b")->numbers.ToVector(), (std::vector<double>{1, 0, 1}));
   const Column& s = *table->Find("s");
   EXPECT_EQ(s.kind, StorageKind::kString);
   EXPECT_EQ(s.codes[2], Column::kNullCode);

@@ -37,9 +37,9 @@ std::vector<double> Column::FiniteNumbers() const {
     return values;
   }
   values.reserve(numbers.size());
-  for (double value : numbers) {
+  numbers.ForEach([&](double value) {
     if (std::isfinite(value)) values.push_back(value);
-  }
+  });
   return values;
 }
 
@@ -56,9 +56,9 @@ std::unordered_map<std::string, double> Column::CountsByText() const {
     return counts;
   }
   std::unordered_map<double, double> occurrences;
-  for (double value : numbers) {
+  numbers.ForEach([&](double value) {
     if (std::isfinite(value)) ++occurrences[value == 0 ? 0.0 : value];
-  }
+  });
   for (const auto& [value, count] : occurrences) {
     counts[kind == StorageKind::kBoolean ? (value != 0 ? "True" : "False") : FormatNumber(value)] +=
         count;

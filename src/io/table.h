@@ -15,6 +15,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "io/number_column.h"
+
 namespace telltale {
 
 enum class StorageKind { kNumber, kBoolean, kString };
@@ -25,7 +27,7 @@ struct Column {
   std::string name;
   StorageKind kind = StorageKind::kNumber;
   // kNumber and kBoolean: one value per row; NaN is a null cell. Infinities are kept.
-  std::vector<double> numbers;
+  NumberColumn numbers;
   // kString: one code per row into `dictionary`; kNullCode is a null cell.
   std::vector<uint32_t> codes;
   std::vector<std::string> dictionary;

@@ -70,7 +70,7 @@ TEST(ProfilerTest, DistinctCountNeverExceedsTheValues) {
   Column column;
   column.integral = false;
   for (int i = 0; i < 2000; ++i) column.numbers.push_back(i * 0.01 * 3);
-  column.numbers.insert(column.numbers.end(), 100, std::nan(""));
+  column.numbers.AppendNulls(100);
   FieldProfile field = ProfileColumn(column, std::nullopt);
   ASSERT_FALSE(field.distinct_count_exact());
   ASSERT_GT(field.distinct.Estimate(), 2000.0);

@@ -29,10 +29,10 @@ void ProfileNumbers(const Column& column, bool quantiles, FieldProfile& profile)
   double batch[kBatch];
   size_t filled = 0;
   uint64_t values = 0;
-  for (double value : column.numbers) {
+  column.numbers.ForEach([&](double value) {
     if (value != value) {
       ++profile.null_count;
-      continue;
+      return;
     }
     ++values;
     batch[filled++] = value;
@@ -40,20 +40,20 @@ void ProfileNumbers(const Column& column, bool quantiles, FieldProfile& profile)
       AddNumbers(profile, batch, filled, quantiles);
       filled = 0;
     }
-  }
+  });
   AddNumbers(profile, batch, filled, quantiles);
   (column.integral ? profile.integer_count : profile.float_count) += values;
 }
 
 void ProfileBooleans(const Column& column, FieldProfile& profile) {
   uint64_t counts[2] = {0, 0};
-  for (double value : column.numbers) {
+  column.numbers.ForEach([&](double value) {
     if (value != value) {
       ++profile.null_count;
     } else {
       ++counts[value != 0 ? 1 : 0];
     }
-  }
+  });
   const char* names[2] = {"False", "True"};
   for (int flag = 0; flag < 2; ++flag) {
     if (counts[flag] == 0) continue;

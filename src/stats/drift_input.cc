@@ -8,17 +8,23 @@
 
 namespace telltale {
 
-WeightedSample WeightedSample::FromSorted(const std::vector<double>& sorted) {
+WeightedSample WeightedSample::FromSorted(std::vector<double> sorted) {
   WeightedSample sample;
+  sample.total = static_cast<double>(sorted.size());
+  size_t distinct = 0;
+  for (size_t i = 0; i < sorted.size(); ++i) distinct += i == 0 || sorted[i] != sorted[i - 1];
+  sample.weights.reserve(distinct);
+  size_t kept = 0;
   for (double value : sorted) {
-    if (!sample.values.empty() && sample.values.back() == value) {
+    if (kept > 0 && sorted[kept - 1] == value) {
       sample.weights.back() += 1;
     } else {
-      sample.values.push_back(value);
+      sorted[kept++] = value;
       sample.weights.push_back(1);
     }
   }
-  sample.total = static_cast<double>(sorted.size());
+  sorted.resize(kept);
+  sample.values = std::move(sorted);
   return sample;
 }
 
@@ -79,20 +85,31 @@ DriftInput MakeNumericalInput(WeightedSample reference, WeightedSample current, 
   input.current_size = current.total;
   input.reference_distinct = static_cast<double>(reference.values.size());
   input.reference_std = reference.PopulationStd();
-  ForEachPooledValue(reference, current,
-                     [&input](double value, double in_reference, double in_current) {
-                       input.values.push_back(value);
-                       input.reference_counts.push_back(in_reference);
-                       input.current_counts.push_back(in_current);
-                     });
-  input.union_distinct = static_cast<double>(input.values.size());
+  size_t union_distinct = 0;
+  ForEachPooledValue(reference, current, [&](double, double, double) { ++union_distinct; });
+  input.union_distinct = static_cast<double>(union_distinct);
   input.reference = std::move(reference);
   input.current = std::move(current);
   return input;
 }
 
+const PooledCounts& DriftInput::Pooled() const {
+  if (pooled_) return *pooled_;
+  PooledCounts& pooled = pooled_.emplace();
+  const auto size = static_cast<size_t>(union_distinct);
+  pooled.values.reserve(size);
+  pooled.reference.reserve(size);
+  pooled.current.reserve(size);
+  ForEachPooledValue(reference, current, [&](double value, double in_reference, double in_current) {
+    pooled.values.push_back(value);
+    pooled.reference.push_back(in_reference);
+    pooled.current.push_back(in_current);
+  });
+  return pooled;
+}
+
 std::string DriftInput::Label(size_t k) const {
-  return type == ColumnType::kNumerical ? FormatNumber(values[k]) : labels[k];
+  return type == ColumnType::kNumerical ? FormatNumber(Pooled().values[k]) : labels[k];
 }
 
 DriftInput MakeCategoricalInput(std::vector<std::string> labels,
@@ -107,8 +124,9 @@ DriftInput MakeCategoricalInput(std::vector<std::string> labels,
   }
   input.union_distinct = static_cast<double>(labels.size());
   input.labels = std::move(labels);
-  input.reference_counts = std::move(reference_counts);
-  input.current_counts = std::move(current_counts);
+  input.pooled_.emplace();
+  input.pooled_->reference = std::move(reference_counts);
+  input.pooled_->current = std::move(current_counts);
   return input;
 }
 

@@ -8,6 +8,7 @@
 #ifndef TELLTALE_STATS_DRIFT_INPUT_H_
 #define TELLTALE_STATS_DRIFT_INPUT_H_
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -22,7 +23,8 @@ struct WeightedSample {
   double total = 0;             // sum of weights
 
   // From values sorted ascending (duplicates allowed): each distinct value weighted by its count.
-  static WeightedSample FromSorted(const std::vector<double>& sorted);
+  // The values are deduplicated in place, so a sample of a million values costs no second copy.
+  static WeightedSample FromSorted(std::vector<double> sorted);
   bool empty() const { return values.empty(); }
   double min() const { return values.front(); }
   double max() const { return values.back(); }
@@ -52,6 +54,13 @@ void ForEachPooledValue(const WeightedSample& x, const WeightedSample& y, Visit 
   }
 }
 
+// Counts per distinct value of reference and current together, aligned by index.
+struct PooledCounts {
+  std::vector<double> values;  // numerical inputs: the distinct values, ascending
+  std::vector<double> reference;
+  std::vector<double> current;
+};
+
 struct DriftInput {
   ColumnType type = ColumnType::kNumerical;
   // Numerical columns only.
@@ -64,13 +73,8 @@ struct DriftInput {
   double cdf_error = 0;
   // Both samples were integer-typed data (numpy then widens Sturges bins to at least 1).
   bool integer_data = false;
-  // Every column: counts per distinct value of reference and current together, aligned by index.
-  // Categorical columns name the values in `labels`; numerical ones hold them, ascending, in
-  // `values` (formatted only when shown: see Label).
+  // Categorical columns: the values, named; their counts are Pooled()'s.
   std::vector<std::string> labels;
-  std::vector<double> values;
-  std::vector<double> reference_counts;
-  std::vector<double> current_counts;
   // Non-missing values in each sample.
   double reference_size = 0;
   double current_size = 0;
@@ -78,8 +82,18 @@ struct DriftInput {
   double reference_distinct = 0;
   double union_distinct = 0;
 
-  // The k-th distinct value as text.
+  // Counts per distinct value, for count-based tests and charts. A categorical input is made of
+  // them; a numerical one pools its two samples on the first call (a million-value column's pool
+  // is as large as its samples, and distance tests never need it). Not thread-safe: an input
+  // belongs to one thread.
+  const PooledCounts& Pooled() const;
+  // The k-th distinct value (of Pooled()) as text.
   std::string Label(size_t k) const;
+
+ private:
+  friend DriftInput MakeCategoricalInput(std::vector<std::string>, std::vector<double>,
+                                         std::vector<double>);
+  mutable std::optional<PooledCounts> pooled_;
 };
 
 // A numerical input from two samples; counts per distinct value are derived from them.

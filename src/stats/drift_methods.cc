@@ -35,8 +35,8 @@ void BinnedShares(const DriftInput& input, std::vector<double>& reference,
     reference = HistogramCounts(input.reference, edges);
     current = HistogramCounts(input.current, edges);
   } else {
-    reference = input.reference_counts;
-    current = input.current_counts;
+    reference = input.Pooled().reference;
+    current = input.Pooled().current;
   }
   for (double& share : reference) share /= input.reference_size;
   for (double& share : current) share /= input.current_size;
@@ -119,14 +119,15 @@ Result<double> KsScore(const DriftInput& input) {
 // Shared by chisquare and g_test: observed current counts against expected ones.
 Result<double> ChiSquareScore(const DriftInput& input) {
   TELLTALE_RETURN_IF_ERROR(NeedsValues(input, "chisquare"));
+  const PooledCounts& counts = input.Pooled();
   const double scale = input.current_size / input.reference_size;
   double statistic = 0;
-  for (size_t k = 0; k < input.reference_counts.size(); ++k) {
-    double expected = input.reference_counts[k] * scale;
-    double difference = input.current_counts[k] - expected;
+  for (size_t k = 0; k < counts.reference.size(); ++k) {
+    double expected = counts.reference[k] * scale;
+    double difference = counts.current[k] - expected;
     statistic += difference * difference / expected;
   }
-  double degrees = static_cast<double>(input.reference_counts.size()) - 1;
+  double degrees = static_cast<double>(counts.reference.size()) - 1;
   if (degrees <= 0) return 1.0;
   return ChiSquareSurvival(statistic, degrees);
 }
@@ -136,23 +137,25 @@ Result<double> GTestScore(const DriftInput& input) {
   // Evidently passes raw reference counts as expected frequencies, which scipy accepts only when
   // both samples have the same size.
   TELLTALE_RETURN_IF_ERROR(NeedsEqualSizes(input, "g_test"));
+  const PooledCounts& counts = input.Pooled();
   double statistic = 0;
-  for (size_t k = 0; k < input.reference_counts.size(); ++k) {
-    double observed = input.current_counts[k];
+  for (size_t k = 0; k < counts.reference.size(); ++k) {
+    double observed = counts.current[k];
     if (observed == 0) continue;
-    statistic += observed * std::log(observed / input.reference_counts[k]);
+    statistic += observed * std::log(observed / counts.reference[k]);
   }
   statistic *= 2;
-  double degrees = static_cast<double>(input.reference_counts.size()) - 1;
+  double degrees = static_cast<double>(counts.reference.size()) - 1;
   if (degrees <= 0) return 1.0;
   return ChiSquareSurvival(statistic, degrees);
 }
 
 Result<double> ZScore(const DriftInput& input) {
   TELLTALE_RETURN_IF_ERROR(NeedsValues(input, "z"));
+  const PooledCounts& counts = input.Pooled();
   size_t present = 0;
-  for (size_t k = 0; k < input.reference_counts.size(); ++k) {
-    present += (input.reference_counts[k] > 0 || input.current_counts[k] > 0) ? 1 : 0;
+  for (size_t k = 0; k < counts.reference.size(); ++k) {
+    present += (counts.reference[k] > 0 || counts.current[k] > 0) ? 1 : 0;
   }
   if (present <= 1) return 1.0;  // one value on both sides: no difference to test
   // Evidently tests the share of the smallest value against all others (numbers ordered as
@@ -163,8 +166,8 @@ Result<double> ZScore(const DriftInput& input) {
   }
   const double n1 = input.reference_size;
   const double n2 = input.current_size;
-  const double p1 = (n1 - input.reference_counts[first]) / n1;
-  const double p2 = (n2 - input.current_counts[first]) / n2;
+  const double p1 = (n1 - counts.reference[first]) / n1;
+  const double p2 = (n2 - counts.current[first]) / n2;
   const double pooled = (p1 * n1 + p2 * n2) / (n1 + n2);
   const double z = (p1 - p2) / std::sqrt(pooled * (1 - pooled) * (1.0 / n1 + 1.0 / n2));
   return 2 * (1 - NormalCdf(std::abs(z)));
@@ -245,9 +248,10 @@ Result<double> HellingerScore(const DriftInput& input) {
   TELLTALE_RETURN_IF_ERROR(NeedsValues(input, "hellinger"));
   double affinity = 0;
   if (input.type == ColumnType::kCategorical) {
-    for (size_t k = 0; k < input.reference_counts.size(); ++k) {
-      affinity += std::sqrt((input.reference_counts[k] / input.reference_size) *
-                            (input.current_counts[k] / input.current_size));
+    const PooledCounts& counts = input.Pooled();
+    for (size_t k = 0; k < counts.reference.size(); ++k) {
+      affinity += std::sqrt((counts.reference[k] / input.reference_size) *
+                            (counts.current[k] / input.current_size));
     }
   } else {
     // Evidently bins over the distinct values of both samples (not the values themselves), and
@@ -357,16 +361,17 @@ Result<double> AndersonScore(const DriftInput& input) {
 // of each value's count on each side.
 Result<double> FisherExactScore(const DriftInput& input) {
   TELLTALE_RETURN_IF_ERROR(NeedsValues(input, "fisher_exact"));
-  if (input.reference_counts.size() > 2) {
+  const PooledCounts& counts = input.Pooled();
+  if (counts.reference.size() > 2) {
     return Status::InvalidArgument("fisher_exact needs a binary column (found " +
-                                   std::to_string(input.reference_counts.size()) + " values)");
+                                   std::to_string(counts.reference.size()) + " values)");
   }
   TELLTALE_RETURN_IF_ERROR(NeedsEqualSizes(input, "fisher_exact"));
-  auto count = [](const std::vector<double>& counts, size_t k) {
-    return k < counts.size() ? static_cast<uint64_t>(counts[k]) : 0;
+  auto count = [](const std::vector<double>& side, size_t k) {
+    return k < side.size() ? static_cast<uint64_t>(side[k]) : 0;
   };
-  return FisherExactPValue(count(input.current_counts, 1), count(input.current_counts, 0),
-                           count(input.reference_counts, 1), count(input.reference_counts, 0));
+  return FisherExactPValue(count(counts.current, 1), count(counts.current, 0),
+                           count(counts.reference, 1), count(counts.reference, 0));
 }
 
 }  // namespace

@@ -68,7 +68,9 @@ void GracefulHttpServer::Shutdown() {
   CloseConnections(nullptr, SHUT_RD);
 }
 
-void GracefulHttpServer::CloseAfterResponse(const httplib::Request& request) {
+void GracefulHttpServer::CloseAfterResponse(const httplib::Request& request,
+                                            httplib::Response& response) {
+  response.set_header("Connection", "close");
   std::lock_guard lock(mutex_);
   closing_.emplace(request.remote_addr, request.remote_port);
 }

@@ -29,8 +29,10 @@ class GracefulHttpServer : public httplib::Server {
   // Stops accepting and closes every connection once it is idle.
   void Shutdown();
   // Closes the request's connection once the answer is written (call from its handler): the
-  // client's unread bytes are not taken for a next request.
-  void CloseAfterResponse(const httplib::Request& request);
+  // client's unread bytes are not taken for a next request. The answer carries
+  // `Connection: close`; without it a client may send its next request on the closing connection
+  // and see it dropped unanswered.
+  void CloseAfterResponse(const httplib::Request& request, httplib::Response& response);
 
  private:
   using Peer = std::pair<std::string, int>;

@@ -67,7 +67,7 @@ std::optional<ResolvedVersion> ReadAuthorized(ServerContext& context,
       AuthorizedVersion(context, request, response, Access::kWrite);
   if (!resolved || !ReadBody(context, response, read_body, body)) {
     // Unread body bytes would be taken for the next request on this connection.
-    context.close_after_response(request);
+    context.close_after_response(request, response);
     return std::nullopt;
   }
   return resolved;
@@ -170,7 +170,7 @@ void HandleActuals(ServerContext& context, const httplib::Request& request,
   std::optional<ModelRecord> model = AuthorizedModel(context, request, response, Access::kWrite);
   std::string body;
   if (!model || !ReadBody(context, response, read_body, body)) {
-    context.close_after_response(request);
+    context.close_after_response(request, response);
     return;
   }
   std::string content_type = request.get_header_value("Content-Type");

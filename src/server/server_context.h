@@ -17,7 +17,8 @@
 
 namespace httplib {
 struct Request;
-}
+struct Response;
+}  // namespace httplib
 
 namespace telltale {
 
@@ -41,8 +42,9 @@ struct ServerContext {
   // The project created at first start; its admin keys may create other projects.
   int64_t bootstrap_project_id = 0;
   std::atomic<bool> ready{false};
-  // Closes the request's connection once its answer is written (for a body left unread).
-  std::function<void(const httplib::Request&)> close_after_response;
+  // Closes the request's connection once its answer is written (for a body left unread); the
+  // answer says `Connection: close`, so the client does not send its next request on it.
+  std::function<void(const httplib::Request&, httplib::Response&)> close_after_response;
 };
 
 }  // namespace telltale

@@ -199,8 +199,9 @@ void TelltaleServer::MonitorLoop() {
 
 void TelltaleServer::ConfigureHttp() {
   http_ = std::make_unique<GracefulHttpServer>();
-  context_.close_after_response = [this](const httplib::Request& request) {
-    http_->CloseAfterResponse(request);
+  context_.close_after_response = [this](const httplib::Request& request,
+                                         httplib::Response& response) {
+    http_->CloseAfterResponse(request, response);
   };
   const int threads = std::max(1, context_.config.threads);
   http_->new_task_queue = [threads] {

@@ -33,6 +33,30 @@ TEST(SortDoublesTest, SortsLikeStdSortAcrossSignsAndMagnitudes) {
   EXPECT_EQ(values, expected);
 }
 
+// Small and large inputs with infinities among them, sorted, reversed and full of ties: every value
+// comes out exactly once.
+TEST(SortDoublesTest, KeepsEveryInfinityAndTie) {
+  constexpr double kInfinity = std::numeric_limits<double>::infinity();
+  std::mt19937_64 rng(5);
+  std::uniform_int_distribution<int> small(-3, 3);
+  for (size_t size : {2, 5, 17, 100, 5000}) {
+    for (int shape = 0; shape < 4; ++shape) {
+      std::vector<double> values(size);
+      for (double& value : values) value = small(rng) * 0.5;
+      values[0] = kInfinity;
+      values[size / 2] = -kInfinity;
+      if (size > 4) values[size - 2] = kInfinity;
+      if (shape == 1) std::sort(values.begin(), values.end());
+      if (shape == 2) std::sort(values.rbegin(), values.rend());
+      if (shape == 3) std::fill(values.begin() + 1, values.end(), kInfinity);
+      std::vector<double> expected = values;
+      std::sort(expected.begin(), expected.end());
+      SortDoubles(values);
+      EXPECT_EQ(values, expected) << "size " << size << ", shape " << shape;
+    }
+  }
+}
+
 TEST(SortDoublesTest, HandlesEmptyAndSingleValues) {
   std::vector<double> empty;
   SortDoubles(empty);

@@ -167,9 +167,9 @@ void NumberColumn::Decode(size_t first, std::span<double> out) const {
   const int32_t* mantissas = mantissas_.data() + first;
   const int8_t* places = places_.data() + first;
   for (size_t i = 0; i < out.size(); ++i) {
-    out[i] = places[i] >= 0               ? DecodeOne(mantissas[i], places[i])
+    out[i] = places[i] >= 0             ? DecodeOne(mantissas[i], places[i])
              : places[i] == kNullPlaces ? kNull
-                                          : doubles_[static_cast<size_t>(mantissas[i])];
+                                        : doubles_[static_cast<size_t>(mantissas[i])];
   }
 }
 

@@ -2,10 +2,10 @@
 //
 // Most numbers in data files are short decimals ("0.4714105", "37", "-12.5"). Such a value is kept
 // as a 32-bit integer and its count of decimal places, 5 bytes instead of 8, and read back as the
-// very double a parser makes of its text (see PlainDecimal). Other values (more digits, exponents, infinities) are kept whole
-// beside them; once they are too many for the encoding to save memory, the column stores plain
-// doubles from then on. `telltale check` holds two whole files in memory, so this is most of its
-// footprint.
+// very double a parser makes of its text (see PlainDecimal). Other values (more digits, exponents,
+// infinities) are kept whole beside them; once they are too many for the encoding to save memory,
+// the column stores plain doubles from then on. `telltale check` holds two whole files in memory,
+// so this is most of its footprint.
 #ifndef TELLTALE_IO_NUMBER_COLUMN_H_
 #define TELLTALE_IO_NUMBER_COLUMN_H_
 

@@ -137,6 +137,65 @@ TEST(CsvReaderTest, ParallelConversionMatchesOneThread) {
   }
 }
 
+// Quote-free text over the threshold is split into fields by several threads, one piece each:
+// CRLF and LF line ends, blank lines (also "\r\n" ones), empty and null cells, a column turning
+// into text in the second piece, and a trailing delimiter at the end of the input must read as
+// on one thread, in memory and from a file read in chunks.
+TEST(CsvReaderTest, RowsSplitByPiecesMatchOneThread) {
+  std::string text = "id,x,maybe,city,last\n";
+  const char* cities[] = {"Berlin", "", "Paris", "NA", "S\xc3\xa3o Paulo"};
+  int rows = 0;
+  for (int i = 0; i < 80000; ++i, ++rows) {
+    if (i % 997 == 0) text += i % 2 ? "\n" : "\r\n";
+    text += std::to_string(i) + "," + std::to_string(i * 0.125 - 300) + "," +
+            (i == 70000 ? std::string("text") : std::to_string(i % 7)) + "," + cities[i % 5] + "," +
+            (i % 11 ? std::to_string(i % 3) : "") + (i % 4 ? "\r\n" : "\n");
+  }
+  text += "80000,1.5,2,Rome,";  // no newline: the last field is the empty one after the delimiter
+  ++rows;
+  ASSERT_GT(text.size(), size_t{2} << 20);
+  CsvOptions one_thread;
+  one_thread.threads = 1;
+  CsvOptions two_threads;
+  two_threads.threads = 2;
+  Result<Table> expected = ParseCsv(text, "in.csv", one_thread);
+  ASSERT_TRUE(expected.ok()) << expected.status().message();
+  ASSERT_EQ(expected->rows, static_cast<size_t>(rows));
+  std::string path = WriteTemp("pieces.csv", text);
+  two_threads.chunk_bytes = 1536 << 10;  // chunks over the threshold, cut mid-row
+  for (Result<Table> table :
+       {ParseCsv(text, "in.csv", two_threads), ReadCsvFile(path, two_threads)}) {
+    ASSERT_TRUE(table.ok()) << table.status().message();
+    ASSERT_EQ(table->rows, expected->rows);
+    EXPECT_EQ(table->Find("maybe")->kind, StorageKind::kString);
+    EXPECT_TRUE(table->Find("last")->IsNull(table->rows - 1));
+    for (size_t c = 0; c < table->columns.size(); ++c) {
+      const Column& got = table->columns[c];
+      const Column& want = expected->columns[c];
+      ASSERT_EQ(got.kind, want.kind) << c;
+      ASSERT_EQ(got.null_count, want.null_count) << c;
+      ASSERT_EQ(got.integral, want.integral) << c;
+      for (size_t row = 0; row < table->rows; ++row) {
+        ASSERT_EQ(got.TextAt(row), want.TextAt(row)) << c << " " << row;
+      }
+    }
+  }
+  // Errors name the same line as on one thread, here deep in the second piece.
+  auto error = [&](const std::string& bad, unsigned threads) {
+    CsvOptions options;
+    options.threads = threads;
+    return ParseCsv(bad, "in.csv", options).status().message();
+  };
+  std::string short_row = text;
+  short_row.insert(short_row.rfind("79000,"), "1,2\r\n");
+  EXPECT_EQ(error(short_row, 2), error(short_row, 1));
+  EXPECT_NE(error(short_row, 1).find("row has 2 fields, the header has 5"), std::string::npos);
+  std::string bad_utf8 = text;
+  bad_utf8.insert(bad_utf8.rfind("78000,") + 6, "\xff");
+  EXPECT_EQ(error(bad_utf8, 2), error(bad_utf8, 1));
+  EXPECT_NE(error(bad_utf8, 1).find("invalid UTF-8"), std::string::npos);
+}
+
 TEST(CsvReaderTest, CancelledReadStopsWithCancelled) {
   std::string path = WriteTemp("cancel.csv", "a,b\n1,2\n");
   ReadProgress progress;

@@ -84,9 +84,32 @@ TEST(PlainDecimalTest, ReadsTheSameDoubleAsACorrectlyRoundingParser) {
 }
 
 TEST(PlainDecimalTest, LeavesEverythingElseToAFullParser) {
-  for (const char* text : {"", "-", ".", "-.", "1e5", "+1", " 1", "1 ", "-0", "-0.000",
-                           "1234567890123456", "0.00000000000000000000001", "1.2.3", "nan", "inf",
-                           "0x10", "1,5", "--1"}) {
+  for (const char* text : {"",
+                           "-",
+                           ".",
+                           "-.",
+                           "1e5",
+                           "+1",
+                           " 1",
+                           "1 ",
+                           "-0",
+                           "-0.000",
+                           "1234567890123456",
+                           "0.00000000000000000000001",
+                           "1.2.3",
+                           "nan",
+                           "inf",
+                           "0x10",
+                           "1,5",
+                           "--1",
+                           "1/2",
+                           "1:2",
+                           "9:",
+                           "/9",
+                           "12345678:",
+                           "123456789/",
+                           "1\xb9",
+                           "0.12345678\xb0"}) {
     EXPECT_FALSE(ParsePlainDecimal(text)) << '"' << text << '"';
   }
 }
@@ -142,9 +165,9 @@ TEST(NumberColumnTest, KeepsPlainDecimalsInFiveBytesAndEverythingElseExactly) {
     if (i % 1000 == 0) {
       // Whole values: more digits than 9, an exponent, infinities, -0.0, integers from a number.
       sample.Add("12345678901.5");  // a plain decimal too long for 32 bits
-      for (double value : {0.1 + 0.2, 6.02214076e23, 1e-300, -0.0,
-                           std::numeric_limits<double>::infinity(),
-                           -std::numeric_limits<double>::infinity(), 42.0, -7.0, 3e9}) {
+      for (double value :
+           {0.1 + 0.2, 6.02214076e23, 1e-300, -0.0, std::numeric_limits<double>::infinity(),
+            -std::numeric_limits<double>::infinity(), 42.0, -7.0, 3e9}) {
         sample.Add(value);
       }
     }

@@ -24,8 +24,12 @@ bool IsNullMarker(std::string_view text) {
       "-nan", "1.#IND", "1.#QNAN",  "<NA>", "N/A",     "NA",       "NULL",
       "NaN",  "None",   "n/a",      "nan",  "null"};
   if (text.size() > 8) return false;
-  // Most cells are numbers; of the markers only "1.#IND" and "1.#QNAN" start with a digit.
-  if (!text.empty() && text[0] >= '0' && text[0] <= '9' && !(text.size() > 2 && text[2] == '#')) {
+  // Most cells are numbers: of the markers, those starting with a digit or a minus and a digit
+  // ("1.#IND", "-1.#QNAN", ...) all hold a '#'.
+  auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (!text.empty() &&
+      (is_digit(text[0]) || (text[0] == '-' && text.size() > 1 && is_digit(text[1]))) &&
+      text.find('#') == std::string_view::npos) {
     return false;
   }
   for (std::string_view marker : kMarkers) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "io/column_builder.h"
 #include "io/ndjson_reader.h"
 #include "io/table_reader.h"
 
@@ -194,6 +195,19 @@ TEST(CsvReaderTest, RowsSplitByPiecesMatchOneThread) {
   bad_utf8.insert(bad_utf8.rfind("78000,") + 6, "\xff");
   EXPECT_EQ(error(bad_utf8, 2), error(bad_utf8, 1));
   EXPECT_NE(error(bad_utf8, 1).find("invalid UTF-8"), std::string::npos);
+}
+
+// pandas' default null markers, and nothing else: numbers with or without a sign are values.
+TEST(IsNullMarkerTest, KnowsPandasMarkersOnly) {
+  for (const char* marker : {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+                             "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a",
+                             "nan", "null"}) {
+    EXPECT_TRUE(IsNullMarker(marker)) << marker;
+  }
+  for (const char* value : {"0", "-1", "-1.5", "1.5", "1#", "-1#IND", "-1.#INF", "12345678",
+                            "-1234567", "na", "none", "-", "#", "NaN ", " NA", "-1.#QNAN0"}) {
+    EXPECT_FALSE(IsNullMarker(value)) << value;
+  }
 }
 
 TEST(CsvReaderTest, CancelledReadStopsWithCancelled) {

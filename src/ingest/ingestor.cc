@@ -1,6 +1,7 @@
 #include "ingest/ingestor.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "ingest/csv_rows.h"
 #include "ingest/log_record.h"
@@ -78,8 +79,9 @@ Result<std::vector<std::string>> Ingestor::RejectDuplicates(int64_t version_id,
     }
     return std::nullopt;
   });
+  claimed.reserve(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
-    if (!taken[i]) claimed.push_back(ids[i]);
+    if (!taken[i]) claimed.push_back(std::move(ids[i]));
   }
   return claimed;
 }

@@ -199,9 +199,9 @@ TEST(CsvReaderTest, RowsSplitByPiecesMatchOneThread) {
 
 // pandas' default null markers, and nothing else: numbers with or without a sign are values.
 TEST(IsNullMarkerTest, KnowsPandasMarkersOnly) {
-  for (const char* marker : {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
-                             "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a",
-                             "nan", "null"}) {
+  for (const char* marker :
+       {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+        "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"}) {
     EXPECT_TRUE(IsNullMarker(marker)) << marker;
   }
   for (const char* value : {"0", "-1", "-1.5", "1.5", "1#", "-1#IND", "-1.#INF", "12345678",

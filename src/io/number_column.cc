@@ -28,8 +28,9 @@ constexpr std::array<double, kMaxPlaces + 1> kPowersOfTen = [] {
 }();
 
 // One correctly rounded division of two exact doubles: the double nearest mantissa / 10^places.
+// `places` is 0 to kMaxPlaces.
 double DecodeOne(int64_t mantissa, int8_t places) {
-  return static_cast<double>(mantissa) / kPowersOfTen[static_cast<size_t>(places)];
+  return static_cast<double>(mantissa) / kPowersOfTen[static_cast<uint8_t>(places)];
 }
 
 }  // namespace

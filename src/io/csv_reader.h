@@ -23,8 +23,9 @@ struct CsvOptions {
   size_t max_record_bytes = size_t{256} << 20;
   // How much is read from the file at a time.
   size_t chunk_bytes = size_t{4} << 20;
-  // Threads converting cells into columns (columns in parallel); 0 means all cores, 1 converts on
-  // the caller's thread.
+  // Threads splitting rows without quotes into fields (a piece of the chunk each) and converting
+  // cells into columns (columns in parallel); 0 means all cores, 1 does both on the caller's
+  // thread.
   unsigned threads = 0;
 };
 

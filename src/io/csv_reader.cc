@@ -47,8 +47,8 @@ size_t FindFieldEnd(const char* data, size_t from, size_t size, char delimiter) 
 
 // Below this many cells a batch is converted on the calling thread.
 constexpr size_t kMinParallelCells = 1 << 16;
-// Below this many bytes, rows are split into fields on the calling thread.
-constexpr size_t kMinParallelBytes = size_t{1} << 20;
+// Rows are split into fields on several threads only in pieces of this many bytes or more.
+constexpr size_t kMinParallelBytes = size_t{512} << 10;
 
 // Streaming parser: Parse() consumes the complete records at the start of its text; the caller
 // gives the rest again, with the next chunk after it. The text is parsed where it lies, not copied.
@@ -108,8 +108,11 @@ class CsvParser {
                 : static_cast<size_t>(static_cast<const char*>(last_newline) - input_.data()) + 1;
     }
     const bool quote_free = std::memchr(input_.data() + consumed, '"', end - consumed) == nullptr;
-    if (threads > 1 && quote_free && end - consumed >= kMinParallelBytes) {
-      return ParseInParallel(consumed, end, at_end && end == input_.size(), threads);
+    // Each thread gets a piece of at least kMinParallelBytes.
+    const auto pieces =
+        static_cast<unsigned>(std::min<size_t>(threads, (end - consumed) / kMinParallelBytes));
+    if (pieces > 1 && quote_free) {
+      return ParseInParallel(consumed, end, at_end && end == input_.size(), pieces);
     }
     return ParseSerially(consumed, at_end, /*header_only=*/false);
   }
@@ -117,8 +120,8 @@ class CsvParser {
   // Parses the complete records of input_ from `from` on one thread; returns where they end.
   Result<size_t> ParseSerially(size_t from, bool at_end, bool header_only) {
     const size_t first_line = line_;
+    pieces_.resize(1);  // records are committed into the one piece
     TELLTALE_ASSIGN_OR_RETURN(size_t consumed, ParseCompleteRecords(from, at_end, header_only));
-    pieces_.resize(1);
     if (!reserved_ && !pieces_[0].empty()) ReserveFromFirstRows(consumed - from, BatchRows());
     // Validated once for the whole span: cheaper than per record.
     TELLTALE_RETURN_IF_ERROR(ValidateUtf8(input_.data() + from, consumed - from, first_line));
@@ -376,7 +379,6 @@ class CsvParser {
       return Status::Ok();
     }
     if (fields_.size() != builders_.size()) return FieldCountError(line_, fields_.size());
-    pieces_.resize(1);
     pieces_[0].insert(pieces_[0].end(), fields_.begin(), fields_.end());
     ++rows_;
     return Status::Ok();
@@ -440,10 +442,20 @@ class CsvParser {
   bool saw_any_byte_ = false;
 };
 
+// A delimiter that is also a quote or a line end would make rows ambiguous.
+Status CheckDelimiter(const CsvOptions& options) {
+  if (options.delimiter == '"' || options.delimiter == '\n' || options.delimiter == '\r') {
+    return Status::InvalidArgument(
+        "the CSV delimiter cannot be a double quote or a line end; use , ; | or a tab");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<Table> ReadCsvFile(const std::string& path, const CsvOptions& options,
                           ReadProgress* progress) {
+  TELLTALE_RETURN_IF_ERROR(CheckDelimiter(options));
   TELLTALE_ASSIGN_OR_RETURN(std::unique_ptr<InputStream> input, InputStream::Open(path, progress));
   CsvParser parser(path, options, input->UncompressedSize());
   std::string text;  // an unfinished row of the last chunk, then the next chunk
@@ -460,6 +472,7 @@ Result<Table> ReadCsvFile(const std::string& path, const CsvOptions& options,
 
 Result<Table> ParseCsv(std::string_view text, const std::string& source,
                        const CsvOptions& options) {
+  TELLTALE_RETURN_IF_ERROR(CheckDelimiter(options));
   CsvParser parser(source, options);
   TELLTALE_RETURN_IF_ERROR(parser.Parse(text, /*at_end=*/true).status());
   return parser.Finish();

@@ -80,6 +80,12 @@ TEST(CsvReaderTest, ErrorsNameTheLine) {
             "in.csv:2: unexpected text after a closing quote in field 2");
   EXPECT_EQ(ErrorOf("a,b\n1,2\n3,\xff\n"), "in.csv:3: invalid UTF-8");
   EXPECT_EQ(ErrorOf("a,a\n1,2\n"), "in.csv:1: the header names column 'a' twice");
+  for (char delimiter : {'"', '\n', '\r'}) {
+    CsvOptions options;
+    options.delimiter = delimiter;
+    EXPECT_EQ(ParseCsv("a,b\n1,2\n", "in.csv", options).status().message(),
+              "the CSV delimiter cannot be a double quote or a line end; use , ; | or a tab");
+  }
   // Line numbers count the newlines inside quoted fields.
   EXPECT_EQ(ErrorOf("a,b\n\"x\ny\",1\n2\n"), "in.csv:4: row has 1 fields, the header has 2");
 }

@@ -7,12 +7,12 @@
 
 #include <array>
 #include <atomic>
-#include <mutex>
 #include <string_view>
 #include <vector>
 
 #include "common/clock.h"
 #include "ingest/actuals_decoder.h"
+#include "ingest/id_locks.h"
 #include "ingest/live_windows.h"
 #include "ingest/row_decoder.h"
 #include "store/data_store.h"
@@ -139,8 +139,9 @@ class Ingestor {
   const Clock& clock_;
   IngestLimits limits_;
   IngestCounters counters_;
-  // One actuals request joins at a time: a correction reads the actual it replaces.
-  std::mutex actuals_mutex_;
+  // An actual's id is held from its first look at the index until its join is durable and folded:
+  // a correction reads the actual it replaces, a pending actual is joined once.
+  IdLocks actual_locks_;
 };
 
 }  // namespace telltale

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "ingest/actuals_decoder.h"
+#include "ingest/id_locks.h"
 #include "ingest/ingestor.h"
 #include "ingest/prediction_ref.h"
 
@@ -26,6 +27,15 @@ Result<ActualJoin> Join(const PerformanceSpec& spec, PredictionRef& ref, const A
   }
   ref.actual = actual;
   return join;
+}
+
+// What IdLocks holds for an id of a model: ids are a model's, actuals join to any of its versions.
+std::vector<std::string> LockKeys(int64_t model_id, const std::vector<std::string>& ids) {
+  std::string prefix = std::to_string(model_id) + ':';
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (const std::string& id : ids) keys.push_back(prefix + id);
+  return keys;
 }
 
 }  // namespace
@@ -191,9 +201,14 @@ Status Ingestor::JoinLatePending(int64_t version_id, const std::vector<Row>& pre
   if (std::none_of(pending.begin(), pending.end(), [](const auto& p) { return p.has_value(); })) {
     return Status::Ok();  // the common case: nothing waited for these ids
   }
-  // An actual written as pending while these predictions were being appended: joined now, under
-  // the actuals lock, from a fresh read (another request may have joined it meanwhile).
-  std::lock_guard lock(actuals_mutex_);
+  // An actual written as pending while these predictions were being appended: joined now, holding
+  // its id, from a fresh read (another request may have joined it meanwhile).
+  std::vector<std::string> waiting_ids;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (pending[i]) waiting_ids.push_back(ids[i]);
+  }
+  ids = std::move(waiting_ids);
+  IdLocks::Hold hold = actual_locks_.Acquire(LockKeys(model_id, ids));
   TELLTALE_ASSIGN_OR_RETURN(pending, store_.GetPending(model_id, ids));
   std::vector<ActualRow> rows;
   for (size_t i = 0; i < ids.size(); ++i) {
@@ -225,7 +240,11 @@ Result<ActualsResult> Ingestor::IngestActuals(const ActualsRequest& request) {
   result.rejected = std::move(decoded.rejected);
   const int64_t now = clock_.Now();
 
-  std::lock_guard lock(actuals_mutex_);
+  // The request's ids are its own until it returns; others with none of them go on meanwhile.
+  std::vector<std::string> ids;
+  ids.reserve(decoded.rows.size());
+  for (const ActualRow& row : decoded.rows) ids.push_back(row.id);
+  IdLocks::Hold hold = actual_locks_.Acquire(LockKeys(request.model_id, ids));
   std::vector<size_t> open(decoded.rows.size());
   for (size_t i = 0; i < open.size(); ++i) open[i] = i;
   TELLTALE_RETURN_IF_ERROR(JoinActuals(request, decoded.rows, open, false, now, result));

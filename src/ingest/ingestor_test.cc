@@ -2,6 +2,7 @@
 // folding, checkpoints, replay after a crash (exactly once), eviction and concurrent writers.
 #include "ingest/ingestor.h"
 
+#include "ingest/prediction_ref.h"
 #include "ingest/row_decoder.h"
 
 #include <gtest/gtest.h>
@@ -315,6 +316,78 @@ TEST_F(IngestorTest, ActualsRacingTheirPredictionsAreEachJoinedOnce) {
                           })
                   .ok());
   EXPECT_EQ(reopened.labeled(), static_cast<uint64_t>(kRows));
+}
+
+TEST_F(IngestorTest, ConcurrentCorrectionsLeaveTheWindowsCountingTheLatestActualOnce) {
+  auto schema = std::make_shared<const VersionSchema>(
+      VersionSchema::FromJson({{"features", {{"x", "numeric"}}},
+                               {"predictions", {{"score", "numeric"}}},
+                               {"actuals", {{"label", "boolean"}}}},
+                              nlohmann::json::array())
+          .value());
+  windows_->AddVersion(2, schema, 7, PerformanceSpec(Task::kBinaryClassification, *schema));
+  constexpr int kIds = 200;
+  nlohmann::json rows = nlohmann::json::array();
+  std::vector<std::string> ids;
+  for (int i = 0; i < kIds; ++i) {
+    ids.push_back("q" + std::to_string(i));
+    rows.push_back({{"id", ids.back()},
+                    {"timestamp", "2026-11-24T09:30:00Z"},
+                    {"features", {{"x", i}}},
+                    {"predictions", {{"score", i % 2 == 0 ? 0.9 : 0.1}}}});
+  }
+  std::string body = nlohmann::json({{"rows", rows}}).dump();
+  IngestRequest predictions;
+  predictions.version_id = 2;
+  predictions.body = body;
+  ASSERT_EQ(ingestor_->Ingest(predictions)->accepted, static_cast<size_t>(kIds));
+  // Four threads label overlapping ranges of the same ids again and again, each with its own coin:
+  // which label is last for an id is up to the scheduler, but the windows must count exactly that
+  // one, once.
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937 random(t);
+      for (int round = 0; round < 25; ++round) {
+        nlohmann::json actuals = nlohmann::json::array();
+        int first = static_cast<int>(random() % (kIds / 2));
+        for (int i = first; i < first + kIds / 2; ++i) {
+          actuals.push_back({{"id", ids[i]}, {"actuals", {{"label", random() % 2 == 0}}}});
+        }
+        std::string actuals_body = nlohmann::json({{"rows", actuals}}).dump();
+        ActualsRequest request;
+        request.model_id = 7;
+        request.version_ids = {2};
+        request.body = actuals_body;
+        Result<ActualsResult> result = ingestor_->IngestActuals(request);
+        ASSERT_TRUE(result.ok()) << result.status().message();
+        EXPECT_EQ(result->joined, static_cast<size_t>(kIds / 2));
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::vector<std::optional<std::string>> stored = store_->GetIds(2, ids).value();
+  uint64_t labeled = 0, tp = 0, fp = 0, tn = 0, fn = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    ASSERT_TRUE(stored[i].has_value());
+    PredictionRef ref = DecodePredictionRef(*stored[i]).value();
+    if (!ref.actual) continue;
+    ++labeled;
+    bool positive = ref.score >= 0.5, truth = ref.actual->label == "true";
+    (positive ? (truth ? tp : fp) : (truth ? fn : tn)) += 1;
+  }
+  PerformanceAccumulator total;
+  ASSERT_TRUE(
+      windows_
+          ->Visit(2, Environment::kProduction, 0, 0, 1 << 30, LiveWindows::Span::kHours,
+                  [&](int64_t, const WindowProfile& window) { total.Merge(window.performance()); })
+          .ok());
+  EXPECT_GT(labeled, 0u);
+  EXPECT_EQ(total.labeled(), labeled);
+  EXPECT_EQ(*total.Metric("tp"), static_cast<double>(tp));
+  EXPECT_EQ(*total.Metric("fp"), static_cast<double>(fp));
+  EXPECT_EQ(*total.Metric("tn"), static_cast<double>(tn));
+  EXPECT_EQ(*total.Metric("fn"), static_cast<double>(fn));
 }
 
 // Rows per day of `days`, summed from hourly windows: what day rollups must hold.

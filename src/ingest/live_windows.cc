@@ -101,13 +101,23 @@ Result<std::vector<bool>> LiveWindows::ClaimIds(int64_t version_id,
                                                 const std::vector<std::string>& ids) {
   std::shared_ptr<VersionState> state = Find(version_id);
   if (!state) return Status::NotFound("version " + std::to_string(version_id));
-  // Under the claims lock: a request that released its claims has already written its ids, so
-  // the store sees them.
-  std::lock_guard lock(state->claims_mutex);
-  TELLTALE_ASSIGN_OR_RETURN(std::vector<bool> taken, store_.HaveIds(version_id, ids));
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (!taken[i]) taken[i] = !state->claimed.insert(ids[i]).second;
+  // Claimed first, looked up after: a request releases its claims only once its ids are written,
+  // so an id claimed here is either new or already in the store, and no one else writes it while
+  // it is claimed. The lookup runs outside the claims lock, beside other requests' lookups.
+  std::vector<bool> taken(ids.size());
+  {
+    std::lock_guard lock(state->claims_mutex);
+    for (size_t i = 0; i < ids.size(); ++i) taken[i] = !state->claimed.insert(ids[i]).second;
   }
+  Result<std::vector<bool>> stored = store_.HaveIds(version_id, ids);
+  std::vector<std::string> release;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (taken[i]) continue;  // claimed by another request, or repeated in this one
+    if (!stored.ok() || (*stored)[i]) release.push_back(ids[i]);
+  }
+  if (!release.empty()) ReleaseIds(version_id, release);
+  if (!stored.ok()) return stored.status();
+  for (size_t i = 0; i < ids.size(); ++i) taken[i] = taken[i] || (*stored)[i];
   return taken;
 }
 

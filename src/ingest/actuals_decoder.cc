@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "ingest/pooled_parser.h"
 #include "io/table.h"
 
 namespace telltale {
@@ -86,16 +87,15 @@ void DecodeRow(element row, size_t index, DecodedActuals& out) {
 Result<DecodedActuals> DecodeActuals(std::string_view body, bool ndjson,
                                      const DecodeLimits& limits) {
   DecodedActuals out;
-  simdjson::dom::parser parser;
-  if (parser.allocate(std::max<size_t>(body.size(), 64), limits.max_depth) != simdjson::SUCCESS) {
-    return Status::ResourceExhausted("not enough memory to parse the body");
-  }
+  PooledParser parser(ndjson ? std::min<size_t>(body.size(), kNdjsonLineCapacity) : body.size(),
+                      limits.max_depth);
+  if (!parser.ok()) return Status::ResourceExhausted("not enough memory to parse the body");
   if (ndjson) {
     size_t index = 0;
     TELLTALE_RETURN_IF_ERROR(ForEachNdjsonLine(body, [&](std::string_view line, size_t number) {
       if (index == limits.max_rows) return TooManyRows(limits);
       element row;
-      simdjson::error_code error = parser.parse(line.data(), line.size(), true).get(row);
+      simdjson::error_code error = parser->parse(line.data(), line.size(), true).get(row);
       if (error == simdjson::DEPTH_ERROR) {
         return Status::ResourceExhausted("line " + std::to_string(number) +
                                          ": nested deeper than the limit of " +
@@ -113,7 +113,7 @@ Result<DecodedActuals> DecodeActuals(std::string_view body, bool ndjson,
     return out;
   }
   element root;
-  simdjson::error_code error = parser.parse(body.data(), body.size(), true).get(root);
+  simdjson::error_code error = parser->parse(body.data(), body.size(), true).get(root);
   if (error == simdjson::DEPTH_ERROR) {
     return Status::ResourceExhausted("nested deeper than the limit of " +
                                      std::to_string(limits.max_depth) + " levels");

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "ingest/pooled_parser.h"
 #include "io/table.h"
 
 namespace telltale {
@@ -267,15 +268,14 @@ Result<DecodedRows> DecodeRows(std::string_view body, const VersionSchema& schem
                                const DecodeOptions& options, const DecodeLimits& limits) {
   DecodedRows out;
   RowValidator validator(schema, options, limits);
-  simdjson::dom::parser parser;
-  if (parser.allocate(std::max<size_t>(body.size(), 64), limits.max_depth) != simdjson::SUCCESS) {
-    return Status::ResourceExhausted("not enough memory to parse the body");
-  }
+  PooledParser parser(options.ndjson ? std::min<size_t>(body.size(), kNdjsonLineCapacity) : body.size(),
+                      limits.max_depth);
+  if (!parser.ok()) return Status::ResourceExhausted("not enough memory to parse the body");
   if (options.ndjson) {
     TELLTALE_RETURN_IF_ERROR(ForEachNdjsonLine(body, [&](std::string_view line, size_t number) {
       if (out.total == limits.max_rows) return TooManyRows(limits);
       size_t index = out.total++;
-      simdjson::simdjson_result<element> row = parser.parse(line.data(), line.size(), true);
+      simdjson::simdjson_result<element> row = parser->parse(line.data(), line.size(), true);
       if (row.error() == simdjson::DEPTH_ERROR) {
         return ParseError(row.error(), "line " + std::to_string(number) + ": ", limits);
       }
@@ -291,7 +291,7 @@ Result<DecodedRows> DecodeRows(std::string_view body, const VersionSchema& schem
     }));
     return out;
   }
-  simdjson::simdjson_result<element> document = parser.parse(body.data(), body.size(), true);
+  simdjson::simdjson_result<element> document = parser->parse(body.data(), body.size(), true);
   if (document.error()) return ParseError(document.error(), "", limits);
   element root = document.value_unsafe();
   if (root.type() != element_type::OBJECT) {

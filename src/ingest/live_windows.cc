@@ -162,17 +162,15 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
     return last_day;
   };
 
-  // Rows grouped by window: every row in its "all rows" series and in each segment it belongs to;
-  // production rows also in the day rollups of those series.
+  // Rows grouped by hourly window: every row in its "all rows" series and in each segment it
+  // belongs to. A production hour's rows are folded into its day rollup too.
   std::map<WindowKey, std::vector<const Row*>> groups;
-  auto add = [&](uint32_t segment, int64_t hour, const Row& row) {
-    groups[{record.environment, false, segment, hour}].push_back(&row);
-    if (!baseline) groups[{record.environment, true, segment, day_of(hour)}].push_back(&row);
-  };
   for (const Row& row : record.rows) {
     int64_t hour = hour_of(row.event_time);
-    add(0, hour, row);
-    for (uint32_t segment : SegmentsOf(schema, row)) add(segment, hour, row);
+    groups[{record.environment, false, 0, hour}].push_back(&row);
+    for (uint32_t segment : SegmentsOf(schema, row)) {
+      groups[{record.environment, false, segment, hour}].push_back(&row);
+    }
   }
   // The windows (the hour, and its day for production) that something at `hour` lands in.
   auto windows_of = [&](uint32_t segment, int64_t hour) {
@@ -186,6 +184,9 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
     TELLTALE_ASSIGN_OR_RETURN(DatasetProfile profile, DatasetProfile::Deserialize(upload.profile));
     uploads.push_back(std::move(profile));
   }
+  // Each hour's rows as columns, built once for the hour and its day, before the version's lock.
+  std::map<WindowKey, WindowProfile::Columns> columns;
+  for (const auto& [key, rows] : groups) columns.emplace(key, WindowProfile::ToColumns(schema, rows));
   std::lock_guard lock(state->mutex);
   if (record.replace && baseline) {
     // Every series of the baseline starts over: empty windows, written by the next checkpoint.
@@ -203,7 +204,11 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
     TELLTALE_ASSIGN_OR_RETURN(opened[key], Open(record.version_id, *state, key));
     return Status::Ok();
   };
-  for (const auto& [key, rows] : groups) TELLTALE_RETURN_IF_ERROR(open(key));
+  for (const auto& [group, rows] : groups) {
+    for (const WindowKey& key : windows_of(group.segment, group.hour)) {
+      TELLTALE_RETURN_IF_ERROR(open(key));
+    }
+  }
   for (const IntegrityEvent& event : record.events) {
     for (const WindowKey& key : windows_of(0, hour_of(event.event_time))) {
       TELLTALE_RETURN_IF_ERROR(open(key));
@@ -229,16 +234,18 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
   }
   const PerformanceSpec& spec = *state->performance;
   const bool scores = spec.task() == Task::kBinaryClassification;
-  for (const auto& [key, rows] : groups) {
-    WindowProfile& window = *opened.at(key);
-    window.Fold(schema, rows);
-    // Every binary prediction's score, labelled or not, for estimating performance.
-    for (const Row* row : scores ? rows : std::vector<const Row*>{}) {
-      PredictionRef ref;
-      spec.ReadPrediction(*row, ref);
-      window.performance().AddPrediction(ref.score, spec.PredictedPositive(ref));
+  for (const auto& [group, rows] : groups) {
+    for (const WindowKey& key : windows_of(group.segment, group.hour)) {
+      WindowProfile& window = *opened.at(key);
+      window.Fold(schema, columns.at(group));
+      // Every binary prediction's score, labelled or not, for estimating performance.
+      for (const Row* row : scores ? rows : std::vector<const Row*>{}) {
+        PredictionRef ref;
+        spec.ReadPrediction(*row, ref);
+        window.performance().AddPrediction(ref.score, spec.PredictedPositive(ref));
+      }
+      state->dirty.insert(key);
     }
-    state->dirty.insert(key);
   }
   for (const IntegrityEvent& event : record.events) {
     for (const WindowKey& key : windows_of(0, hour_of(event.event_time))) {

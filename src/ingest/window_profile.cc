@@ -99,11 +99,13 @@ WindowProfile::WindowProfile(const VersionSchema& schema) {
   for (const FieldSpec& field : schema.fields()) profile_.Put(field.name, FieldProfile());
 }
 
-void WindowProfile::Fold(const VersionSchema& schema, const std::vector<const Row*>& rows) {
-  if (rows.empty()) return;
+WindowProfile::Columns WindowProfile::ToColumns(const VersionSchema& schema,
+                                                const std::vector<const Row*>& rows) {
+  Columns columns;
+  columns.rows = rows.size();
   for (const Row* row : rows) {
-    first_event_ = std::min(first_event_, row->event_time);
-    last_event_ = std::max(last_event_, row->event_time);
+    columns.first_event = std::min(columns.first_event, row->event_time);
+    columns.last_event = std::max(columns.last_event, row->event_time);
   }
   // Row by row, each row's cells in order, appended to one builder per field: the cells of a row
   // lie together, so this reads memory in order (field by field, every row's cells were a jump).
@@ -133,11 +135,20 @@ void WindowProfile::Fold(const VersionSchema& schema, const std::vector<const Ro
       }
     }
   }
-  for (size_t field = 0; field < builders.size(); ++field) {
-    Column column = std::move(builders[field]).Finish();
-    AddColumn(column, DriftType(schema.fields()[field].type), true, profile_.mutable_field(field));
+  columns.fields.reserve(builders.size());
+  for (ColumnBuilder& builder : builders) columns.fields.push_back(std::move(builder).Finish());
+  return columns;
+}
+
+void WindowProfile::Fold(const VersionSchema& schema, const Columns& columns) {
+  if (columns.rows == 0) return;
+  first_event_ = std::min(first_event_, columns.first_event);
+  last_event_ = std::max(last_event_, columns.last_event);
+  for (size_t field = 0; field < columns.fields.size(); ++field) {
+    AddColumn(columns.fields[field], DriftType(schema.fields()[field].type), true,
+              profile_.mutable_field(field));
   }
-  profile_.set_rows(profile_.rows() + rows.size());
+  profile_.set_rows(profile_.rows() + columns.rows);
 }
 
 void WindowProfile::Merge(const WindowProfile& other) {

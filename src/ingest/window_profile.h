@@ -15,6 +15,7 @@
 
 #include "ingest/row.h"
 #include "ingest/version_schema.h"
+#include "io/table.h"
 #include "performance/performance_accumulator.h"
 #include "profile/dataset_profile.h"
 
@@ -95,8 +96,20 @@ class WindowProfile {
     return profile_.rows() == 0 && integrity_.rejected_rows == 0 && performance_.empty();
   }
 
+  // Accepted rows as columns in the schema's field order, with their count and event-time span:
+  // built once for rows that land in several windows (their hour and their day).
+  struct Columns {
+    std::vector<Column> fields;
+    size_t rows = 0;
+    int64_t first_event = std::numeric_limits<int64_t>::max();
+    int64_t last_event = std::numeric_limits<int64_t>::min();
+  };
+  static Columns ToColumns(const VersionSchema& schema, const std::vector<const Row*>& rows);
   // Adds accepted rows (all of this window and series) to the profile.
-  void Fold(const VersionSchema& schema, const std::vector<const Row*>& rows);
+  void Fold(const VersionSchema& schema, const Columns& columns);
+  void Fold(const VersionSchema& schema, const std::vector<const Row*>& rows) {
+    Fold(schema, ToColumns(schema, rows));
+  }
   void Merge(const WindowProfile& other);
   // Adds a profile computed elsewhere for this window, whose events span [first, last].
   void MergeProfile(const DatasetProfile& profile, int64_t first, int64_t last);

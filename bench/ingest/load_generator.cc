@@ -71,6 +71,20 @@ BodyTemplate MakeActualsBody(int rows, uint64_t seed) {
   return body;
 }
 
+// The same rows as NDJSON, one per line (the Python SDK's format).
+BodyTemplate ToNdjson(BodyTemplate body) {
+  constexpr std::string_view kPrefix = "{\"rows\":[";
+  body.text = body.text.substr(kPrefix.size(), body.text.size() - kPrefix.size() - 2);
+  for (size_t& offset : body.id_offsets) offset -= kPrefix.size();
+  // Each row but the first starts with {"id":" right after the comma that separated it.
+  constexpr size_t kIdStart = std::string_view("{\"id\":\"").size();
+  for (size_t row = 1; row < body.id_offsets.size(); ++row) {
+    body.text[body.id_offsets[row] - kIdStart - 1] = '\n';
+  }
+  body.text += '\n';
+  return body;
+}
+
 std::string FeatureName(int i) { return "f" + std::to_string(i); }
 
 BodyTemplate MakeBody(int rows, int features, uint64_t seed, int64_t now) {
@@ -122,7 +136,7 @@ double Percentile(std::vector<double> values, double q) {
   return values[index];
 }
 
-int ParseOnly(int seconds, int threads, int rows, int features) {
+int ParseOnly(int seconds, int threads, int rows, int features, bool ndjson) {
   telltale::VersionSchema schema =
       telltale::VersionSchema::FromJson(SchemaJson(features, false), nullptr).value();
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -135,8 +149,10 @@ int ParseOnly(int seconds, int threads, int rows, int features) {
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
       BodyTemplate body = MakeBody(rows, features, static_cast<uint64_t>(t) + 1, now);
+      if (ndjson) body = ToNdjson(std::move(body));
       telltale::DecodeOptions options;
       options.receive_time = now;
+      options.ndjson = ndjson;
       uint64_t id = static_cast<uint64_t>(t) << 40;
       while (Clock::now() < deadline) {
         body.Stamp(id);
@@ -153,6 +169,7 @@ int ParseOnly(int seconds, int threads, int rows, int features) {
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   nlohmann::json out = {
       {"mode", "parse_only"},
+      {"format", ndjson ? "ndjson" : "json"},
       {"threads", threads},
       {"rows_per_second", static_cast<double>(decoded.load()) / elapsed},
       {"megabytes_per_second", static_cast<double>(bytes.load()) / elapsed / 1e6}};
@@ -170,7 +187,7 @@ int main(int argc, char** argv) {
   double rate = 0;
   uint64_t max_rows = 0, actuals = 0;
   int64_t first_id = -1;
-  bool parse_only = false, setup = false;
+  bool parse_only = false, setup = false, ndjson = false;
   app.add_option("--url", url);
   app.add_option("--token", token);
   app.add_option("--model", model);
@@ -183,12 +200,13 @@ int main(int argc, char** argv) {
   app.add_option("--max-rows", max_rows, "stop after this many rows (0: run for --seconds)");
   app.add_option("--threads", threads, "--parse-only threads");
   app.add_flag("--parse-only", parse_only);
+  app.add_flag("--ndjson", ndjson, "send (or with --parse-only, decode) NDJSON bodies");
   app.add_flag("--setup", setup, "create the model and version first");
   app.add_option("--task", task, "with --setup: regression or binary_classification");
   app.add_option("--first-id", first_id, "the first row id (default: the current time x 10^6)");
   app.add_option("--actuals", actuals, "post actuals for this many ids from --first-id instead");
   CLI11_PARSE(app, argc, argv);
-  if (parse_only) return ParseOnly(seconds, threads, rows, features);
+  if (parse_only) return ParseOnly(seconds, threads, rows, features, ndjson);
 
   httplib::Headers headers = {{"Authorization", "Bearer " + token}};
   std::string path = "/api/v1/models/" + model + "/versions/" + version + "/predictions";
@@ -237,6 +255,7 @@ int main(int argc, char** argv) {
       client.set_read_timeout(60);
       BodyTemplate body = actuals > 0 ? MakeActualsBody(rows, static_cast<uint64_t>(c) + 7)
                                       : MakeBody(rows, features, static_cast<uint64_t>(c) + 7, now);
+      if (ndjson) body = ToNdjson(std::move(body));
       std::vector<double> mine;
       auto next = start + std::chrono::duration<double>(interval * c / connections);
       while (Clock::now() < deadline && (max_rows == 0 || sent_rows.load() < max_rows)) {
@@ -253,7 +272,8 @@ int main(int argc, char** argv) {
           body.Stamp(next_id.fetch_add(static_cast<uint64_t>(rows)));
         }
         auto sent = Clock::now();
-        auto response = client.Post(path, headers, body.text, "application/json");
+        auto response = client.Post(path, headers, body.text,
+                                    ndjson ? "application/x-ndjson" : "application/json");
         mine.push_back(std::chrono::duration<double>(Clock::now() - sent).count());
         if (!response || response->status != 200) {
           ++errors;

@@ -87,7 +87,7 @@ void DecodeRow(element row, size_t index, DecodedActuals& out) {
 Result<DecodedActuals> DecodeActuals(std::string_view body, bool ndjson,
                                      const DecodeLimits& limits) {
   DecodedActuals out;
-  PooledParser parser(ndjson ? std::min<size_t>(body.size(), kNdjsonLineCapacity) : body.size(),
+  PooledParser parser(ndjson ? std::min<size_t>(body.size(), kRowParserCapacity) : body.size(),
                       limits.max_depth);
   if (!parser.ok()) return Status::ResourceExhausted("not enough memory to parse the body");
   if (ndjson) {

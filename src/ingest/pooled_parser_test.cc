@@ -15,11 +15,11 @@ TEST(PooledParserTest, AParserIsKeptForTheNextBodyAndKeepsItsDepthLimit) {
     first = &*parser;
     EXPECT_FALSE(parser->parse(std::string(R"({"a": [1, 2]})")).error());
   }
-  size_t pooled = PooledParser::Pooled();
+  size_t pooled = PooledParser::Waiting();
   EXPECT_GE(pooled, 1u);
   PooledParser again(10, 4);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(PooledParser::Pooled(), pooled - 1);
+  EXPECT_EQ(PooledParser::Waiting(), pooled - 1);
   EXPECT_EQ(&*again, first);  // the last one given back is the first taken
   EXPECT_GE(again->capacity(), 1000u);
   // The depth limit holds for a reused parser.
@@ -35,12 +35,12 @@ TEST(PooledParserTest, ADifferentDepthLimitIsSetOnAReusedParser) {
 }
 
 TEST(PooledParserTest, ParsersForLargeBodiesAreNotKept) {
-  size_t before = PooledParser::Pooled();
+  size_t before = PooledParser::Waiting();
   {
     PooledParser large(PooledParser::kMaxPooledCapacity + 1, 32);
     ASSERT_TRUE(large.ok());
   }
-  EXPECT_EQ(PooledParser::Pooled(), before > 0 ? before - 1 : 0);  // it took one and kept it
+  EXPECT_EQ(PooledParser::Waiting(), before > 0 ? before - 1 : 0);  // it took one and kept it
 }
 
 }  // namespace

@@ -38,8 +38,8 @@ struct DecodedRows {
 Result<DecodedRows> DecodeRows(std::string_view body, const VersionSchema& schema,
                                const DecodeOptions& options, const DecodeLimits& limits);
 
-// Room a parser starts with for NDJSON, parsed a line at a time; it grows to the longest line.
-inline constexpr size_t kNdjsonLineCapacity = 64u << 10;
+// Room a parser starts with for rows parsed one at a time; it grows to the longest row.
+inline constexpr size_t kRowParserCapacity = 64u << 10;
 
 // Calls visit(line, line_number) for each line of an NDJSON body that is not blank, stopping at
 // the first error `visit` returns.

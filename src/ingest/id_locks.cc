@@ -18,9 +18,8 @@ IdLocks::Hold IdLocks::Acquire(std::vector<std::string> ids) {
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   std::unique_lock lock(mutex_);
   released_.wait(lock, [&] {
-    return std::none_of(ids.begin(), ids.end(), [&](const std::string& id) {
-      return held_.count(id) > 0;
-    });
+    return std::none_of(ids.begin(), ids.end(),
+                        [&](const std::string& id) { return held_.count(id) > 0; });
   });
   held_.insert(ids.begin(), ids.end());
   return Hold(this, std::move(ids));

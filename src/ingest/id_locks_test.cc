@@ -33,7 +33,7 @@ TEST(IdLocksTest, AnOverlappingSetWaitsUntilTheHolderReleases) {
     acquired = true;
   });
   std::this_thread::sleep_for(50ms);
-  EXPECT_FALSE(acquired.load());  // "b" is still held
+  EXPECT_FALSE(acquired.load());     // "b" is still held
   EXPECT_EQ(locks.HeldCount(), 2u);  // and the waiter holds nothing meanwhile, not even "x"
   held.reset();
   waiter.join();

@@ -186,7 +186,8 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
   }
   // Each hour's rows as columns, built once for the hour and its day, before the version's lock.
   std::map<WindowKey, WindowProfile::Columns> columns;
-  for (const auto& [key, rows] : groups) columns.emplace(key, WindowProfile::ToColumns(schema, rows));
+  for (const auto& [key, rows] : groups)
+    columns.emplace(key, WindowProfile::ToColumns(schema, rows));
   std::lock_guard lock(state->mutex);
   if (record.replace && baseline) {
     // Every series of the baseline starts over: empty windows, written by the next checkpoint.

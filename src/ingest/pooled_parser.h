@@ -25,7 +25,9 @@ struct OnDemandParser {
 
   size_t capacity() const { return parser.capacity(); }
   size_t max_depth() const { return parser.max_depth(); }
-  simdjson::error_code allocate(size_t bytes, size_t depth) { return parser.allocate(bytes, depth); }
+  simdjson::error_code allocate(size_t bytes, size_t depth) {
+    return parser.allocate(bytes, depth);
+  }
   // Copies `body` into `padded` and starts walking it.
   simdjson::simdjson_result<simdjson::ondemand::document> Iterate(std::string_view body) {
     padded.reserve(body.size() + simdjson::SIMDJSON_PADDING);

@@ -344,8 +344,8 @@ Result<DecodedRows> DecodeRows(std::string_view body, const VersionSchema& schem
   RowValidator validator(schema, options, limits);
   // Rows are parsed one at a time: NDJSON lines, or the rows of a {"rows": [...]} body, which lie
   // two levels down in it.
-  const size_t row_depth = options.ndjson || limits.max_depth < 3 ? limits.max_depth
-                                                                  : limits.max_depth - 2;
+  const size_t row_depth =
+      options.ndjson || limits.max_depth < 3 ? limits.max_depth : limits.max_depth - 2;
   PooledParser parser(std::min<size_t>(body.size(), kRowParserCapacity), row_depth);
   if (!parser.ok()) return Status::ResourceExhausted("not enough memory to parse the body");
   if (options.ndjson) {

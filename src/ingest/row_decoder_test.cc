@@ -122,9 +122,9 @@ TEST(DecodeRowsTest, NdjsonLinesAreRowsAndABadLineIsOneRejection) {
 TEST(DecodeRowsTest, RowsAreFoundBesideOtherKeysAndErrorsNameTheRow) {
   VersionSchema schema = TestSchema();
   // Other keys are passed over, before and after "rows"; a row that is not an object is rejected.
-  Result<DecodedRows> decoded = DecodeRows(
-      R"({"source": {"rows": [1]}, "rows": [{"id": "a"}, 7, {"id": "b"}], "note": "x"})", schema,
-      {}, {});
+  Result<DecodedRows> decoded =
+      DecodeRows(R"({"source": {"rows": [1]}, "rows": [{"id": "a"}, 7, {"id": "b"}], "note": "x"})",
+                 schema, {}, {});
   ASSERT_TRUE(decoded.ok()) << decoded.status().message();
   EXPECT_EQ(decoded->total, 3u);
   ASSERT_EQ(decoded->rows.size(), 2u);
@@ -132,13 +132,14 @@ TEST(DecodeRowsTest, RowsAreFoundBesideOtherKeysAndErrorsNameTheRow) {
   ASSERT_EQ(decoded->rejected.size(), 1u);
   EXPECT_EQ(decoded->rejected[0].index, 1u);
   // A number out of range in the third row: the message says which row.
-  Result<DecodedRows> bad = DecodeRows(
-      R"({"rows": [{"id": "a"}, {"id": "b"}, {"id": "c", "features": {"age": 1e999}}]})", schema,
-      {}, {});
+  Result<DecodedRows> bad =
+      DecodeRows(R"({"rows": [{"id": "a"}, {"id": "b"}, {"id": "c", "features": {"age": 1e999}}]})",
+                 schema, {}, {});
   EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(bad.status().message().rfind("row 2: malformed JSON", 0), 0u) << bad.status().message();
   // Nothing may follow the body's object.
-  Result<DecodedRows> trailing = DecodeRows(R"({"rows": [{"id": "a"}]} {"rows": []})", schema, {}, {});
+  Result<DecodedRows> trailing =
+      DecodeRows(R"({"rows": [{"id": "a"}]} {"rows": []})", schema, {}, {});
   EXPECT_EQ(trailing.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(trailing.status().message().find("after the body"), std::string::npos);
 }

@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <random>
 #include <thread>
@@ -101,6 +102,58 @@ class IngestorTest : public ::testing::Test {
                 FieldSelection::All(), days_of)
             .ok());
     return rows;
+  }
+
+  // Version 2 of model 7: a binary classifier with a score and a boolean label.
+  void AddClassifier() {
+    auto schema = std::make_shared<const VersionSchema>(
+        VersionSchema::FromJson({{"features", {{"x", "numeric"}}},
+                                 {"predictions", {{"score", "numeric"}}},
+                                 {"actuals", {{"label", "boolean"}}}},
+                                nlohmann::json::array())
+            .value());
+    windows_->AddVersion(2, schema, 7, PerformanceSpec(Task::kBinaryClassification, *schema));
+  }
+  // Logs the classifier's predictions `ids`, scored 0.9 where `positive` says so and 0.1 elsewhere.
+  void LogScored(const std::vector<std::string>& ids, const std::function<bool(size_t)>& positive) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (size_t i = 0; i < ids.size(); ++i) {
+      rows.push_back({{"id", ids[i]},
+                      {"timestamp", "2026-11-24T09:30:00Z"},
+                      {"features", {{"x", i}}},
+                      {"predictions", {{"score", positive(i) ? 0.9 : 0.1}}}});
+    }
+    std::string body = nlohmann::json({{"rows", rows}}).dump();
+    IngestRequest request;
+    request.version_id = 2;
+    request.body = body;
+    EXPECT_EQ(ingestor_->Ingest(request)->accepted, ids.size());
+  }
+  // Sends the classifier's actuals (id, label).
+  ActualsResult SendLabels(const std::vector<std::pair<std::string, bool>>& labels) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& [id, label] : labels) {
+      rows.push_back({{"id", id}, {"actuals", {{"label", label}}}});
+    }
+    std::string body = nlohmann::json({{"rows", rows}}).dump();
+    ActualsRequest request;
+    request.model_id = 7;
+    request.version_ids = {2};
+    request.body = body;
+    Result<ActualsResult> result = ingestor_->IngestActuals(request);
+    EXPECT_TRUE(result.ok()) << result.status().message();
+    return result.ok() ? *result : ActualsResult{};
+  }
+  // The classifier's performance over all its hourly windows.
+  PerformanceAccumulator ClassifierTotals() {
+    PerformanceAccumulator total;
+    EXPECT_TRUE(windows_
+                    ->Visit(2, Environment::kProduction, 0, 0, 1 << 30, LiveWindows::Span::kHours,
+                            [&](int64_t, const WindowProfile& window) {
+                              total.Merge(window.performance());
+                            })
+                    .ok());
+    return total;
   }
 
   std::filesystem::path directory_;
@@ -246,57 +299,30 @@ TEST_F(IngestorTest, AtomicRequestsWriteNothingOnAnyRejection) {
 }
 
 TEST_F(IngestorTest, ActualsRacingTheirPredictionsAreEachJoinedOnce) {
-  // Version 2 of model 7: a binary classifier. Predictions and their actuals are sent at the same
-  // time from two threads, so actuals arrive before, during and after their predictions.
-  auto schema = std::make_shared<const VersionSchema>(
-      VersionSchema::FromJson({{"features", {{"x", "numeric"}}},
-                               {"predictions", {{"score", "numeric"}}},
-                               {"actuals", {{"label", "boolean"}}}},
-                              nlohmann::json::array())
-          .value());
-  windows_->AddVersion(2, schema, 7, PerformanceSpec(Task::kBinaryClassification, *schema));
+  // Predictions and their actuals are sent at the same time from two threads, so actuals arrive
+  // before, during and after their predictions.
+  AddClassifier();
   constexpr int kRows = 2000, kBatch = 40;
   auto predictions = [&] {
     for (int first = 0; first < kRows; first += kBatch) {
-      nlohmann::json rows = nlohmann::json::array();
-      for (int i = first; i < first + kBatch; ++i) {
-        rows.push_back({{"id", "p" + std::to_string(i)},
-                        {"timestamp", "2026-11-24T09:30:00Z"},
-                        {"features", {{"x", i}}},
-                        {"predictions", {{"score", i % 4 == 0 ? 0.9 : 0.1}}}});
-      }
-      std::string body = nlohmann::json({{"rows", rows}}).dump();
-      IngestRequest request;
-      request.version_id = 2;
-      request.body = body;
-      EXPECT_EQ(ingestor_->Ingest(request)->accepted, static_cast<size_t>(kBatch));
+      std::vector<std::string> ids;
+      for (int i = first; i < first + kBatch; ++i) ids.push_back("p" + std::to_string(i));
+      LogScored(ids, [&](size_t i) { return (first + static_cast<int>(i)) % 4 == 0; });
     }
   };
   auto actuals = [&] {
     for (int first = 0; first < kRows; first += kBatch) {
-      nlohmann::json rows = nlohmann::json::array();
-      for (int i = first; i < first + kBatch; ++i) {
-        rows.push_back({{"id", "p" + std::to_string(i)}, {"actuals", {{"label", i % 2 == 0}}}});
-      }
-      std::string body = nlohmann::json({{"rows", rows}}).dump();
-      ActualsRequest request;
-      request.model_id = 7;
-      request.version_ids = {2};
-      request.body = body;
-      Result<ActualsResult> result = ingestor_->IngestActuals(request);
-      ASSERT_TRUE(result.ok()) << result.status().message();
-      EXPECT_EQ(result->joined + result->pending, static_cast<size_t>(kBatch));
+      std::vector<std::pair<std::string, bool>> labels;
+      for (int i = first; i < first + kBatch; ++i)
+        labels.emplace_back("p" + std::to_string(i), i % 2 == 0);
+      ActualsResult result = SendLabels(labels);
+      EXPECT_EQ(result.joined + result.pending, static_cast<size_t>(kBatch));
     }
   };
   std::thread first(predictions), second(actuals);
   first.join();
   second.join();
-  PerformanceAccumulator total;
-  ASSERT_TRUE(
-      windows_
-          ->Visit(2, Environment::kProduction, 0, 0, 1 << 30, LiveWindows::Span::kHours,
-                  [&](int64_t, const WindowProfile& window) { total.Merge(window.performance()); })
-          .ok());
+  PerformanceAccumulator total = ClassifierTotals();
   // Every id labelled exactly once: 1 in 4 predicted positive, 1 in 2 actually positive.
   EXPECT_EQ(total.labeled(), static_cast<uint64_t>(kRows));
   EXPECT_EQ(*total.Metric("tp"), kRows / 4);
@@ -306,41 +332,16 @@ TEST_F(IngestorTest, ActualsRacingTheirPredictionsAreEachJoinedOnce) {
   ASSERT_TRUE(windows_->Checkpoint(0).ok());
   Close();
   Open();
-  schema = std::make_shared<const VersionSchema>(*schema);
-  windows_->AddVersion(2, schema, 7, PerformanceSpec(Task::kBinaryClassification, *schema));
-  PerformanceAccumulator reopened;
-  ASSERT_TRUE(windows_
-                  ->Visit(2, Environment::kProduction, 0, 0, 1 << 30, LiveWindows::Span::kHours,
-                          [&](int64_t, const WindowProfile& window) {
-                            reopened.Merge(window.performance());
-                          })
-                  .ok());
-  EXPECT_EQ(reopened.labeled(), static_cast<uint64_t>(kRows));
+  AddClassifier();
+  EXPECT_EQ(ClassifierTotals().labeled(), static_cast<uint64_t>(kRows));
 }
 
 TEST_F(IngestorTest, ConcurrentCorrectionsLeaveTheWindowsCountingTheLatestActualOnce) {
-  auto schema = std::make_shared<const VersionSchema>(
-      VersionSchema::FromJson({{"features", {{"x", "numeric"}}},
-                               {"predictions", {{"score", "numeric"}}},
-                               {"actuals", {{"label", "boolean"}}}},
-                              nlohmann::json::array())
-          .value());
-  windows_->AddVersion(2, schema, 7, PerformanceSpec(Task::kBinaryClassification, *schema));
+  AddClassifier();
   constexpr int kIds = 200;
-  nlohmann::json rows = nlohmann::json::array();
   std::vector<std::string> ids;
-  for (int i = 0; i < kIds; ++i) {
-    ids.push_back("q" + std::to_string(i));
-    rows.push_back({{"id", ids.back()},
-                    {"timestamp", "2026-11-24T09:30:00Z"},
-                    {"features", {{"x", i}}},
-                    {"predictions", {{"score", i % 2 == 0 ? 0.9 : 0.1}}}});
-  }
-  std::string body = nlohmann::json({{"rows", rows}}).dump();
-  IngestRequest predictions;
-  predictions.version_id = 2;
-  predictions.body = body;
-  ASSERT_EQ(ingestor_->Ingest(predictions)->accepted, static_cast<size_t>(kIds));
+  for (int i = 0; i < kIds; ++i) ids.push_back("q" + std::to_string(i));
+  LogScored(ids, [](size_t i) { return i % 2 == 0; });
   // Four threads label overlapping ranges of the same ids again and again, each with its own coin:
   // which label is last for an id is up to the scheduler, but the windows must count exactly that
   // one, once.
@@ -349,19 +350,11 @@ TEST_F(IngestorTest, ConcurrentCorrectionsLeaveTheWindowsCountingTheLatestActual
     threads.emplace_back([&, t] {
       std::mt19937 random(t);
       for (int round = 0; round < 25; ++round) {
-        nlohmann::json actuals = nlohmann::json::array();
+        std::vector<std::pair<std::string, bool>> labels;
         int first = static_cast<int>(random() % (kIds / 2));
-        for (int i = first; i < first + kIds / 2; ++i) {
-          actuals.push_back({{"id", ids[i]}, {"actuals", {{"label", random() % 2 == 0}}}});
-        }
-        std::string actuals_body = nlohmann::json({{"rows", actuals}}).dump();
-        ActualsRequest request;
-        request.model_id = 7;
-        request.version_ids = {2};
-        request.body = actuals_body;
-        Result<ActualsResult> result = ingestor_->IngestActuals(request);
-        ASSERT_TRUE(result.ok()) << result.status().message();
-        EXPECT_EQ(result->joined, static_cast<size_t>(kIds / 2));
+        for (int i = first; i < first + kIds / 2; ++i)
+          labels.emplace_back(ids[i], random() % 2 == 0);
+        EXPECT_EQ(SendLabels(labels).joined, static_cast<size_t>(kIds / 2));
       }
     });
   }
@@ -376,12 +369,7 @@ TEST_F(IngestorTest, ConcurrentCorrectionsLeaveTheWindowsCountingTheLatestActual
     bool positive = ref.score >= 0.5, truth = ref.actual->label == "true";
     (positive ? (truth ? tp : fp) : (truth ? fn : tn)) += 1;
   }
-  PerformanceAccumulator total;
-  ASSERT_TRUE(
-      windows_
-          ->Visit(2, Environment::kProduction, 0, 0, 1 << 30, LiveWindows::Span::kHours,
-                  [&](int64_t, const WindowProfile& window) { total.Merge(window.performance()); })
-          .ok());
+  PerformanceAccumulator total = ClassifierTotals();
   EXPECT_GT(labeled, 0u);
   EXPECT_EQ(total.labeled(), labeled);
   EXPECT_EQ(*total.Metric("tp"), static_cast<double>(tp));

@@ -87,10 +87,9 @@ void DecodeRow(element row, size_t index, DecodedActuals& out) {
 Result<DecodedActuals> DecodeActuals(std::string_view body, bool ndjson,
                                      const DecodeLimits& limits) {
   DecodedActuals out;
-  PooledParser parser(ndjson ? std::min<size_t>(body.size(), kRowParserCapacity) : body.size(),
-                      limits.max_depth);
-  if (!parser.ok()) return Status::ResourceExhausted("not enough memory to parse the body");
   if (ndjson) {
+    PooledParser parser(std::min<size_t>(body.size(), kRowParserCapacity), limits.max_depth);
+    if (!parser.ok()) return Status::ResourceExhausted("not enough memory to parse the body");
     size_t index = 0;
     TELLTALE_RETURN_IF_ERROR(ForEachNdjsonLine(body, [&](std::string_view line, size_t number) {
       if (index == limits.max_rows) return TooManyRows(limits);
@@ -112,22 +111,8 @@ Result<DecodedActuals> DecodeActuals(std::string_view body, bool ndjson,
     }));
     return out;
   }
-  element root;
-  simdjson::error_code error = parser->parse(body.data(), body.size(), true).get(root);
-  if (error == simdjson::DEPTH_ERROR) {
-    return Status::ResourceExhausted("nested deeper than the limit of " +
-                                     std::to_string(limits.max_depth) + " levels");
-  }
-  if (error)
-    return Status::InvalidArgument(std::string("malformed JSON: ") +
-                                   simdjson::error_message(error));
-  simdjson::dom::array rows;
-  if (root.type() != element_type::OBJECT || root["rows"].get(rows) != simdjson::SUCCESS) {
-    return Status::InvalidArgument("the body must be an object {\"rows\": [...]}");
-  }
-  if (rows.size() > limits.max_rows) return TooManyRows(limits);
-  size_t index = 0;
-  for (element row : rows) DecodeRow(row, index++, out);
+  TELLTALE_RETURN_IF_ERROR(ForEachJsonRow(
+      body, limits, [&](const element& row, size_t index) { DecodeRow(row, index, out); }));
   return out;
 }
 

@@ -283,15 +283,17 @@ simdjson::simdjson_result<std::string_view> RawValue(simdjson::ondemand::value v
   return value.raw_json_token();
 }
 
-// A {"rows": [...]} body. The body is walked with an On-Demand parser, which indexes it once
-// without building a tree of it, and each row is parsed into a tree of its own, which stays in the
-// cache; a tree of a whole 1,000-row body did not, and decoding took half as long again.
-Status DecodeRowsArray(std::string_view body, PooledParser& rows_parser, RowValidator& validator,
-                       const DecodeLimits& limits, DecodedRows& out) {
+}  // namespace
+
+Status ForEachJsonRow(std::string_view body, const DecodeLimits& limits,
+                      const std::function<void(const element&, size_t)>& visit) {
   // The root object and the rows array hold each row two levels down.
   if (limits.max_depth < 3 && !body.empty()) return ParseError(simdjson::DEPTH_ERROR, "", limits);
   PooledOnDemandParser walker(body.size(), limits.max_depth);
-  if (!walker.ok()) return Status::ResourceExhausted("not enough memory to parse the body");
+  PooledParser rows_parser(kRowParserCapacity, limits.max_depth - 2);
+  if (!walker.ok() || !rows_parser.ok()) {
+    return Status::ResourceExhausted("not enough memory to parse the body");
+  }
   simdjson::ondemand::document document;
   simdjson::error_code error = walker->Iterate(body).get(document);
   if (error) return ParseError(error, "", limits);
@@ -302,12 +304,11 @@ Status DecodeRowsArray(std::string_view body, PooledParser& rows_parser, RowVali
   }
   if (error) return ParseError(error, "", limits);
   bool found = false;
+  size_t index = 0;
   for (auto field : root) {
     std::string_view key;
     if ((error = field.unescaped_key().get(key))) return ParseError(error, "", limits);
-    if (key != "rows" || found) {
-      continue;  // the walk skips what was not read
-    }
+    if (key != "rows" || found) continue;  // the walk skips what was not read
     found = true;
     simdjson::ondemand::array rows;
     if (field.value().get_array().get(rows)) {
@@ -319,13 +320,13 @@ Status DecodeRowsArray(std::string_view body, PooledParser& rows_parser, RowVali
       if ((error = item.get(row)) || (error = RawValue(row).get(text))) {
         return ParseError(error, "", limits);
       }
-      if (out.total == limits.max_rows) return TooManyRows(limits);
+      if (index == limits.max_rows) return TooManyRows(limits);
       // The row's text lies inside the padded copy of the body, so it can be read in place.
       element parsed;
       if ((error = rows_parser->parse(text.data(), text.size(), false).get(parsed))) {
-        return ParseError(error, "row " + std::to_string(out.total) + ": ", limits);
+        return ParseError(error, "row " + std::to_string(index) + ": ", limits);
       }
-      validator.Validate(parsed, out.total++, out);
+      visit(parsed, index++);
     }
   }
   if (!found) return Status::InvalidArgument("the body must have \"rows\", a list of rows");
@@ -336,19 +337,13 @@ Status DecodeRowsArray(std::string_view body, PooledParser& rows_parser, RowVali
   return Status::Ok();
 }
 
-}  // namespace
-
 Result<DecodedRows> DecodeRows(std::string_view body, const VersionSchema& schema,
                                const DecodeOptions& options, const DecodeLimits& limits) {
   DecodedRows out;
   RowValidator validator(schema, options, limits);
-  // Rows are parsed one at a time: NDJSON lines, or the rows of a {"rows": [...]} body, which lie
-  // two levels down in it.
-  const size_t row_depth =
-      options.ndjson || limits.max_depth < 3 ? limits.max_depth : limits.max_depth - 2;
-  PooledParser parser(std::min<size_t>(body.size(), kRowParserCapacity), row_depth);
-  if (!parser.ok()) return Status::ResourceExhausted("not enough memory to parse the body");
   if (options.ndjson) {
+    PooledParser parser(std::min<size_t>(body.size(), kRowParserCapacity), limits.max_depth);
+    if (!parser.ok()) return Status::ResourceExhausted("not enough memory to parse the body");
     TELLTALE_RETURN_IF_ERROR(ForEachNdjsonLine(body, [&](std::string_view line, size_t number) {
       if (out.total == limits.max_rows) return TooManyRows(limits);
       size_t index = out.total++;
@@ -368,7 +363,10 @@ Result<DecodedRows> DecodeRows(std::string_view body, const VersionSchema& schem
     }));
     return out;
   }
-  TELLTALE_RETURN_IF_ERROR(DecodeRowsArray(body, parser, validator, limits, out));
+  TELLTALE_RETURN_IF_ERROR(ForEachJsonRow(body, limits, [&](const element& row, size_t index) {
+    validator.Validate(row, index, out);
+    out.total = index + 1;
+  }));
   return out;
 }
 

@@ -80,6 +80,41 @@ TEST(DecodeRowsTest, ValidRowsBecomeCellsInSchemaOrder) {
   EXPECT_EQ(decoded->indexes, (std::vector<size_t>{0, 1}));
 }
 
+TEST(DecodeRowsTest, FieldsAreFoundWhateverTheirOrderFromRowToRow) {
+  VersionSchema schema = TestSchema();
+  // Each row lists its fields in another order than the row before, with unknown fields between.
+  Result<DecodedRows> decoded = DecodeRows(
+      R"({"rows": [{"id": "a", "features": {"age": 1, "country": "x", "member": true}},
+                   {"id": "b", "features": {"country": "y", "age": 2, "member": false}},
+                   {"id": "c", "features": {"extra": 0, "member": true, "age": 3}},
+                   {"id": "d", "features": {"age": 4, "extra": 1, "country": "z"},
+                    "predictions": {"age": 9, "score": 0.5}}]})",
+      schema, {}, {});
+  ASSERT_TRUE(decoded.ok()) << decoded.status().message();
+  ASSERT_EQ(decoded->rows.size(), 4u);
+  auto cell = [&](size_t row, const char* name) {
+    return decoded->rows[row].cells[schema.FindField(name)];
+  };
+  const char* countries[] = {"x", "y", nullptr, "z"};
+  for (size_t row = 0; row < 4; ++row) {
+    EXPECT_EQ(cell(row, "age").number, row + 1) << row;
+    if (countries[row] == nullptr) {
+      EXPECT_EQ(cell(row, "country").kind, Cell::Kind::kMissing);
+    } else {
+      EXPECT_EQ(cell(row, "country").text, countries[row]) << row;
+    }
+  }
+  EXPECT_TRUE(cell(0, "member").flag);
+  EXPECT_FALSE(cell(1, "member").flag);
+  EXPECT_EQ(cell(3, "member").kind, Cell::Kind::kMissing);
+  EXPECT_EQ(cell(3, "score").number, 0.5);  // "age" among the predictions is not the feature
+  size_t unknown = 0;
+  for (const IntegrityEvent& event : decoded->events) {
+    if (event.kind == IntegrityEvent::Kind::kUnknownField) ++unknown;
+  }
+  EXPECT_EQ(unknown, 3u);  // features.extra twice, predictions.age once
+}
+
 TEST(DecodeRowsTest, RejectsRowsOneByOneWithTheField) {
   VersionSchema schema = TestSchema();
   Result<DecodedRows> decoded = DecodeRows(R"({"rows": [{"id": "a", "features": {"age": "x"}},

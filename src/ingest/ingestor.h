@@ -113,7 +113,8 @@ class Ingestor {
   Status Commit(const LogRecord& record,
                 const std::vector<std::pair<std::string, std::string>>& ids,
                 const std::vector<std::string>& claimed,
-                const std::vector<std::string>& joined_pending = {});
+                const std::vector<std::string>& joined_pending = {},
+                DataStore::IdEntries kind = DataStore::IdEntries::kNew);
   // The index entries of accepted production rows; actuals that were waiting for them are joined
   // into `record` (and their pending entries listed in `joined_pending`).
   Result<std::vector<std::pair<std::string, std::string>>> IndexPredictions(

@@ -163,7 +163,8 @@ Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<Ac
     }
     // Actuals joined on the second look were written as pending a moment ago: they go.
     TELLTALE_RETURN_IF_ERROR(Commit(version.record, entries, {},
-                                    were_pending ? version.order : std::vector<std::string>{}));
+                                    were_pending ? version.order : std::vector<std::string>{},
+                                    DataStore::IdEntries::kReplacing));
   }
   return Status::Ok();
 }

@@ -283,13 +283,19 @@ Status LiveWindows::Checkpoint(int64_t evict_before_hour) {
   }
   std::vector<WindowEntry> entries;
   std::vector<uint64_t> folded;
+  std::vector<uint64_t> dropped;  // records of removed versions
   {
     std::lock_guard lock(orphans_mutex_);
-    folded.swap(orphans_);
+    dropped.swap(orphans_);
   }
   // Each version's windows and folded records are taken together under its lock, so the batch
   // holds exactly the rows of the records it deletes.
-  std::vector<std::pair<std::shared_ptr<VersionState>, std::vector<WindowKey>>> written;
+  struct Taken {
+    std::shared_ptr<VersionState> state;
+    std::vector<WindowKey> keys;
+    std::vector<uint64_t> folded;
+  };
+  std::vector<Taken> written;
   for (auto& [version_id, state] : versions) {
     std::lock_guard lock(state->mutex);
     std::vector<WindowKey> keys(state->dirty.begin(), state->dirty.end());
@@ -297,20 +303,24 @@ Status LiveWindows::Checkpoint(int64_t evict_before_hour) {
       entries.push_back({version_id, key, state->windows.at(key).Serialize()});
     }
     folded.insert(folded.end(), state->folded.begin(), state->folded.end());
+    written.push_back({state, std::move(keys), std::move(state->folded)});
     state->folded.clear();
     state->dirty.clear();
-    written.emplace_back(state, std::move(keys));
   }
   Status status = Status::Ok();
-  if (!entries.empty() || !folded.empty()) status = store_.Checkpoint(entries, folded);
+  if (!entries.empty() || !folded.empty() || !dropped.empty()) {
+    status = store_.Checkpoint(entries, folded, dropped);
+  }
   if (!status.ok()) {
     // Nothing was written: the windows stay dirty and the records stay in the log.
-    for (auto& [state, keys] : written) {
-      std::lock_guard lock(state->mutex);
-      state->dirty.insert(keys.begin(), keys.end());
+    for (Taken& taken : written) {
+      std::lock_guard lock(taken.state->mutex);
+      taken.state->dirty.insert(taken.keys.begin(), taken.keys.end());
+      taken.state->folded.insert(taken.state->folded.end(), taken.folded.begin(),
+                                 taken.folded.end());
     }
     std::lock_guard lock(orphans_mutex_);
-    orphans_.insert(orphans_.end(), folded.begin(), folded.end());
+    orphans_.insert(orphans_.end(), dropped.begin(), dropped.end());
     return status;
   }
   for (auto& [version_id, state] : versions) {

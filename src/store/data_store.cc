@@ -10,7 +10,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <numeric>
 
 namespace telltale {
 namespace {
@@ -32,6 +31,13 @@ std::string SequenceKey(uint64_t sequence) {
   std::string key;
   PutBigEndian(key, sequence, 8);
   return key;
+}
+
+// The index entries written with a log record sort right after it.
+constexpr size_t kSequenceBytes = 8;
+std::string IdEntriesKey(uint64_t sequence) { return SequenceKey(sequence) + 'i'; }
+bool IsIdEntriesKey(std::string_view key) {
+  return key.size() == kSequenceBytes + 1 && key.back() == 'i';
 }
 
 // Day rollups are a series of their own: the environment byte with its high bit set.
@@ -135,9 +141,16 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
   pending->SeekToFirst();
   store->may_have_pending_ = pending->Valid();
 
-  std::unique_ptr<rocksdb::Iterator> last(db->NewIterator(rocksdb::ReadOptions(), store->log_));
-  last->SeekToLast();
-  if (last->Valid()) store->next_sequence_ = GetBigEndian(last->key().ToStringView()) + 1;
+  std::unique_ptr<rocksdb::Iterator> log(db->NewIterator(rocksdb::ReadOptions(), store->log_));
+  for (log->SeekToFirst(); log->Valid(); log->Next()) {
+    std::string_view key = log->key().ToStringView();
+    uint64_t sequence = GetBigEndian(key.substr(0, kSequenceBytes));
+    store->next_sequence_ = sequence + 1;
+    if (!IsIdEntriesKey(key)) continue;
+    TELLTALE_RETURN_IF_ERROR(
+        store->recent_ids_.Add(sequence, log->value().ToString()).WithContext(directory));
+  }
+  if (!log->status().ok()) return FromRocks(log->status(), "cannot read the log of " + directory);
   return store;
 }
 
@@ -167,23 +180,35 @@ Status DataStore::CheckSpace(uint64_t incoming) const {
 
 Result<uint64_t> DataStore::Append(std::string_view record, int64_t version_id,
                                    const std::vector<std::pair<std::string, std::string>>& ids,
-                                   int64_t model_id,
+                                   IdEntries kind, int64_t model_id,
                                    const std::vector<std::string>& joined_pending) {
-  TELLTALE_RETURN_IF_ERROR(CheckSpace(record.size() * 2));
+  const bool replacing = kind == IdEntries::kReplacing && !ids.empty();
+  std::vector<std::pair<std::string, std::string>> entries;
+  entries.reserve(ids.size());
+  uint64_t bytes = record.size();
+  for (const auto& [id, value] : ids) {
+    entries.emplace_back(IdKey(version_id, id), value);
+    bytes += entries.back().first.size() + value.size();
+  }
+  TELLTALE_RETURN_IF_ERROR(CheckSpace(bytes * 2));
   TELLTALE_RETURN_IF_ERROR(ResumeIfStopped());
   uint64_t sequence = next_sequence_.fetch_add(1);
   rocksdb::WriteBatch batch;
   batch.Put(log_, SequenceKey(sequence), rocksdb::Slice(record.data(), record.size()));
-  // In key order, consecutive inserts into the memtable's skip list share part of their search
-  // (actuals in random order joined about 5% faster). A stable sort keeps the later of two writes
-  // of one id last.
-  std::vector<size_t> order(ids.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return ids[a].first < ids[b].first; });
-  for (size_t i : order) batch.Put(ids_, IdKey(version_id, ids[i].first), ids[i].second);
+  std::string replaced;
+  if (replacing) {
+    replaced = RecentIds::Encode(entries);
+    batch.Put(log_, IdEntriesKey(sequence), replaced);
+  } else {
+    // In key order, consecutive inserts into the memtable's skip list share part of their
+    // search. A stable sort keeps the later of two writes of one id last.
+    std::stable_sort(entries.begin(), entries.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [key, value] : entries) batch.Put(ids_, key, value);
+  }
   for (const std::string& id : joined_pending) batch.Delete(pending_, IdKey(model_id, id));
   TELLTALE_RETURN_IF_ERROR(WriteDurably(batch));
+  if (replacing) TELLTALE_RETURN_IF_ERROR(recent_ids_.Add(sequence, std::move(replaced)));
   return sequence;
 }
 
@@ -204,12 +229,22 @@ Status DataStore::WriteDurably(rocksdb::WriteBatch& batch) {
 
 Result<std::vector<std::optional<std::string>>> DataStore::GetIds(
     int64_t version_id, const std::vector<std::string>& ids) {
-  return MultiGet(ids_, version_id, ids);
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (const std::string& id : ids) keys.push_back(IdKey(version_id, id));
+  // An entry rewritten since the last checkpoint is newer than the index's.
+  TELLTALE_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> found, MultiGet(ids_, keys));
+  recent_ids_.Find(keys, found);
+  return found;
 }
 
 Result<std::vector<bool>> DataStore::HaveIds(int64_t version_id,
                                              const std::vector<std::string>& ids) {
-  TELLTALE_ASSIGN_OR_RETURN(auto values, GetIds(version_id, ids));
+  // Only entries the index has are rewritten, so the index alone knows every id.
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (const std::string& id : ids) keys.push_back(IdKey(version_id, id));
+  TELLTALE_ASSIGN_OR_RETURN(auto values, MultiGet(ids_, keys));
   std::vector<bool> found(values.size());
   for (size_t i = 0; i < values.size(); ++i) found[i] = values[i].has_value();
   return found;
@@ -217,7 +252,10 @@ Result<std::vector<bool>> DataStore::HaveIds(int64_t version_id,
 
 Result<std::vector<std::optional<std::string>>> DataStore::GetPending(
     int64_t model_id, const std::vector<std::string>& ids) {
-  return MultiGet(pending_, model_id, ids);
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (const std::string& id : ids) keys.push_back(IdKey(model_id, id));
+  return MultiGet(pending_, keys);
 }
 
 Status DataStore::PutPending(int64_t model_id,
@@ -235,10 +273,7 @@ Status DataStore::PutPending(int64_t model_id,
 }
 
 Result<std::vector<std::optional<std::string>>> DataStore::MultiGet(
-    rocksdb::ColumnFamilyHandle* family, int64_t owner, const std::vector<std::string>& ids) {
-  std::vector<std::string> keys;
-  keys.reserve(ids.size());
-  for (const std::string& id : ids) keys.push_back(IdKey(owner, id));
+    rocksdb::ColumnFamilyHandle* family, const std::vector<std::string>& keys) {
   std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
   std::vector<rocksdb::PinnableSlice> values(keys.size());
   std::vector<rocksdb::Status> statuses(keys.size());
@@ -256,29 +291,46 @@ Result<std::vector<std::optional<std::string>>> DataStore::MultiGet(
 }
 
 Status DataStore::Checkpoint(const std::vector<WindowEntry>& windows,
-                             const std::vector<uint64_t>& folded) {
+                             const std::vector<uint64_t>& folded,
+                             const std::vector<uint64_t>& dropped) {
   rocksdb::WriteBatch batch;
-  return WriteWindows(batch, windows, folded);
+  return WriteWindows(batch, windows, folded, dropped);
 }
 
 Status DataStore::WriteWindows(rocksdb::WriteBatch& batch, const std::vector<WindowEntry>& windows,
-                               const std::vector<uint64_t>& folded) {
+                               const std::vector<uint64_t>& folded,
+                               const std::vector<uint64_t>& dropped) {
+  // The entries stay valid until Forget below: only this checkpoint forgets these records.
+  std::vector<std::pair<std::string_view, std::string_view>> id_entries =
+      recent_ids_.Latest(folded);
   uint64_t bytes = 0;
   for (const WindowEntry& window : windows) bytes += window.bytes.size();
+  for (const auto& [key, value] : id_entries) bytes += key.size() + value.size();
   TELLTALE_RETURN_IF_ERROR(CheckSpace(bytes * 2));
   TELLTALE_RETURN_IF_ERROR(ResumeIfStopped());
   for (const WindowEntry& window : windows) {
     batch.Put(windows_, WindowKeyBytes(window.version_id, window.key), window.bytes);
   }
-  for (uint64_t sequence : folded) batch.Delete(log_, SequenceKey(sequence));
-  return WriteDurably(batch);
+  // Sorted: each insert into the memtable starts its search where the previous one ended.
+  for (const auto& [key, value] : id_entries) batch.Put(ids_, key, value);
+  for (const std::vector<uint64_t>* deleted : {&folded, &dropped}) {
+    for (uint64_t sequence : *deleted) {
+      batch.Delete(log_, SequenceKey(sequence));
+      if (recent_ids_.HasSection(sequence)) batch.Delete(log_, IdEntriesKey(sequence));
+    }
+  }
+  TELLTALE_RETURN_IF_ERROR(WriteDurably(batch));
+  recent_ids_.Forget(folded);
+  recent_ids_.Forget(dropped);
+  return Status::Ok();
 }
 
 Status DataStore::ForEachLogRecord(const std::function<Status(uint64_t, std::string_view)>& visit) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), log_));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    TELLTALE_RETURN_IF_ERROR(
-        visit(GetBigEndian(it->key().ToStringView()), it->value().ToStringView()));
+    std::string_view key = it->key().ToStringView();
+    if (IsIdEntriesKey(key)) continue;  // read into recent_ids_ when the store opened
+    TELLTALE_RETURN_IF_ERROR(visit(GetBigEndian(key), it->value().ToStringView()));
   }
   return FromRocks(it->status(), "cannot read the log");
 }
@@ -341,7 +393,10 @@ Status DataStore::DeleteVersion(int64_t version_id) {
   batch.DeleteRange(ids_, begin, end);
   rocksdb::WriteOptions options;
   options.sync = true;
-  return FromRocks(db_->Write(options, &batch), "cannot delete a version's data");
+  TELLTALE_RETURN_IF_ERROR(
+      FromRocks(db_->Write(options, &batch), "cannot delete a version's data"));
+  recent_ids_.DropPrefix(begin);
+  return Status::Ok();
 }
 
 std::vector<std::pair<std::string, uint64_t>> DataStore::PartBytes() const {

@@ -2,10 +2,12 @@
 // and the index of logged prediction ids.
 //
 //   log      sequence number -> LogRecord        appended (fsync) before a request is acknowledged
+//            sequence number|'i' -> id entries  the index entries written with that record
 //   windows  version|env(+day bit)|segment|hour -> WindowProfile   written by checkpoints
 //            version|0x7f|"day_zone" -> the time zone of the version's day rollups
-//   ids      version|id -> PredictionRef         written with the log record that accepted the id,
-//                                                and again with each actual joined to it
+//   ids      version|id -> PredictionRef         written with the log record that accepted the id;
+//                                                rewritten with an actual by the checkpoint that
+//                                                deletes the actual's record (until then RecentIds)
 //   pending  model|id -> PendingActual           actuals that came before their prediction
 //
 // Concurrent appends share one fsync (RocksDB's group commit). A checkpoint writes window profiles
@@ -25,6 +27,7 @@
 #include <vector>
 
 #include "ingest/window_profile.h"
+#include "store/recent_ids.h"
 #include "telltale/result.h"
 
 namespace rocksdb {
@@ -52,13 +55,17 @@ class DataStore {
                                                  uint64_t cache_bytes = 32ull << 20);
   ~DataStore();
 
+  // What a record's index entries are. New ones go into the index with the record. Entries that
+  // replace ones the index has (a prediction's with its actual) are held in memory (RecentIds)
+  // and written by the checkpoint that deletes the record, sorted.
+  enum class IdEntries { kNew, kReplacing };
   // Appends `record`, writes `ids` (id -> encoded PredictionRef) for the version and deletes the
   // model's pending actuals `joined_pending`, durably and atomically. Returns the record's
   // sequence number. Unavailable when the disk is full, IoError for other failures; nothing
   // is written then.
   Result<uint64_t> Append(std::string_view record, int64_t version_id,
                           const std::vector<std::pair<std::string, std::string>>& ids,
-                          int64_t model_id = 0,
+                          IdEntries kind = IdEntries::kNew, int64_t model_id = 0,
                           const std::vector<std::string>& joined_pending = {});
   // For each id, whether the version logged it before.
   Result<std::vector<bool>> HaveIds(int64_t version_id, const std::vector<std::string>& ids);
@@ -75,8 +82,11 @@ class DataStore {
   // lookup); true from the first one on, or when the store held some when it was opened.
   bool MayHavePending() const { return may_have_pending_.load(std::memory_order_acquire); }
 
-  // Writes `windows` and deletes the log records `folded`, atomically and durably.
-  Status Checkpoint(const std::vector<WindowEntry>& windows, const std::vector<uint64_t>& folded);
+  // Writes `windows` and the index entries of the log records `folded` and deletes those records,
+  // atomically and durably. The records `dropped` (of deleted versions) are deleted with their
+  // index entries unwritten.
+  Status Checkpoint(const std::vector<WindowEntry>& windows, const std::vector<uint64_t>& folded,
+                    const std::vector<uint64_t>& dropped = {});
   // Every log record not yet deleted by a checkpoint, in sequence order.
   Status ForEachLogRecord(const std::function<Status(uint64_t, std::string_view)>& visit);
   Result<std::optional<std::string>> GetWindow(int64_t version_id, const WindowKey& key);
@@ -104,13 +114,14 @@ class DataStore {
   DataStore() = default;
   // After a failed write (a full disk) RocksDB refuses writes until resumed.
   Status ResumeIfStopped();
-  // Values of owner|id keys in `family` (the id index by version, pending actuals by model).
+  // Values of owner|id `keys` in `family` (the id index by version, pending actuals by model).
   Result<std::vector<std::optional<std::string>>> MultiGet(rocksdb::ColumnFamilyHandle* family,
-                                                           int64_t owner,
-                                                           const std::vector<std::string>& ids);
-  // Adds `windows` and the deletion of the log records `folded` to `batch` and writes it.
+                                                           const std::vector<std::string>& keys);
+  // Adds `windows`, the deletion of the log records `folded` and the index entries written with
+  // them to `batch` and writes it.
   Status WriteWindows(rocksdb::WriteBatch& batch, const std::vector<WindowEntry>& windows,
-                      const std::vector<uint64_t>& folded);
+                      const std::vector<uint64_t>& folded,
+                      const std::vector<uint64_t>& dropped = {});
   // Writes `batch` with fsync; a failure stops writes until ResumeIfStopped succeeds.
   Status WriteDurably(rocksdb::WriteBatch& batch);
   // Unavailable when less than the reserve (plus `incoming`) is free.
@@ -122,6 +133,8 @@ class DataStore {
   rocksdb::ColumnFamilyHandle* windows_ = nullptr;
   rocksdb::ColumnFamilyHandle* ids_ = nullptr;
   rocksdb::ColumnFamilyHandle* pending_ = nullptr;
+  // Index entries of the records still in the log.
+  RecentIds recent_ids_;
   std::atomic<bool> may_have_pending_{false};
   std::atomic<uint64_t> next_sequence_{1};
   std::atomic<bool> stopped_{false};

@@ -1,0 +1,89 @@
+#include "store/data_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+
+namespace telltale {
+namespace {
+
+class DataStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = std::filesystem::temp_directory_path() /
+                 ("telltale-data-store-" + std::to_string(std::random_device()()));
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(directory_);
+  }
+  // Closes without a checkpoint (what kill -9 leaves of the log) and opens again.
+  void Reopen() {
+    store_.reset();
+    store_ = DataStore::Open(directory_.string(), 0).value();
+  }
+  uint64_t Append(const std::string& record, const std::string& id, const std::string& value,
+                  DataStore::IdEntries kind) {
+    Result<uint64_t> sequence = store_->Append(record, 1, {{id, value}}, kind);
+    EXPECT_TRUE(sequence.ok()) << sequence.status().message();
+    return sequence.ok() ? *sequence : 0;
+  }
+  std::optional<std::string> Entry(const std::string& id) {
+    return store_->GetIds(1, {id}).value()[0];
+  }
+  std::vector<std::pair<uint64_t, std::string>> Log() {
+    std::vector<std::pair<uint64_t, std::string>> records;
+    EXPECT_TRUE(store_
+                    ->ForEachLogRecord([&](uint64_t sequence, std::string_view bytes) {
+                      records.emplace_back(sequence, std::string(bytes));
+                      return Status::Ok();
+                    })
+                    .ok());
+    return records;
+  }
+
+  std::filesystem::path directory_;
+  std::unique_ptr<DataStore> store_;
+};
+
+TEST_F(DataStoreTest, ARewrittenEntryIsReadFirstAndSurvivesARestartBeforeItsCheckpoint) {
+  uint64_t predicted = Append("prediction", "a", "predicted", DataStore::IdEntries::kNew);
+  uint64_t joined = Append("actual", "a", "with its actual", DataStore::IdEntries::kReplacing);
+  EXPECT_EQ(Entry("a"), "with its actual");
+  EXPECT_EQ(store_->HaveIds(1, {"a", "b"}).value(), (std::vector<bool>{true, false}));
+
+  Reopen();
+  EXPECT_EQ(Entry("a"), "with its actual");  // read back from the log
+  EXPECT_EQ(Log(), (std::vector<std::pair<uint64_t, std::string>>{{predicted, "prediction"},
+                                                                   {joined, "actual"}}));
+  EXPECT_GT(Append("next", "b", "predicted", DataStore::IdEntries::kNew), joined);
+
+  ASSERT_TRUE(store_->Checkpoint({}, {predicted, joined}).ok());
+  EXPECT_EQ(Entry("a"), "with its actual");  // now from the index
+  Reopen();
+  EXPECT_EQ(Entry("a"), "with its actual");
+  EXPECT_EQ(Log().size(), 1u);  // "next" only
+}
+
+TEST_F(DataStoreTest, ADroppedRecordsRewrittenEntriesAreNotWritten) {
+  uint64_t predicted = Append("prediction", "a", "predicted", DataStore::IdEntries::kNew);
+  uint64_t joined = Append("actual", "a", "with its actual", DataStore::IdEntries::kReplacing);
+  ASSERT_TRUE(store_->Checkpoint({}, {predicted}, {joined}).ok());
+  EXPECT_EQ(Entry("a"), "predicted");
+  Reopen();
+  EXPECT_EQ(Entry("a"), "predicted");
+  EXPECT_TRUE(Log().empty());
+}
+
+TEST_F(DataStoreTest, DeletingAVersionForgetsItsRewrittenEntries) {
+  Append("prediction", "a", "predicted", DataStore::IdEntries::kNew);
+  Append("actual", "a", "with its actual", DataStore::IdEntries::kReplacing);
+  ASSERT_TRUE(store_->DeleteVersion(1).ok());
+  EXPECT_EQ(Entry("a"), std::nullopt);
+  EXPECT_EQ(store_->HaveIds(1, {"a"}).value(), std::vector<bool>{false});
+}
+
+}  // namespace
+}  // namespace telltale

@@ -1,0 +1,124 @@
+#include "store/recent_ids.h"
+
+#include <algorithm>
+
+#include "common/bytes.h"
+
+namespace telltale {
+
+std::string RecentIds::Encode(const std::vector<std::pair<std::string, std::string>>& entries) {
+  ByteWriter writer;
+  for (const auto& [key, value] : entries) {
+    writer.PutString(key);
+    writer.PutString(value);
+  }
+  return writer.Release();
+}
+
+template <typename Visit>
+Status RecentIds::ForEachEntry(std::string_view section, Visit&& visit) {
+  ByteReader reader(section);
+  while (reader.remaining() > 0) {
+    std::string_view parts[2];
+    for (std::string_view& part : parts) {
+      TELLTALE_ASSIGN_OR_RETURN(uint32_t length, reader.Get<uint32_t>());
+      TELLTALE_ASSIGN_OR_RETURN(part, reader.GetRaw(length));
+    }
+    visit(parts[0], parts[1]);
+  }
+  return Status::Ok();
+}
+
+Status RecentIds::Add(uint64_t sequence, std::string section) {
+  // The section's bytes must not move once entries point into them (a short string would move
+  // with its map node's string object): it is parsed where it will stay.
+  std::lock_guard lock(mutex_);
+  auto [slot, inserted] = sections_.try_emplace(sequence, std::move(section));
+  if (!inserted) return Status::Corruption("the log holds two id sections for one record");
+  std::vector<std::pair<std::string_view, std::string_view>> entries;
+  Status parsed = ForEachEntry(slot->second, [&](std::string_view key, std::string_view value) {
+    entries.emplace_back(key, value);
+  });
+  if (!parsed.ok()) {
+    sections_.erase(slot);
+    return parsed.WithContext("the id entries of log record " + std::to_string(sequence));
+  }
+  for (const auto& [key, value] : entries) {
+    auto [held, added] = latest_.try_emplace(key, Entry{value, sequence});
+    if (added || held->second.sequence > sequence) continue;  // new, or a later record wrote it
+    // The key's view points into the earlier record's section, which may be forgotten first.
+    latest_.erase(held);
+    latest_.emplace(key, Entry{value, sequence});
+  }
+  return Status::Ok();
+}
+
+void RecentIds::Find(const std::vector<std::string>& keys,
+                     std::vector<std::optional<std::string>>& values) const {
+  std::lock_guard lock(mutex_);
+  if (latest_.empty()) return;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    auto found = latest_.find(keys[i]);
+    if (found != latest_.end()) values[i] = std::string(found->second.value);
+  }
+}
+
+bool RecentIds::HasSection(uint64_t sequence) const {
+  std::lock_guard lock(mutex_);
+  return sections_.count(sequence) > 0;
+}
+
+std::vector<std::pair<std::string_view, std::string_view>> RecentIds::Latest(
+    const std::vector<uint64_t>& sequences) const {
+  std::vector<uint64_t> in_order = sequences;
+  std::sort(in_order.begin(), in_order.end());
+  std::vector<std::pair<std::string_view, std::string_view>> entries;
+  for (uint64_t sequence : in_order) {
+    std::string_view section;
+    {
+      std::lock_guard lock(mutex_);  // one record at a time: lookups wait little
+      auto found = sections_.find(sequence);
+      if (found == sections_.end()) continue;
+      section = found->second;
+    }
+    // A section that decoded when it was added decodes again; it stays until Forget.
+    (void)ForEachEntry(section, [&](std::string_view key, std::string_view value) {
+      entries.emplace_back(key, value);
+    });
+  }
+  // In log order within a key, so the last of each run of one key is its latest value.
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  size_t kept = 0;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i + 1 < entries.size() && entries[i + 1].first == entries[i].first) continue;
+    entries[kept++] = entries[i];
+  }
+  entries.resize(kept);
+  return entries;
+}
+
+void RecentIds::Forget(const std::vector<uint64_t>& sequences) {
+  for (uint64_t sequence : sequences) {
+    std::lock_guard lock(mutex_);  // one record at a time: lookups wait little
+    auto section = sections_.find(sequence);
+    if (section == sections_.end()) continue;
+    (void)ForEachEntry(section->second, [&](std::string_view key, std::string_view) {
+      auto found = latest_.find(key);
+      if (found != latest_.end() && found->second.sequence == sequence) latest_.erase(found);
+    });
+    sections_.erase(section);
+  }
+}
+
+void RecentIds::DropPrefix(std::string_view prefix) {
+  std::lock_guard lock(mutex_);
+  absl::erase_if(latest_, [&](const auto& entry) { return entry.first.starts_with(prefix); });
+}
+
+size_t RecentIds::size() const {
+  std::lock_guard lock(mutex_);
+  return latest_.size();
+}
+
+}  // namespace telltale

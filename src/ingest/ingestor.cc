@@ -155,8 +155,7 @@ Result<IngestResult> Ingestor::Ingest(const IngestRequest& request) {
 Status Ingestor::Commit(const LogRecord& record,
                         const std::vector<std::pair<std::string, std::string>>& ids,
                         const std::vector<std::string>& claimed,
-                        const std::vector<std::string>& joined_pending,
-                        DataStore::IdEntries kind) {
+                        const std::vector<std::string>& joined_pending, DataStore::IdEntries kind) {
   Result<uint64_t> sequence = store_.Append(EncodeLogRecord(record), record.version_id, ids, kind,
                                             windows_.ModelOf(record.version_id), joined_pending);
   if (!sequence.ok()) {

@@ -18,7 +18,8 @@ void RegisterHealthRoutes(httplib::Server& server, ServerContext& context) {
   server.Get("/metrics", [&context](const httplib::Request&, httplib::Response& response) {
     response.set_content(
         context.metrics->Render(context.ingestor->counters(), context.data->SizeBytes(),
-                                context.data->PartBytes(), context.windows->open_windows()),
+                                context.data->PartBytes(), context.windows->open_windows(),
+                                context.data->HeldIdEntries()),
         "text/plain; version=0.0.4");
   });
   server.Get("/api/v1/openapi.yaml", [](const httplib::Request&, httplib::Response& response) {

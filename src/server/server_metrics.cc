@@ -38,7 +38,7 @@ void ServerMetrics::ObserveRequest(RouteGroup group, int status, double seconds)
 
 std::string ServerMetrics::Render(const IngestCounters& ingest, uint64_t store_bytes,
                                   const std::vector<std::pair<std::string, uint64_t>>& store_parts,
-                                  size_t open_windows) const {
+                                  size_t open_windows, size_t held_id_entries) const {
   std::string out;
   out += "# HELP telltale_rows_ingested_total Rows accepted by ingestion.\n";
   out += "# TYPE telltale_rows_ingested_total counter\n";
@@ -88,6 +88,11 @@ std::string ServerMetrics::Render(const IngestCounters& ingest, uint64_t store_b
   out += "# HELP telltale_open_windows Window profiles held in memory.\n";
   out += "# TYPE telltale_open_windows gauge\n";
   out += fmt::format("telltale_open_windows {}\n", open_windows);
+  out +=
+      "# HELP telltale_held_index_entries Id index entries rewritten with actuals since the last "
+      "checkpoint, held in memory.\n";
+  out += "# TYPE telltale_held_index_entries gauge\n";
+  out += fmt::format("telltale_held_index_entries {}\n", held_id_entries);
   return out;
 }
 

@@ -37,7 +37,7 @@ class ServerMetrics {
   // `store_parts`: bytes by part of the data store (DataStore::PartBytes).
   std::string Render(const IngestCounters& ingest, uint64_t store_bytes,
                      const std::vector<std::pair<std::string, uint64_t>>& store_parts,
-                     size_t open_windows) const;
+                     size_t open_windows, size_t held_id_entries) const;
 
  private:
   std::array<LatencyHistogram, kRouteGroupCount> latency_;

@@ -104,6 +104,8 @@ class DataStore {
                      const std::vector<uint64_t>& folded, const std::string& zone);
   // Removes a version's windows and ids (log records are removed by the next checkpoint).
   Status DeleteVersion(int64_t version_id);
+  // Index entries rewritten since the last checkpoint, held in memory (RecentIds).
+  size_t HeldIdEntries() const { return recent_ids_.size(); }
   // Bytes on disk: SST files plus write-ahead log.
   uint64_t SizeBytes() const;
   // Bytes of each part (log, windows, ids, pending) in its live SST files (not what is still in

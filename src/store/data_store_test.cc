@@ -57,7 +57,7 @@ TEST_F(DataStoreTest, ARewrittenEntryIsReadFirstAndSurvivesARestartBeforeItsChec
   Reopen();
   EXPECT_EQ(Entry("a"), "with its actual");  // read back from the log
   EXPECT_EQ(Log(), (std::vector<std::pair<uint64_t, std::string>>{{predicted, "prediction"},
-                                                                   {joined, "actual"}}));
+                                                                  {joined, "actual"}}));
   EXPECT_GT(Append("next", "b", "predicted", DataStore::IdEntries::kNew), joined);
 
   ASSERT_TRUE(store_->Checkpoint({}, {predicted, joined}).ok());

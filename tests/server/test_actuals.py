@@ -276,6 +276,46 @@ def test_a_prediction_logged_with_its_actual_counts_at_once_and_can_be_corrected
     assert performance(api, "m", "labeled")[-1] == 1
 
 
+def test_joined_actuals_held_until_a_checkpoint_survive_kill_9_and_then_reach_the_index(start_server, tmp_path):
+    """A joined actual rewrites its prediction's index entry in memory until the next checkpoint;
+    a later correction must find it there, after a crash, and after the checkpoint."""
+    args, data = ["--max-lateness", "3650d", "--checkpoint-interval", "1h"], tmp_path / "held"
+    server = start_server(args, data_dir=data)
+    api = server.api()
+    api.create_model("m", task="binary_classification")
+    api.create_version("m", "v1", {"features": {"x": "numeric"}, "predictions": {"score": "numeric"},
+                                   "actuals": {"label": "boolean"}})
+    yesterday = stamp(day_starts()[-1] + dt.timedelta(hours=1))
+    api.log("m", "v1", [{"id": i, "timestamp": yesterday, "features": {"x": 1}, "predictions": {"score": 0.9}}
+                        for i in "abc"])
+
+    def held(api):
+        return [line for line in api.get("/metrics").text.splitlines()
+                if line.startswith("telltale_held_index_entries ")][0].split()[1]
+
+    assert send_actuals(api, "m", [{"id": "a", "actuals": {"label": True}},
+                                   {"id": "b", "actuals": {"label": False}}])["joined"] == 2
+    assert send_actuals(api, "m", [{"id": "a", "actuals": {"label": False}}])["corrected"] == 1
+    assert held(api) == "2"
+
+    server.kill()
+    server = start_server(args, data_dir=data)
+    api = server.api()
+    # Read back from the log, and written into the index by the checkpoint that follows the replay.
+    assert held(api) == "0"
+    assert performance(api, "m", "fp")[-1] == 2 and performance(api, "m", "tp")[-1] == 0
+    assert send_actuals(api, "m", [{"id": "b", "actuals": {"label": True}}])["corrected"] == 1
+    assert held(api) == "1"
+
+    assert server.stop() == 0  # the last checkpoint writes the held entries into the index
+    api = start_server(args, data_dir=data).api()
+    assert held(api) == "0"
+    assert performance(api, "m", "fp")[-1] == 1 and performance(api, "m", "tp")[-1] == 1
+    answer = send_actuals(api, "m", [{"id": "a", "actuals": {"label": True}}, {"id": "c", "actuals": {"label": True}}])
+    assert answer["joined"] == 2 and answer["corrected"] == 1
+    assert performance(api, "m", "fp")[-1] == 0 and performance(api, "m", "tp")[-1] == 3
+
+
 def test_a_models_task_cannot_change_once_it_has_versions(api):
     api.create_model("m", task="binary_classification")
     assert api.patch("/api/v1/models/m", json={"task": "regression"}).status_code == 200  # no versions yet

@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -143,8 +144,10 @@ class PyRowBatch {
     std::string out;
     {
       py::gil_scoped_release release;
-      out.reserve((end - begin) * 64);
-      EncodeRows(batch_, begin, end, out);
+      // Rows of a frame are about as long as each other: the first one tells how much to reserve.
+      EncodeRows(batch_, begin, std::min(begin + 1, end), out);
+      out.reserve(out.size() * (end - begin) * 9 / 8);
+      if (begin < end) EncodeRows(batch_, begin + 1, end, out);
     }
     return py::bytes(out);
   }

@@ -47,7 +47,8 @@ def test_missing_cells_are_left_out_and_an_empty_group_with_them():
 
 
 def test_numbers_keep_every_digit():
-    values = np.array([0.1, 1 / 3, 1e-310, 2.0**53 + 2, -0.0, 123456789.125])
+    values = np.array([0.1, 1 / 3, 1e-310, 5e-324, 2.0**53 + 2, -0.0, 123456789.125, 1e21, 1e-7, -2.5e-5,
+                       1.7976931348623157e308, 12345678901234567890.0])
     rows = encode(len(values), None, None, [("features", [("x", "number", values, None)])])
     assert [row["features"]["x"] for row in rows] == list(values)
 

@@ -16,8 +16,9 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
+
+#include <absl/container/flat_hash_set.h>
 
 #include "ingest/day_calendar.h"
 #include "ingest/log_record.h"
@@ -95,7 +96,7 @@ class LiveWindows {
     // Guards the ids of requests in flight; separate, so that one request's id check runs while
     // another folds.
     std::mutex claims_mutex;
-    std::unordered_set<std::string> claimed;
+    absl::flat_hash_set<std::string> claimed;
   };
   std::shared_ptr<VersionState> Find(int64_t version_id) const;
   // Visits one series' windows from `first` up to `to_hour`: in memory first, then the store.

@@ -18,7 +18,7 @@ void Bump(uint64_t& counter, int sign) {
   counter += static_cast<uint64_t>(static_cast<int64_t>(sign));
 }
 
-void BumpBin(std::map<uint16_t, uint64_t>& bins, int bin, int sign) {
+void BumpBin(PerformanceAccumulator::Bins& bins, int bin, int sign) {
   uint64_t& count = bins[static_cast<uint16_t>(bin)];
   Bump(count, sign);
   if (count == 0) bins.erase(static_cast<uint16_t>(bin));
@@ -29,7 +29,7 @@ std::optional<double> Ratio(double numerator, double denominator) {
   return numerator / denominator;
 }
 
-void PutBins(ByteWriter& out, const std::map<uint16_t, uint64_t>& bins) {
+void PutBins(ByteWriter& out, const PerformanceAccumulator::Bins& bins) {
   out.Put<uint32_t>(static_cast<uint32_t>(bins.size()));
   for (const auto& [bin, count] : bins) {
     out.Put<uint16_t>(bin);
@@ -37,7 +37,7 @@ void PutBins(ByteWriter& out, const std::map<uint16_t, uint64_t>& bins) {
   }
 }
 
-Status GetBins(ByteReader& in, std::map<uint16_t, uint64_t>& bins) {
+Status GetBins(ByteReader& in, PerformanceAccumulator::Bins& bins) {
   TELLTALE_ASSIGN_OR_RETURN(uint32_t size, in.Get<uint32_t>());
   if (size > PerformanceAccumulator::kScoreBins) return Status::Corruption("performance: bins");
   for (uint32_t i = 0; i < size; ++i) {

@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include <absl/container/btree_map.h>
+
 #include "common/bytes.h"
 #include "performance/ranking_lists.h"
 #include "sketch/kll_sketch.h"
@@ -76,7 +78,8 @@ class PerformanceAccumulator {
 
   // Score histograms (4,096 bins on the logit scale): labelled scores by actual class, and every
   // prediction's score by decision.
-  using Bins = std::map<uint16_t, uint64_t>;
+  // Sparse: a window's scores fill few of the bins. A B-tree keeps them in a few cache lines.
+  using Bins = absl::btree_map<uint16_t, uint64_t>;
   const Bins& positive_bins() const { return positive_bins_; }
   const Bins& negative_bins() const { return negative_bins_; }
   const Bins& predicted_positive_bins() const { return predicted_positive_bins_; }

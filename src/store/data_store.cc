@@ -77,6 +77,13 @@ std::string IdKey(int64_t version_id, std::string_view id) {
   return key;
 }
 
+std::vector<std::string> IdKeys(int64_t owner, const std::vector<std::string>& ids) {
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (const std::string& id : ids) keys.push_back(IdKey(owner, id));
+  return keys;
+}
+
 Status FromRocks(const rocksdb::Status& status, std::string_view what) {
   if (status.ok()) return Status::Ok();
   if (status.IsNoSpace() || status.ToString().find("No space") != std::string::npos) {
@@ -229,9 +236,7 @@ Status DataStore::WriteDurably(rocksdb::WriteBatch& batch) {
 
 Result<std::vector<std::optional<std::string>>> DataStore::GetIds(
     int64_t version_id, const std::vector<std::string>& ids) {
-  std::vector<std::string> keys;
-  keys.reserve(ids.size());
-  for (const std::string& id : ids) keys.push_back(IdKey(version_id, id));
+  std::vector<std::string> keys = IdKeys(version_id, ids);
   // An entry rewritten since the last checkpoint is newer than the index's.
   TELLTALE_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> found, MultiGet(ids_, keys));
   recent_ids_.Find(keys, found);
@@ -241,9 +246,7 @@ Result<std::vector<std::optional<std::string>>> DataStore::GetIds(
 Result<std::vector<bool>> DataStore::HaveIds(int64_t version_id,
                                              const std::vector<std::string>& ids) {
   // Only entries the index has are rewritten, so the index alone knows every id.
-  std::vector<std::string> keys;
-  keys.reserve(ids.size());
-  for (const std::string& id : ids) keys.push_back(IdKey(version_id, id));
+  std::vector<std::string> keys = IdKeys(version_id, ids);
   TELLTALE_ASSIGN_OR_RETURN(auto values, MultiGet(ids_, keys));
   std::vector<bool> found(values.size());
   for (size_t i = 0; i < values.size(); ++i) found[i] = values[i].has_value();
@@ -252,9 +255,7 @@ Result<std::vector<bool>> DataStore::HaveIds(int64_t version_id,
 
 Result<std::vector<std::optional<std::string>>> DataStore::GetPending(
     int64_t model_id, const std::vector<std::string>& ids) {
-  std::vector<std::string> keys;
-  keys.reserve(ids.size());
-  for (const std::string& id : ids) keys.push_back(IdKey(model_id, id));
+  std::vector<std::string> keys = IdKeys(model_id, ids);
   return MultiGet(pending_, keys);
 }
 

@@ -2,7 +2,7 @@
 // and the index of logged prediction ids.
 //
 //   log      sequence number -> LogRecord        appended (fsync) before a request is acknowledged
-//            sequence number|'i' -> id entries  the index entries written with that record
+//            sequence number|'i' -> id entries  index entries the record rewrote (RecentIds)
 //   windows  version|env(+day bit)|segment|hour -> WindowProfile   written by checkpoints
 //            version|0x7f|"day_zone" -> the time zone of the version's day rollups
 //   ids      version|id -> PredictionRef         written with the log record that accepted the id;

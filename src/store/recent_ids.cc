@@ -29,7 +29,7 @@ Status RecentIds::ForEachEntry(std::string_view section, Visit&& visit) {
   return Status::Ok();
 }
 
-Status RecentIds::Add(uint64_t sequence, std::string section) {
+Status RecentIds::Add(uint64_t sequence, std::string&& section) {
   // The section's bytes must not move once entries point into them (a short string would move
   // with its map node's string object): it is parsed where it will stay.
   std::lock_guard lock(mutex_);

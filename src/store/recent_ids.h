@@ -35,7 +35,7 @@ class RecentIds {
 
   // Holds the entries `section` (from Encode) of the log record `sequence`. Of two entries for one
   // key, the one of the later record wins. Corruption if `section` does not decode.
-  Status Add(uint64_t sequence, std::string section);
+  Status Add(uint64_t sequence, std::string&& section);
   // For each key, the latest value written for it if it is held here; `values[i]` is left alone
   // for a key not held.
   void Find(const std::vector<std::string>& keys,

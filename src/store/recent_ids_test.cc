@@ -72,8 +72,8 @@ TEST(RecentIdsTest, ASectionThatDoesNotDecodeAddsNothing) {
   EXPECT_NE(added.message().find("log record 4"), std::string::npos) << added.message();
   EXPECT_EQ(ids.size(), 0u);
   EXPECT_FALSE(ids.HasSection(4));
-  ASSERT_TRUE(ids.Add(4, section).ok());  // the record can still come whole
-  EXPECT_EQ(ids.Add(4, section).code(), StatusCode::kCorruption);  // but not twice
+  ASSERT_TRUE(ids.Add(4, std::string(section)).ok());  // the record can still come whole
+  EXPECT_EQ(ids.Add(4, std::string(section)).code(), StatusCode::kCorruption);  // but not twice
 }
 
 }  // namespace

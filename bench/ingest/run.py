@@ -31,6 +31,12 @@ def rss_mib(pid):
     return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
 
 
+def store_memory_mib(url):
+    """The store's memory by use, from /metrics (memtables, table_readers, block_cache)."""
+    text = requests.get(url + "/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30).text
+    return {use: int(size) / 2**20 for use, size in re.findall(r'telltale_store_memory_bytes\{use="(\w+)"\} (\d+)', text)}
+
+
 def drift_query(url, samples=20):
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {TOKEN}"
@@ -89,7 +95,8 @@ def main():
                 more = load(url, "--connections", "8", "--seconds", "100000", "--max-rows", str(target - ingested))
                 ingested += more["rows"]
             memory[target] = rss_mib(server.pid)
-            print(f"server RSS after {ingested:,} rows: {memory[target]:.0f} MiB")
+            parts = ", ".join(f"{use} {mib:.0f}" for use, mib in store_memory_mib(url).items())
+            print(f"server RSS after {ingested:,} rows: {memory[target]:.0f} MiB (store, MiB: {parts})")
         query = drift_query(url)
         print(f"drift query, {query['columns']} fields over {query['windows']} hourly windows: "
               f"median {query['median_ms']:.1f} ms, max {query['max_ms']:.1f} ms")

@@ -16,11 +16,14 @@ void RegisterHealthRoutes(httplib::Server& server, ServerContext& context) {
     SendJson(response, 200, {{"status", "ready"}});
   });
   server.Get("/metrics", [&context](const httplib::Request&, httplib::Response& response) {
-    response.set_content(
-        context.metrics->Render(context.ingestor->counters(), context.data->SizeBytes(),
-                                context.data->PartBytes(), context.windows->open_windows(),
-                                context.data->HeldIdEntries()),
-        "text/plain; version=0.0.4");
+    StoreGauges store;
+    store.size_bytes = context.data->SizeBytes();
+    store.part_bytes = context.data->PartBytes();
+    store.memory_bytes = context.data->MemoryBytes();
+    store.open_windows = context.windows->open_windows();
+    store.held_index_entries = context.data->HeldIdEntries();
+    response.set_content(context.metrics->Render(context.ingestor->counters(), store),
+                         "text/plain; version=0.0.4");
   });
   server.Get("/api/v1/openapi.yaml", [](const httplib::Request&, httplib::Response& response) {
     response.set_content(std::string(OpenApiDocument()), "application/yaml");

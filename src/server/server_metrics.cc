@@ -36,9 +36,7 @@ void ServerMetrics::ObserveRequest(RouteGroup group, int status, double seconds)
   ++responses_[status_class >= 1 && status_class <= 5 ? status_class - 1 : 5];
 }
 
-std::string ServerMetrics::Render(const IngestCounters& ingest, uint64_t store_bytes,
-                                  const std::vector<std::pair<std::string, uint64_t>>& store_parts,
-                                  size_t open_windows, size_t held_id_entries) const {
+std::string ServerMetrics::Render(const IngestCounters& ingest, const StoreGauges& store) const {
   std::string out;
   out += "# HELP telltale_rows_ingested_total Rows accepted by ingestion.\n";
   out += "# TYPE telltale_rows_ingested_total counter\n";
@@ -76,23 +74,31 @@ std::string ServerMetrics::Render(const IngestCounters& ingest, uint64_t store_b
   }
   out += "# HELP telltale_store_size_bytes Bytes of the data store on disk.\n";
   out += "# TYPE telltale_store_size_bytes gauge\n";
-  out += fmt::format("telltale_store_size_bytes {}\n", store_bytes);
+  out += fmt::format("telltale_store_size_bytes {}\n", store.size_bytes);
   out +=
       "# HELP telltale_store_part_bytes Bytes of each part of the data store in its table files "
       "(log, windows, ids: the prediction index, pending: early actuals); recent writes are in the "
       "write-ahead log until flushed.\n";
   out += "# TYPE telltale_store_part_bytes gauge\n";
-  for (const auto& [part, bytes] : store_parts) {
+  for (const auto& [part, bytes] : store.part_bytes) {
     out += fmt::format("telltale_store_part_bytes{{part=\"{}\"}} {}\n", part, bytes);
+  }
+  out +=
+      "# HELP telltale_store_memory_bytes Memory of the data store by use (memtables: recent "
+      "writes; table_readers: index and filter blocks of the table files; block_cache: blocks "
+      "read recently).\n";
+  out += "# TYPE telltale_store_memory_bytes gauge\n";
+  for (const auto& [use, bytes] : store.memory_bytes) {
+    out += fmt::format("telltale_store_memory_bytes{{use=\"{}\"}} {}\n", use, bytes);
   }
   out += "# HELP telltale_open_windows Window profiles held in memory.\n";
   out += "# TYPE telltale_open_windows gauge\n";
-  out += fmt::format("telltale_open_windows {}\n", open_windows);
+  out += fmt::format("telltale_open_windows {}\n", store.open_windows);
   out +=
       "# HELP telltale_held_index_entries Id index entries rewritten with actuals since the last "
       "checkpoint, held in memory.\n";
   out += "# TYPE telltale_held_index_entries gauge\n";
-  out += fmt::format("telltale_held_index_entries {}\n", held_id_entries);
+  out += fmt::format("telltale_held_index_entries {}\n", store.held_index_entries);
   return out;
 }
 

@@ -31,13 +31,19 @@ class LatencyHistogram {
 enum class RouteGroup { kIngest, kQuery, kRegistry, kOther };
 inline constexpr int kRouteGroupCount = 4;
 
+// What the store and the windows hold, read when /metrics is asked.
+struct StoreGauges {
+  uint64_t size_bytes = 0;                                     // DataStore::SizeBytes
+  std::vector<std::pair<std::string, uint64_t>> part_bytes;    // DataStore::PartBytes
+  std::vector<std::pair<std::string, uint64_t>> memory_bytes;  // DataStore::MemoryBytes
+  size_t open_windows = 0;
+  size_t held_index_entries = 0;
+};
+
 class ServerMetrics {
  public:
   void ObserveRequest(RouteGroup group, int status, double seconds);
-  // `store_parts`: bytes by part of the data store (DataStore::PartBytes).
-  std::string Render(const IngestCounters& ingest, uint64_t store_bytes,
-                     const std::vector<std::pair<std::string, uint64_t>>& store_parts,
-                     size_t open_windows, size_t held_id_entries) const;
+  std::string Render(const IngestCounters& ingest, const StoreGauges& store) const;
 
  private:
   std::array<LatencyHistogram, kRouteGroupCount> latency_;

@@ -410,6 +410,15 @@ std::vector<std::pair<std::string, uint64_t>> DataStore::PartBytes() const {
   return parts;
 }
 
+std::vector<std::pair<std::string, uint64_t>> DataStore::MemoryBytes() const {
+  uint64_t memtables = 0, table_readers = 0, block_cache = 0;
+  db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kCurSizeAllMemTables, &memtables);
+  db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateTableReadersMem, &table_readers);
+  // One cache serves every part: any family reports it.
+  db_->GetIntProperty(windows_, rocksdb::DB::Properties::kBlockCacheUsage, &block_cache);
+  return {{"memtables", memtables}, {"table_readers", table_readers}, {"block_cache", block_cache}};
+}
+
 uint64_t DataStore::SizeBytes() const {
   uint64_t total = 0;
   std::error_code error;

@@ -111,6 +111,8 @@ class DataStore {
   // Bytes of each part (log, windows, ids, pending) in its live SST files (not what is still in
   // memory and the write-ahead log).
   std::vector<std::pair<std::string, uint64_t>> PartBytes() const;
+  // Memory by use: memtables, table_readers (index and filter blocks), block_cache.
+  std::vector<std::pair<std::string, uint64_t>> MemoryBytes() const;
 
  private:
   DataStore() = default;

@@ -145,14 +145,23 @@ def part_bytes(api):
     return {part: int(size) for part, size in found}
 
 
-def test_metrics_show_the_files_of_each_part_of_the_store(start_server, tmp_path):
+def memory_bytes(api):
+    found = re.findall(r'telltale_store_memory_bytes\{use="(\w+)"\} (\d+)', api.get("/metrics").text)
+    return {use: int(size) for use, size in found}
+
+
+def test_metrics_show_the_files_of_each_part_of_the_store_and_its_memory(start_server, tmp_path):
     server = start_server(data_dir=tmp_path / "data")
     api = server.api()
     api.create_model("churn")
     api.create_version("churn", "v1", SCHEMA)
     before = part_bytes(api)
     assert set(before) == {"log", "windows", "ids", "pending"}
+    memory_before = memory_bytes(api)
+    assert set(memory_before) == {"memtables", "table_readers", "block_cache"}
     api.log("churn", "v1", [{"id": f"row-{i}"} for i in range(2000)])
+    # The rows and their 2,000 index entries are in the memtables until flushed.
+    assert memory_bytes(api)["memtables"] > memory_before["memtables"] + 2000 * 10
     assert server.stop() == 0
     # Reopened, the store has written what it recovered from its write-ahead log into files.
     after = part_bytes(start_server(data_dir=tmp_path / "data").api())

@@ -7,6 +7,16 @@ namespace {
 
 constexpr const char* kGroupNames[kRouteGroupCount] = {"ingest", "query", "registry", "other"};
 
+// A gauge with one series per value of `label`.
+void RenderLabeledGauge(std::string_view name, std::string_view help, std::string_view label,
+                        const std::vector<std::pair<std::string, uint64_t>>& series,
+                        std::string& out) {
+  out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, help, name);
+  for (const auto& [value, number] : series) {
+    out += fmt::format("{}{{{}=\"{}\"}} {}\n", name, label, value, number);
+  }
+}
+
 }  // namespace
 
 void LatencyHistogram::Observe(double seconds) {
@@ -75,22 +85,16 @@ std::string ServerMetrics::Render(const IngestCounters& ingest, const StoreGauge
   out += "# HELP telltale_store_size_bytes Bytes of the data store on disk.\n";
   out += "# TYPE telltale_store_size_bytes gauge\n";
   out += fmt::format("telltale_store_size_bytes {}\n", store.size_bytes);
-  out +=
-      "# HELP telltale_store_part_bytes Bytes of each part of the data store in its table files "
-      "(log, windows, ids: the prediction index, pending: early actuals); recent writes are in the "
-      "write-ahead log until flushed.\n";
-  out += "# TYPE telltale_store_part_bytes gauge\n";
-  for (const auto& [part, bytes] : store.part_bytes) {
-    out += fmt::format("telltale_store_part_bytes{{part=\"{}\"}} {}\n", part, bytes);
-  }
-  out +=
-      "# HELP telltale_store_memory_bytes Memory of the data store by use (memtables: recent "
-      "writes; table_readers: index and filter blocks of the table files; block_cache: blocks "
-      "read recently).\n";
-  out += "# TYPE telltale_store_memory_bytes gauge\n";
-  for (const auto& [use, bytes] : store.memory_bytes) {
-    out += fmt::format("telltale_store_memory_bytes{{use=\"{}\"}} {}\n", use, bytes);
-  }
+  RenderLabeledGauge("telltale_store_part_bytes",
+                     "Bytes of each part of the data store in its table files (log, windows, ids: "
+                     "the prediction index, pending: early actuals); recent writes are in the "
+                     "write-ahead log until flushed.",
+                     "part", store.part_bytes, out);
+  RenderLabeledGauge("telltale_store_memory_bytes",
+                     "Memory of the data store by use (memtables: recent writes; table_readers: "
+                     "index and filter blocks of the table files; block_cache: blocks read "
+                     "recently).",
+                     "use", store.memory_bytes, out);
   out += "# HELP telltale_open_windows Window profiles held in memory.\n";
   out += "# TYPE telltale_open_windows gauge\n";
   out += fmt::format("telltale_open_windows {}\n", store.open_windows);

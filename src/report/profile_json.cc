@@ -59,7 +59,8 @@ std::string FormatProfileJson(const DatasetProfile& profile) {
   json root = {{"format_version", DatasetProfile::kFormatVersion},
                {"rows", profile.rows()},
                {"fields", fields}};
-  return root.dump(2) + "\n";
+  // A category read from a file need not be UTF-8: such bytes are shown as U+FFFD.
+  return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace telltale

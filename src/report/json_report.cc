@@ -71,7 +71,8 @@ std::string FormatJsonReport(const CheckReport& report) {
               {"passed", !report.failed()},
               {"columns", columns},
               {"integrity", integrity}};
-  return out.dump(2) + "\n";
+  // Column names and categories come from the files and need not be UTF-8: shown as U+FFFD.
+  return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace telltale

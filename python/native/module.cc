@@ -144,9 +144,11 @@ class PyRowBatch {
     std::string out;
     {
       py::gil_scoped_release release;
-      // Rows of a frame are about as long as each other: the first one tells how much to reserve.
+      // Rows of a frame are about as long as each other: the first one tells how much to reserve
+      // (at most 64 MiB, should the first row be an unusually long one).
+      constexpr size_t kMaxReserve = 64 << 20;
       EncodeRows(batch_, begin, std::min(begin + 1, end), out);
-      out.reserve(out.size() * (end - begin) * 9 / 8);
+      out.reserve(std::min(kMaxReserve, out.size() * (end - begin) * 9 / 8));
       if (begin < end) EncodeRows(batch_, begin + 1, end, out);
     }
     return py::bytes(out);

@@ -184,7 +184,7 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
     TELLTALE_ASSIGN_OR_RETURN(DatasetProfile profile, DatasetProfile::Deserialize(upload.profile));
     uploads.push_back(std::move(profile));
   }
-  // Each hour's rows as columns, built once for the hour and its day, before the version's lock.
+  // Each hour's rows as columns, built before the version's lock.
   std::map<WindowKey, WindowProfile::Columns> columns;
   for (const auto& [key, rows] : groups)
     columns.emplace(key, WindowProfile::ToColumns(schema, rows));
@@ -236,17 +236,18 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
   const PerformanceSpec& spec = *state->performance;
   const bool scores = spec.task() == Task::kBinaryClassification;
   for (const auto& [group, rows] : groups) {
-    for (const WindowKey& key : windows_of(group.segment, group.hour)) {
-      WindowProfile& window = *opened.at(key);
-      window.Fold(schema, columns.at(group));
-      // Every binary prediction's score, labelled or not, for estimating performance.
-      for (const Row* row : scores ? rows : std::vector<const Row*>{}) {
-        PredictionRef ref;
-        spec.ReadPrediction(*row, ref);
-        window.performance().AddPrediction(ref.score, spec.PredictedPositive(ref));
-      }
-      state->dirty.insert(key);
+    // Production rows are folded once, into the hour's unsettled rows, which Settle merges into
+    // the hour and its day; a baseline's into its only window.
+    WindowProfile& window = baseline ? *opened.at(group)
+                                     : state->unsettled.try_emplace(group, schema).first->second;
+    window.Fold(schema, columns.at(group));
+    // Every binary prediction's score, labelled or not, for estimating performance.
+    for (const Row* row : scores ? rows : std::vector<const Row*>{}) {
+      PredictionRef ref;
+      spec.ReadPrediction(*row, ref);
+      window.performance().AddPrediction(ref.score, spec.PredictedPositive(ref));
     }
+    for (const WindowKey& key : windows_of(group.segment, group.hour)) state->dirty.insert(key);
   }
   for (const IntegrityEvent& event : record.events) {
     for (const WindowKey& key : windows_of(0, hour_of(event.event_time))) {
@@ -275,6 +276,21 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
   return Status::Ok();
 }
 
+Status LiveWindows::Settle(int64_t version_id, VersionState& state) {
+  for (auto it = state.unsettled.begin(); it != state.unsettled.end();) {
+    const WindowKey& key = it->first;
+    // Both are opened before either changes: a failed read leaves the rows unsettled, not half.
+    TELLTALE_ASSIGN_OR_RETURN(WindowProfile * hour, Open(version_id, state, key));
+    TELLTALE_ASSIGN_OR_RETURN(
+        WindowProfile * day,
+        Open(version_id, state, {key.environment, true, key.segment, state.days.DayOf(key.hour)}));
+    hour->Merge(it->second);
+    day->Merge(it->second);
+    it = state.unsettled.erase(it);
+  }
+  return Status::Ok();
+}
+
 Status LiveWindows::Checkpoint(int64_t evict_before_hour) {
   std::vector<std::pair<int64_t, std::shared_ptr<VersionState>>> versions;
   {
@@ -296,8 +312,13 @@ Status LiveWindows::Checkpoint(int64_t evict_before_hour) {
     std::vector<uint64_t> folded;
   };
   std::vector<Taken> written;
+  Status unsettled = Status::Ok();  // a version that could not settle waits for the next one
   for (auto& [version_id, state] : versions) {
     std::lock_guard lock(state->mutex);
+    if (Status settled = Settle(version_id, *state); !settled.ok()) {
+      unsettled = settled;
+      continue;
+    }
     std::vector<WindowKey> keys(state->dirty.begin(), state->dirty.end());
     for (const WindowKey& key : keys) {
       entries.push_back({version_id, key, state->windows.at(key).Serialize()});
@@ -331,7 +352,7 @@ Status LiveWindows::Checkpoint(int64_t evict_before_hour) {
       it = old && !state->dirty.count(it->first) ? state->windows.erase(it) : std::next(it);
     }
   }
-  return Status::Ok();
+  return unsettled;
 }
 
 Status LiveWindows::VisitSeries(int64_t version_id, VersionState& state, const WindowKey& first,
@@ -342,6 +363,7 @@ Status LiveWindows::VisitSeries(int64_t version_id, VersionState& state, const W
   {
     std::unique_lock lock(state.mutex, std::defer_lock);
     if (!locked) lock.lock();
+    TELLTALE_RETURN_IF_ERROR(Settle(version_id, state));
     WindowKey last = first;
     last.hour = to_hour;
     auto end = state.windows.lower_bound(last);

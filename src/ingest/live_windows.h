@@ -91,6 +91,9 @@ class LiveWindows {
     // Guards the windows, what changed and the folded records.
     std::mutex mutex;
     std::map<WindowKey, WindowProfile> windows;
+    // Production rows folded since the last Settle, by hour window: in neither the hour nor its
+    // day yet. Folding a row once and merging the sum into both later halves the folding work.
+    std::map<WindowKey, WindowProfile> unsettled;
     std::set<WindowKey> dirty;
     std::vector<uint64_t> folded;
     // Guards the ids of requests in flight; separate, so that one request's id check runs while
@@ -108,6 +111,9 @@ class LiveWindows {
   // Merges the version's hourly production windows into rollups of `days`, writes them in place
   // of the stored ones with the version's pending checkpoint; both locks are held.
   Status RebuildDays(int64_t version_id, VersionState& state, const DayCalendar& days);
+  // Merges the unsettled rows into their hours and days; the version's lock is held. Whatever
+  // reads or writes the windows settles first.
+  Status Settle(int64_t version_id, VersionState& state);
   // The window for `key`, loaded from the store or created; the version's lock is held.
   Result<WindowProfile*> Open(int64_t version_id, VersionState& state, const WindowKey& key);
 

@@ -62,3 +62,39 @@ def test_bad_specs_fail_with_the_column_named():
         _native.RowBatch(1, None, None, [("features", [("c", "string", np.array([5]), ["a"])])])
     with pytest.raises(ValueError, match="unknown column kind 'blob'"):
         _native.RowBatch(1, None, None, [("features", [("c", "blob", np.zeros(1), None)])])
+
+
+def test_a_large_frame_is_queued_in_chunks_that_keep_each_row_whole(monkeypatch):
+    import telltale
+    from telltale import client as client_module
+
+    monkeypatch.setattr(client_module, "_CHUNK_ROWS", 7)  # with batches of 3 rows: chunks of 9
+    client = telltale.Client("http://127.0.0.1:9", batch_rows=3)
+    queued = []
+    monkeypatch.setattr(client._sender, "submit",
+                        lambda path, rows, pieces: queued.append((path, rows, list(pieces(3)))))
+    version = telltale.Version(telltale.Model(client, {"name": "m"}), {"version": "v1", "schema": {}})
+    rows = 40
+    frame = pd.DataFrame({"x": np.arange(rows, dtype=float),
+                          "city": [f"city-{i}" for i in range(rows)],  # a dictionary per chunk
+                          "kind": pd.Categorical(["a", "b"] * (rows // 2)),
+                          "at": pd.date_range("2026-11-20", periods=rows, freq="min", tz="UTC")})
+    stamps = pd.date_range("2026-11-21", periods=rows, freq="s", tz="UTC")
+    version.log_predictions([f"id-{i}" for i in range(rows)], frame, np.linspace(0, 1, rows),
+                            timestamps=stamps)
+    model = telltale.Model(client, {"name": "m"})
+    model.log_actuals([f"id-{i}" for i in range(rows)], pd.DataFrame({"label": np.arange(rows) % 2 == 0}))
+    client.close(timeout=0)
+
+    predictions = [(rows, pieces) for path, rows, pieces in queued if path.endswith("/predictions")]
+    assert [rows for rows, _ in predictions] == [9, 9, 9, 9, 4]
+    lines = [json.loads(line) for _, pieces in predictions for _, body in pieces for line in body.splitlines()]
+    assert [line["id"] for line in lines] == [f"id-{i}" for i in range(rows)]
+    for i, line in enumerate(lines):
+        assert pd.Timestamp(line["timestamp"]) == stamps[i]
+        assert line["features"] == {"x": i, "city": f"city-{i}", "kind": "ab"[i % 2],
+                                    "at": frame["at"][i].strftime("%Y-%m-%dT%H:%M:%SZ")}
+        assert line["predictions"]["prediction"] == np.linspace(0, 1, rows)[i]
+    actuals = [json.loads(line) for path, _, pieces in queued if path.endswith("/actuals")
+               for _, body in pieces for line in body.splitlines()]
+    assert actuals == [{"id": f"id-{i}", "actuals": {"label": i % 2 == 0}} for i in range(rows)]

@@ -22,6 +22,8 @@ from .timestamps import to_rfc3339
 from .transport import Transport, quote
 
 DEFAULT_URL = "http://localhost:8080"
+# Rows of a large frame converted and queued at a time (rounded up to whole batches).
+_CHUNK_ROWS = 100_000
 TASKS = ("binary_classification", "multiclass_classification", "regression", "ranking")
 
 
@@ -55,6 +57,7 @@ class Client:
                               retry_timeout=retry_timeout, raise_errors=raise_errors,
                               connections=connections,
                               compress=compress if compress is not None else not self._transport.loopback)
+        self._batch_rows = batch_rows
         self._exit_timeout = exit_timeout
         self._closed = False
         atexit.register(self._at_exit)
@@ -121,9 +124,20 @@ class Client:
 
     # --- shared by models and versions ---------------------------------------------------------
 
-    def _submit(self, path: str, rows: int, ids: Optional[List[str]], timestamps: Any,
-                groups: List[Tuple[str, list]]) -> None:
-        self._sender.submit(path, rows, _pieces(rows, ids, timestamps, groups))
+    def _submit_frames(self, path: str, rows: int, ids: Optional[List[str]], timestamps: Any,
+                       frames: List[Tuple[str, Any]]) -> None:
+        """Queues rows given as one frame per role. A large frame is converted and queued a chunk
+        at a time, so that its first rows are encoded and sent while the rest are converted."""
+        step = -(-_CHUNK_ROWS // self._batch_rows) * self._batch_rows
+        if not self._sender.has_room(rows):
+            step = max(rows, 1)  # the whole call is dropped (and counted) as one, not in part
+        for start in range(0, rows, step):
+            end = min(rows, start + step)
+            groups = [(role, _snapshot(frame_specs(frame if end - start == rows else frame.iloc[start:end])))
+                      for role, frame in frames]
+            self._sender.submit(path, end - start, _pieces(
+                end - start, ids[start:end] if ids is not None else None,
+                timestamps[start:end] if timestamps is not None else None, groups))
 
     def _submit_row(self, path: str, row: Dict[str, Any]) -> None:
         self._sender.submit_row(path, row)
@@ -177,8 +191,8 @@ class Model:
         frame = to_frame(actuals, "actuals")
         rows = len(frame)
         times = timestamp_nanoseconds(timestamps, rows) if timestamps is not None else None
-        self.client._submit(f"{self._path}/actuals", rows, id_strings(ids, rows), times,
-                            [("actuals", _snapshot(frame_specs(frame)))])
+        self.client._submit_frames(f"{self._path}/actuals", rows, id_strings(ids, rows), times,
+                                   [("actuals", frame)])
 
     def __repr__(self) -> str:
         return f"Model({self.name!r}, task={self.task!r}, timezone={self.timezone!r})"
@@ -210,8 +224,7 @@ class Version:
 
         times = timestamp_nanoseconds(timestamps if timestamps is not None else time.time_ns() / 1e9, rows)
         id_list = id_strings(ids, rows) if ids is not None else _new_ids(rows)
-        groups = [(role, _snapshot(frame_specs(frame))) for role, frame in frames]
-        self._client._submit(f"{self._path}/predictions", rows, id_list, times, groups)
+        self._client._submit_frames(f"{self._path}/predictions", rows, id_list, times, frames)
 
     def log_prediction(self, id: Optional[str] = None, features: Optional[Mapping[str, Any]] = None,
                        predictions: Optional[Mapping[str, Any]] = None, timestamp: Any = None, *,

@@ -113,6 +113,11 @@ class Sender:
         if raise_now:
             self.raise_pending()
 
+    def has_room(self, rows: int) -> bool:
+        """Whether `rows` more rows fit in the queue now."""
+        with self._cond:
+            return self._unsettled_rows + rows <= self._max_queue_rows
+
     def submit_row(self, path: str, row: Dict[str, Any]) -> None:
         """Buffers one row; buffered rows go out every flush_interval or batch_rows rows."""
         self.raise_pending()

@@ -34,20 +34,6 @@ Result<std::vector<std::string>> NameList(const std::string& source, const YAML:
 
 }  // namespace
 
-std::optional<ColumnType> Schema::TypeOf(const std::string& column) const {
-  auto it = types.find(column);
-  if (it == types.end()) return std::nullopt;
-  return it->second;
-}
-
-std::string Schema::RoleOf(const std::string& column) const {
-  if (target && *target == column) return "target";
-  for (const std::string& prediction : predictions) {
-    if (prediction == column) return "prediction";
-  }
-  return "feature";
-}
-
 Result<Schema> ParseSchema(const std::string& text, const std::string& source) {
   YAML::Node root;
   try {

@@ -25,9 +25,19 @@ struct Schema {
   std::optional<std::string> target;
   std::vector<std::string> predictions;
 
-  std::optional<ColumnType> TypeOf(const std::string& column) const;
+  std::optional<ColumnType> TypeOf(const std::string& column) const {
+    auto found = types.find(column);
+    if (found == types.end()) return std::nullopt;
+    return found->second;
+  }
   // "target", "prediction" or "feature".
-  std::string RoleOf(const std::string& column) const;
+  std::string RoleOf(const std::string& column) const {
+    if (target && *target == column) return "target";
+    for (const std::string& prediction : predictions) {
+      if (prediction == column) return "prediction";
+    }
+    return "feature";
+  }
 };
 
 Result<Schema> LoadSchema(const std::string& path);

@@ -88,10 +88,11 @@ class PyRowBatch {
     if (ids) {
       if (ids->size() != rows) throw py::value_error("expected one id per row");
       batch_.ids.reserve(rows);
+      std::string literal;
       for (const std::string& id : *ids) {
-        std::string literal;
+        literal.clear();
         AppendJsonString(id, literal);
-        batch_.ids.push_back(std::move(literal));
+        batch_.ids.emplace_back(literal);
       }
     }
     if (timestamps) {
@@ -104,23 +105,30 @@ class PyRowBatch {
     }
     for (const py::handle& group : groups) {
       auto pair = group.cast<py::tuple>();
-      EncodedGroup encoded{pair[0].cast<std::string>(), {}};
+      std::string role;
+      AppendJsonString(pair[0].cast<std::string>(), role);
+      role.push_back(':');
+      EncodedGroup encoded{PaddedText(role), {}};
       for (const py::handle& spec : pair[1].cast<py::list>()) {
         ColumnSpec column = ReadSpec(spec.cast<py::tuple>(), rows);
         EncodedColumn out;
-        AppendJsonString(column.name, out.key);
-        out.key.push_back(':');
+        std::string key;
+        AppendJsonString(column.name, key);
+        key.push_back(':');
+        out.key = PaddedText(key);
         out.kind = column.kind;
         if (column.kind == EncodedColumn::Kind::kJson) {
           out.codes = static_cast<const int64_t*>(column.values.data());
-          out.dictionary = std::move(column.dictionary);
+          out.dictionary.reserve(column.dictionary.size());
+          for (const std::string& literal : column.dictionary) out.dictionary.emplace_back(literal);
         } else if (column.kind == EncodedColumn::Kind::kString) {
           out.codes = static_cast<const int64_t*>(column.values.data());
           out.dictionary.reserve(column.dictionary.size());
+          std::string literal;
           for (const std::string& value : column.dictionary) {
-            std::string literal;
+            literal.clear();
             AppendJsonString(value, literal);
-            out.dictionary.push_back(std::move(literal));
+            out.dictionary.emplace_back(literal);
           }
         } else if (column.kind == EncodedColumn::Kind::kTimestamp) {
           out.nanoseconds = static_cast<const int64_t*>(column.values.data());

@@ -12,30 +12,48 @@
 
 namespace telltale::python {
 
+// Text kept with its length rounded up to a multiple of 16 bytes, so that it is copied in whole
+// 16-byte moves rather than through a call to memcpy; the copy may write up to padded_size() bytes.
+class PaddedText {
+ public:
+  PaddedText() = default;
+  explicit PaddedText(std::string_view text);
+
+  size_t size() const { return size_; }
+  size_t padded_size() const { return bytes_.size(); }
+  std::string_view view() const { return {bytes_.data(), size_}; }
+  // Copies the text to `to` (which has room for padded_size() bytes); returns its end.
+  char* CopyTo(char* to) const;
+
+ private:
+  std::string bytes_;
+  size_t size_ = 0;
+};
+
 // One column. Missing cells (NaN, a negative code, NaT, a NaN first element of an embedding row)
 // are left out of the row, which the server reads as missing.
 struct EncodedColumn {
   enum class Kind { kNumber, kBoolean, kString, kJson, kTimestamp, kEmbedding };
 
-  std::string key;  // the field name as a JSON string literal followed by ':'
+  PaddedText key;  // the field name as a JSON string literal followed by ':'
   Kind kind = Kind::kNumber;
   const double* numbers = nullptr;  // kNumber, kBoolean (0/1), kEmbedding (rows x dimension)
   size_t dimension = 0;             // kEmbedding
   // kString, kJson: index into `dictionary`, negative when missing
   const int64_t* codes = nullptr;
   // kString, kJson: each value as a JSON literal (kJson columns mix numbers, strings, booleans)
-  std::vector<std::string> dictionary;
+  std::vector<PaddedText> dictionary;
   const int64_t* nanoseconds = nullptr;  // kTimestamp: since the Unix epoch; INT64_MIN is NaT
 };
 
 struct EncodedGroup {
-  std::string role;  // "features", "predictions", "actuals" or "raw"
+  PaddedText role;  // "features", "predictions", "actuals" or "raw", as a JSON literal and ':'
   std::vector<EncodedColumn> columns;
 };
 
 struct RowBatch {
   size_t rows = 0;
-  std::vector<std::string> ids;  // JSON string literals; empty for rows without ids (baselines)
+  std::vector<PaddedText> ids;  // JSON string literals; empty for rows without ids (baselines)
   const int64_t* timestamps = nullptr;  // nanoseconds since the epoch, INT64_MIN for none
   std::vector<EncodedGroup> groups;
 };

@@ -53,6 +53,18 @@ def test_numbers_keep_every_digit():
     assert [row["features"]["x"] for row in rows] == list(values)
 
 
+def test_every_double_reads_back_bit_for_bit():
+    rng = np.random.default_rng(5)
+    bits = rng.integers(0, 2**63, size=200_000, dtype=np.int64).view(np.float64)
+    short = rng.integers(-10**9, 10**9, size=100_000) / 10.0 ** rng.integers(0, 20, size=100_000)
+    scaled = np.ldexp(rng.integers(1, 1000, size=50_000).astype(float), rng.integers(-60, 60, size=50_000))
+    values = np.concatenate([bits, -bits, short, scaled])
+    values = values[np.isfinite(values) & (values != 0)]
+    rows = encode(len(values), None, None, [("features", [("x", "number", values, None)])])
+    decoded = np.array([float(row["features"]["x"]) for row in rows])
+    assert decoded.view(np.int64).tolist() == values.view(np.int64).tolist()
+
+
 def test_bad_specs_fail_with_the_column_named():
     import pytest
 

@@ -220,7 +220,7 @@ TEST_F(IngestorTest, RowsReachTheirHourAndDayOnceWhateverQueriesAndCheckpointsCo
       ASSERT_TRUE(windows_->Checkpoint(HourOf(kNow) - 48).ok());
     }
   }
-  double sum = 59 * 60 / 2;  // x = 0..59
+  double sum = 59.0 * 60 / 2;  // x = 0..59
   EXPECT_DOUBLE_EQ(Totals().second, sum);
   EXPECT_DOUBLE_EQ(Totals(0, LiveWindows::Span::kAny).second, sum);
   // The hour and its day hold the same sketch of x.

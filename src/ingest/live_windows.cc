@@ -238,8 +238,8 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
   for (const auto& [group, rows] : groups) {
     // Production rows are folded once, into the hour's unsettled rows, which Settle merges into
     // the hour and its day; a baseline's into its only window.
-    WindowProfile& window = baseline ? *opened.at(group)
-                                     : state->unsettled.try_emplace(group, schema).first->second;
+    WindowProfile& window =
+        baseline ? *opened.at(group) : state->unsettled.try_emplace(group, schema).first->second;
     window.Fold(schema, columns.at(group));
     // Every binary prediction's score, labelled or not, for estimating performance.
     for (const Row* row : scores ? rows : std::vector<const Row*>{}) {

@@ -28,9 +28,8 @@ nlohmann::json RejectedJson(const std::vector<Rejection>& rejected) {
 }
 
 // Reads the whole body; sends 413 or 400 and returns false when it cannot.
-bool ReadBody(ServerContext& context, const httplib::Request& request,
-              httplib::Response& response, const httplib::ContentReader& read_body,
-              std::string& body) {
+bool ReadBody(ServerContext& context, const httplib::Request& request, httplib::Response& response,
+              const httplib::ContentReader& read_body, std::string& body) {
   bool too_large = false;
   const uint64_t limit = context.config.max_body_bytes;
   // The declared length (of the compressed bytes, for gzip) sizes the buffer once instead of it

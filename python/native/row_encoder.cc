@@ -121,7 +121,7 @@ char* WriteDigits(int64_t value, int width, char* to) {
   return to + (digits_end - first);
 }
 
-constexpr size_t kTimeRoom = 64;  // "-dddd-dd-ddTdd:dd:dd.ddddddZ" and the slack of WriteDigits
+constexpr size_t kTimeRoom = 64;  // "dddd-dd-ddTdd:dd:dd.ddddddZ" and the slack of WriteDigits
 
 char* WriteRfc3339(int64_t since_epoch_ns, char* to) {
   using namespace std::chrono;

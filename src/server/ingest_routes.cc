@@ -33,8 +33,10 @@ bool ReadBody(ServerContext& context, const httplib::Request& request, httplib::
   bool too_large = false;
   const uint64_t limit = context.config.max_body_bytes;
   // The declared length (of the compressed bytes, for gzip) sizes the buffer once instead of it
-  // growing by copies; a lying header costs at most the limit.
-  body.reserve(std::min(request.get_header_value<uint64_t>("Content-Length"), limit));
+  // growing by copies; at most 8 MiB ahead of the bytes, whatever the header claims.
+  constexpr uint64_t kMaxReserve = 8 << 20;
+  body.reserve(
+      std::min({request.get_header_value<uint64_t>("Content-Length"), limit, kMaxReserve}));
   bool read = read_body([&](const char* data, size_t length) {
     if (body.size() + length > limit) {
       too_large = true;

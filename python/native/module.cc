@@ -37,6 +37,14 @@ EncodedColumn::Kind ParseKind(const std::string& kind) {
   throw py::value_error("unknown column kind '" + kind + "'");
 }
 
+// `text` as a JSON string literal followed by `suffix` (":" for a key), padded for the encoder.
+PaddedText JsonLiteral(std::string_view text, std::string_view suffix = "") {
+  std::string literal;
+  AppendJsonString(text, literal);
+  literal.append(suffix);
+  return PaddedText(literal);
+}
+
 // A column spec from Python: (name, kind, values, dictionary). `values` is a float64 array for
 // number/boolean, rows x dimension for embedding, int64 codes for string, int64 nanoseconds for
 // timestamp; `dictionary` is the list of strings the codes index.
@@ -88,12 +96,7 @@ class PyRowBatch {
     if (ids) {
       if (ids->size() != rows) throw py::value_error("expected one id per row");
       batch_.ids.reserve(rows);
-      std::string literal;
-      for (const std::string& id : *ids) {
-        literal.clear();
-        AppendJsonString(id, literal);
-        batch_.ids.emplace_back(literal);
-      }
+      for (const std::string& id : *ids) batch_.ids.push_back(JsonLiteral(id));
     }
     if (timestamps) {
       timestamps_ = Int64Array::ensure(*timestamps);
@@ -105,17 +108,11 @@ class PyRowBatch {
     }
     for (const py::handle& group : groups) {
       auto pair = group.cast<py::tuple>();
-      std::string role;
-      AppendJsonString(pair[0].cast<std::string>(), role);
-      role.push_back(':');
-      EncodedGroup encoded{PaddedText(role), {}};
+      EncodedGroup encoded{JsonLiteral(pair[0].cast<std::string>(), ":"), {}};
       for (const py::handle& spec : pair[1].cast<py::list>()) {
         ColumnSpec column = ReadSpec(spec.cast<py::tuple>(), rows);
         EncodedColumn out;
-        std::string key;
-        AppendJsonString(column.name, key);
-        key.push_back(':');
-        out.key = PaddedText(key);
+        out.key = JsonLiteral(column.name, ":");
         out.kind = column.kind;
         if (column.kind == EncodedColumn::Kind::kJson) {
           out.codes = static_cast<const int64_t*>(column.values.data());
@@ -124,11 +121,8 @@ class PyRowBatch {
         } else if (column.kind == EncodedColumn::Kind::kString) {
           out.codes = static_cast<const int64_t*>(column.values.data());
           out.dictionary.reserve(column.dictionary.size());
-          std::string literal;
           for (const std::string& value : column.dictionary) {
-            literal.clear();
-            AppendJsonString(value, literal);
-            out.dictionary.emplace_back(literal);
+            out.dictionary.push_back(JsonLiteral(value));
           }
         } else if (column.kind == EncodedColumn::Kind::kTimestamp) {
           out.nanoseconds = static_cast<const int64_t*>(column.values.data());

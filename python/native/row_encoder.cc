@@ -123,6 +123,8 @@ char* WriteDigits(int64_t value, int width, char* to) {
 
 constexpr size_t kTimeRoom = 64;  // "dddd-dd-ddTdd:dd:dd.ddddddZ" and the slack of WriteDigits
 
+// Nanoseconds since the epoch as a quoted RFC 3339 UTC time: "2026-11-24T10:00:00Z", with
+// .ffffff when the time has a fraction of a second.
 char* WriteRfc3339(int64_t since_epoch_ns, char* to) {
   using namespace std::chrono;
   constexpr int64_t kNanosPerDay = 86'400'000'000'000;
@@ -238,11 +240,6 @@ void AppendJsonString(std::string_view text, std::string& out) {
     }
   }
   out.push_back('"');
-}
-
-void AppendRfc3339(int64_t since_epoch_ns, std::string& out) {
-  Output output(out);
-  output.Done(WriteRfc3339(since_epoch_ns, output.Room(kTimeRoom)));
 }
 
 void EncodeRows(const RowBatch& batch, size_t begin, size_t end, std::string& out) {

@@ -64,10 +64,6 @@ void EncodeRows(const RowBatch& batch, size_t begin, size_t end, std::string& ou
 // `text` as a JSON string literal, quotes included.
 void AppendJsonString(std::string_view text, std::string& out);
 
-// Nanoseconds since the epoch as RFC 3339 UTC: 2026-11-24T10:00:00Z, with .ffffff when the time
-// has a fraction of a second.
-void AppendRfc3339(int64_t since_epoch_ns, std::string& out);
-
 }  // namespace telltale::python
 
 #endif  // TELLTALE_PYTHON_ROW_ENCODER_H_

@@ -57,7 +57,6 @@ class Client:
                               retry_timeout=retry_timeout, raise_errors=raise_errors,
                               connections=connections,
                               compress=compress if compress is not None else not self._transport.loopback)
-        self._batch_rows = batch_rows
         self._exit_timeout = exit_timeout
         self._closed = False
         atexit.register(self._at_exit)
@@ -128,7 +127,8 @@ class Client:
                        frames: List[Tuple[str, Any]]) -> None:
         """Queues rows given as one frame per role. A large frame is converted and queued a chunk
         at a time, so that its first rows are encoded and sent while the rest are converted."""
-        step = -(-_CHUNK_ROWS // self._batch_rows) * self._batch_rows
+        batch_rows = self._sender.batch_rows
+        step = -(-_CHUNK_ROWS // batch_rows) * batch_rows
         if not self._sender.has_room(rows):
             step = max(rows, 1)  # the whole call is dropped (and counted) as one, not in part
         for start in range(0, rows, step):

@@ -57,7 +57,7 @@ class Sender:
         if batch_rows < 1 or max_queue_rows < 1 or connections < 1:
             raise ValueError("batch_rows, max_queue_rows and connections must be at least 1")
         self._transport = transport
-        self._batch_rows = batch_rows
+        self.batch_rows = batch_rows  # read by the client, which queues large frames in whole batches
         self._max_batch_bytes = max_batch_bytes
         self._flush_interval = flush_interval
         self._max_queue_rows = max_queue_rows
@@ -135,7 +135,7 @@ class Sender:
                 self._buffer_started = time.monotonic()
             self._unsettled_rows += 1
             self._stats["queued_rows"] += 1
-            if len(buffer) >= self._batch_rows:
+            if len(buffer) >= self.batch_rows:
                 self._cond.notify_all()
 
     def flush(self, timeout: Optional[float] = None) -> bool:
@@ -198,7 +198,7 @@ class Sender:
                     work = self._next_work()
             handed_over = 0
             try:
-                for rows, body in work.pieces(self._batch_rows):
+                for rows, body in work.pieces(self.batch_rows):
                     if _is_ordered(work.path):
                         self._wait_for_earlier_batches(work.path)
                     self._ready.put((work.path, body, rows))
@@ -241,7 +241,7 @@ class Sender:
         if not self._buffers:
             return None
         due = (self._flushing > 0 or self._closing
-               or any(len(lines) >= self._batch_rows for lines in self._buffers.values())
+               or any(len(lines) >= self.batch_rows for lines in self._buffers.values())
                or time.monotonic() - (self._buffer_started or 0) >= self._flush_interval)
         if not due:
             return None

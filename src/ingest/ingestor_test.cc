@@ -37,7 +37,7 @@ class IngestorTest : public ::testing::Test {
   }
   // Opens the store and replays the log, as the server does at start.
   void Open() {
-    store_ = DataStore::Open(directory_.string(), 0).value();
+    store_ = DataStore::Open(directory_.string(), {.min_free_bytes = 0}).value();
     windows_ = std::make_unique<LiveWindows>(*store_);
     windows_->AddVersion(1, schema_);
     ASSERT_TRUE(windows_->SetDayZone(1, zone_).ok());

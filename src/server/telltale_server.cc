@@ -52,9 +52,14 @@ Result<std::unique_ptr<TelltaleServer>> TelltaleServer::Open(
   }
   TELLTALE_ASSIGN_OR_RETURN(server->control_,
                             ControlStore::Open(config.data_dir + "/control.sqlite3"));
-  TELLTALE_ASSIGN_OR_RETURN(
-      server->data_,
-      DataStore::Open(config.data_dir + "/data", config.min_free_bytes, config.cache_bytes));
+  DataStoreOptions store_options;
+  store_options.min_free_bytes = config.min_free_bytes;
+  store_options.cache_bytes = config.cache_bytes;
+  store_options.ids_retention_seconds = config.actuals_retention_seconds;
+  store_options.pending_retention_seconds = config.pending_actuals_seconds;
+  store_options.clock = &clock;
+  TELLTALE_ASSIGN_OR_RETURN(server->data_,
+                            DataStore::Open(config.data_dir + "/data", store_options));
   server->windows_ = std::make_unique<LiveWindows>(*server->data_);
   IngestLimits limits;
   limits.decode.max_rows = config.max_rows;

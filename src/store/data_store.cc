@@ -104,7 +104,14 @@ DataStore::~DataStore() {
 }
 
 Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
-                                                   uint64_t min_free_bytes, uint64_t cache_bytes) {
+                                                   const DataStoreOptions& store_options) {
+  std::unique_ptr<DataStore> store(new DataStore());
+  const Clock& clock = store_options.clock ? *store_options.clock : store->system_clock_;
+  store->ids_retention_ = std::make_unique<RetentionFilter>(
+      "telltale.ids_retention", &PredictionTime, clock, store_options.ids_retention_seconds);
+  store->pending_retention_ =
+      std::make_unique<RetentionFilter>("telltale.pending_retention", &PendingArrivalTime, clock,
+                                        store_options.pending_retention_seconds);
   rocksdb::Options options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
@@ -112,7 +119,7 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
   options.max_total_wal_size = 256 << 20;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  table.block_cache = rocksdb::NewLRUCache(cache_bytes);
+  table.block_cache = rocksdb::NewLRUCache(store_options.cache_bytes);
   rocksdb::ColumnFamilyOptions family_options(options);
   family_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
 
@@ -126,15 +133,19 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
   rocksdb::ColumnFamilyOptions id_options = family_options;
   id_options.memtable_whole_key_filtering = true;
   id_options.memtable_prefix_bloom_size_ratio = 0.1;
+  // Files no compaction touched are compacted at least daily, so retention reaches them too.
+  id_options.periodic_compaction_seconds = 86400;
+  rocksdb::ColumnFamilyOptions pending_options = id_options;
+  id_options.compaction_filter = store->ids_retention_.get();
+  pending_options.compaction_filter = store->pending_retention_.get();
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, family_options},
       {"log", log_options},
       {"windows", family_options},
       {"ids", id_options},
-      {"pending", id_options}};
-  std::unique_ptr<DataStore> store(new DataStore());
+      {"pending", pending_options}};
   store->directory_ = directory;
-  store->min_free_bytes_ = min_free_bytes;
+  store->min_free_bytes_ = store_options.min_free_bytes;
   rocksdb::DB* db = nullptr;
   rocksdb::Status status = rocksdb::DB::Open(options, directory, families, &store->handles_, &db);
   if (!status.ok()) return FromRocks(status, "cannot open the data store " + directory);
@@ -391,6 +402,17 @@ Status DataStore::ReplaceDays(int64_t version_id, const std::vector<WindowEntry>
   batch.DeleteRange(windows_, days, after_days);
   batch.Put(windows_, DayZoneKey(version_id), zone);
   return WriteWindows(batch, windows, folded);
+}
+
+Status DataStore::CompactIndexes() {
+  for (rocksdb::ColumnFamilyHandle* family : {ids_, pending_}) {
+    rocksdb::CompactRangeOptions options;
+    // The filter must see every entry, those of the last level included.
+    options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    TELLTALE_RETURN_IF_ERROR(FromRocks(db_->CompactRange(options, family, nullptr, nullptr),
+                                       "cannot compact the id index"));
+  }
+  return Status::Ok();
 }
 
 Status DataStore::DeleteVersion(int64_t version_id) {

@@ -26,8 +26,10 @@
 #include <utility>
 #include <vector>
 
+#include "common/clock.h"
 #include "ingest/window_profile.h"
 #include "store/recent_ids.h"
+#include "store/retention_filter.h"
 #include "telltale/result.h"
 
 namespace rocksdb {
@@ -44,15 +46,26 @@ struct WindowEntry {
   std::string bytes;  // a serialized WindowProfile
 };
 
+struct DataStoreOptions {
+  // Writes are refused (Unavailable) while the file system has less than this free: a write that
+  // fails for lack of space can leave RocksDB unable to continue in-process, so the store stops
+  // short of a full disk.
+  uint64_t min_free_bytes = 64ull << 20;
+  // Memory that keeps recently read blocks of windows uncompressed.
+  uint64_t cache_bytes = 32ull << 20;
+  // Index entries of predictions whose event time is older than this are dropped as the store
+  // compacts (RetentionFilter): their actuals can no longer be joined. 0 keeps them for ever.
+  int64_t ids_retention_seconds = 0;
+  // Pending actuals that arrived longer ago than this are dropped likewise.
+  int64_t pending_retention_seconds = 0;
+  // The time retention is measured against (the system clock when null).
+  const Clock* clock = nullptr;
+};
+
 class DataStore {
  public:
-  // Writes are refused (Unavailable) while the file system has less than `min_free_bytes` free:
-  // a write that fails for lack of space can leave RocksDB unable to continue in-process, so the
-  // store stops short of a full disk.
-  // `cache_bytes` of memory keep recently read blocks of windows uncompressed.
   static Result<std::unique_ptr<DataStore>> Open(const std::string& directory,
-                                                 uint64_t min_free_bytes = 64ull << 20,
-                                                 uint64_t cache_bytes = 32ull << 20);
+                                                 const DataStoreOptions& options = {});
   ~DataStore();
 
   // What a record's index entries are. New ones go into the index with the record. Entries that
@@ -102,6 +115,9 @@ class DataStore {
   // atomically and durably.
   Status ReplaceDays(int64_t version_id, const std::vector<WindowEntry>& windows,
                      const std::vector<uint64_t>& folded, const std::string& zone);
+  // Compacts the id index and the pending actuals in full now, dropping what is past retention
+  // (RocksDB otherwise does so as the store grows, and daily for files left alone).
+  Status CompactIndexes();
   // Removes a version's windows and ids (log records are removed by the next checkpoint).
   Status DeleteVersion(int64_t version_id);
   // Index entries rewritten since the last checkpoint, held in memory (RecentIds).
@@ -131,6 +147,10 @@ class DataStore {
   // Unavailable when less than the reserve (plus `incoming`) is free.
   Status CheckSpace(uint64_t incoming) const;
 
+  SystemClock system_clock_;
+  // Used by the database: declared before it, so destroyed after it.
+  std::unique_ptr<RetentionFilter> ids_retention_;
+  std::unique_ptr<RetentionFilter> pending_retention_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* log_ = nullptr;

@@ -1,5 +1,7 @@
 #include "store/data_store.h"
 
+#include "ingest/prediction_ref.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -20,9 +22,9 @@ class DataStoreTest : public ::testing::Test {
     std::filesystem::remove_all(directory_);
   }
   // Closes without a checkpoint (what kill -9 leaves of the log) and opens again.
-  void Reopen() {
+  void Reopen(DataStoreOptions options = {.min_free_bytes = 0}) {
     store_.reset();
-    store_ = DataStore::Open(directory_.string(), 0).value();
+    store_ = DataStore::Open(directory_.string(), options).value();
   }
   uint64_t Append(const std::string& record, const std::string& id, const std::string& value,
                   DataStore::IdEntries kind) {
@@ -83,6 +85,54 @@ TEST_F(DataStoreTest, DeletingAVersionForgetsItsRewrittenEntries) {
   ASSERT_TRUE(store_->DeleteVersion(1).ok());
   EXPECT_EQ(Entry("a"), std::nullopt);
   EXPECT_EQ(store_->HaveIds(1, {"a"}).value(), std::vector<bool>{false});
+}
+
+TEST_F(DataStoreTest, PredictionsAndPendingActualsPastRetentionAreDroppedWhenTheIndexesCompact) {
+  constexpr int64_t kDay = 86400;
+  const int64_t now = 1'790'000'000;
+  FakeClock clock(now);
+  Reopen({.min_free_bytes = 0,
+          .ids_retention_seconds = 90 * kDay,
+          .pending_retention_seconds = 7 * kDay,
+          .clock = &clock});
+  auto predicted_at = [](int64_t time) {
+    PredictionRef ref;
+    ref.event_time = time;
+    return EncodePredictionRef(ref);
+  };
+  auto pending_since = [](int64_t time) { return EncodePendingActual({time, "{\"y\":1}"}); };
+  uint64_t record =
+      Append("rows", "old", predicted_at(now - 91 * kDay), DataStore::IdEntries::kNew);
+  Append("rows", "recent", predicted_at(now - 89 * kDay), DataStore::IdEntries::kNew);
+  Append("rows", "unreadable", "not a reference", DataStore::IdEntries::kNew);
+  ASSERT_TRUE(store_
+                  ->PutPending(1, {{"stale", pending_since(now - 8 * kDay)},
+                                   {"waiting", pending_since(now - 6 * kDay)}})
+                  .ok());
+  ASSERT_TRUE(store_->Checkpoint({}, {record}).ok());
+
+  ASSERT_TRUE(store_->CompactIndexes().ok());
+  EXPECT_EQ(store_->HaveIds(1, {"old", "recent", "unreadable"}).value(),
+            (std::vector<bool>{false, true, true}));
+  std::vector<std::optional<std::string>> pending =
+      store_->GetPending(1, {"stale", "waiting"}).value();
+  EXPECT_EQ(pending[0], std::nullopt);
+  EXPECT_EQ(pending[1], pending_since(now - 6 * kDay));
+
+  // Two days on, the recent prediction and the waiting actual are past retention too; the entry
+  // that cannot be read stays.
+  clock.Set(now + 2 * kDay);
+  ASSERT_TRUE(store_->CompactIndexes().ok());
+  EXPECT_EQ(store_->HaveIds(1, {"recent", "unreadable"}).value(), (std::vector<bool>{false, true}));
+  EXPECT_EQ(store_->GetPending(1, {"waiting"}).value()[0], std::nullopt);
+}
+
+TEST_F(DataStoreTest, WithoutRetentionNothingIsDropped) {
+  PredictionRef ancient;
+  ancient.event_time = 0;
+  Append("rows", "ancient", EncodePredictionRef(ancient), DataStore::IdEntries::kNew);
+  ASSERT_TRUE(store_->CompactIndexes().ok());
+  EXPECT_EQ(store_->HaveIds(1, {"ancient"}).value(), std::vector<bool>{true});
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // libFuzzer target: the ingest decoder and validator. Any body must be decoded into accepted and
 // rejected rows or refused with a Status — never a crash — and what is accepted must survive the
 // log record round trip and fold into a window profile that serializes and loads back.
-// The first byte picks JSON, NDJSON or CSV, and whether ids are required; the rest is the body.
+// The first byte picks JSON, NDJSON, CSV or a columnar body, and whether ids are required; the
+// rest is the body.
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "ingest/column_decoder.h"
 #include "ingest/csv_rows.h"
 #include "ingest/log_record.h"
 #include "ingest/row_decoder.h"
@@ -45,8 +47,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
   const telltale::VersionSchema& schema = Schema();
   telltale::Result<telltale::DecodedRows> decoded =
-      (data[0] & 4) != 0 ? telltale::DecodeCsvRows(body, schema, options, limits)
-                         : telltale::DecodeRows(body, schema, options, limits);
+      (data[0] & 8) != 0   ? telltale::DecodeColumns(body, schema, options, limits)
+      : (data[0] & 4) != 0 ? telltale::DecodeCsvRows(body, schema, options, limits)
+                           : telltale::DecodeRows(body, schema, options, limits);
   if (!decoded.ok()) {
     if (decoded.status().message().empty()) std::abort();  // every refusal says why
     return 0;

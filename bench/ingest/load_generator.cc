@@ -4,8 +4,9 @@
 //
 //   telltale_load --url http://127.0.0.1:8080 --token KEY --model m --version v1
 //                 [--connections 8] [--seconds 30] [--rate ROWS_PER_S] [--rows 1000]
-//                 [--features 25] [--max-rows N]
+//                 [--features 25] [--max-rows N] [--ndjson | --columns]
 //   telltale_load --parse-only [--seconds 10] [--threads 2] [--rows 1000] [--features 25]
+//                 [--ndjson | --columns]
 //   telltale_load --url ... --model m --actuals N --first-id ID [--connections 8] [--rows 1000]
 //
 // Prints one JSON object. Each request's rows carry fresh ids (a counter from --first-id written
@@ -26,6 +27,8 @@
 #include <thread>
 #include <vector>
 
+#include "ingest/column_body.h"
+#include "ingest/column_decoder.h"
 #include "ingest/row_decoder.h"
 
 namespace {
@@ -118,6 +121,56 @@ BodyTemplate MakeBody(int rows, int features, uint64_t seed, int64_t now) {
   return body;
 }
 
+// Rows like MakeBody's as a columnar body (the Python SDK's format for DataFrames). The ids are
+// fixed-width texts lying one after another in the body, so they are patched in place as well.
+BodyTemplate MakeColumnsBody(int rows, int features, uint64_t seed, int64_t now) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<double> normal(0, 1);
+  std::vector<int64_t> times(static_cast<size_t>(rows));
+  std::vector<std::vector<double>> numbers(static_cast<size_t>(features));
+  std::vector<std::vector<int64_t>> codes(static_cast<size_t>(features));
+  std::vector<double> scores(static_cast<size_t>(rows));
+  for (int r = 0; r < rows; ++r) {
+    times[r] = (now - static_cast<int64_t>(rng() % 7200)) * 1'000'000'000;
+    for (int f = 0; f < features; ++f) {
+      if (f % 5 == 4) {
+        codes[f].push_back(static_cast<int64_t>(rng() % 20));
+      } else {
+        numbers[f].push_back(normal(rng) * (f + 1) + f);
+      }
+    }
+    scores[r] = static_cast<double>(rng() % 1000) / 1000.0;
+  }
+  telltale::ColumnBatch batch;
+  batch.rows = static_cast<size_t>(rows);
+  batch.ids.assign(batch.rows, std::string(kIdDigits, '0'));
+  batch.timestamps = times.data();
+  telltale::ColumnGroup group{"features", {}};
+  for (int f = 0; f < features; ++f) {
+    telltale::ColumnSource column;
+    column.name = FeatureName(f);
+    if (f % 5 == 4) {
+      column.kind = telltale::ColumnSource::Kind::kCoded;
+      column.codes = codes[f].data();
+      for (int c = 0; c < 20; ++c) column.dictionary.push_back("\"c" + std::to_string(c) + "\"");
+    } else {
+      column.numbers = numbers[f].data();
+    }
+    group.columns.push_back(std::move(column));
+  }
+  batch.groups.push_back(std::move(group));
+  telltale::ColumnSource score;
+  score.name = "score";
+  score.numbers = scores.data();
+  batch.groups.push_back({"predictions", {std::move(score)}});
+  BodyTemplate body;
+  body.text = telltale::WriteColumnBody(batch, 0, batch.rows);
+  size_t ids = body.text.find(std::string(batch.rows * kIdDigits, '0'));
+  if (ids == std::string::npos) std::abort();
+  for (size_t r = 0; r < batch.rows; ++r) body.id_offsets.push_back(ids + r * kIdDigits);
+  return body;
+}
+
 nlohmann::json SchemaJson(int features, bool with_actual) {
   nlohmann::json schema;
   for (int f = 0; f < features; ++f) {
@@ -136,7 +189,7 @@ double Percentile(std::vector<double> values, double q) {
   return values[index];
 }
 
-int ParseOnly(int seconds, int threads, int rows, int features, bool ndjson) {
+int ParseOnly(int seconds, int threads, int rows, int features, bool ndjson, bool columns) {
   telltale::VersionSchema schema =
       telltale::VersionSchema::FromJson(SchemaJson(features, false), nullptr).value();
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -148,7 +201,9 @@ int ParseOnly(int seconds, int threads, int rows, int features, bool ndjson) {
   std::vector<std::thread> workers;
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
-      BodyTemplate body = MakeBody(rows, features, static_cast<uint64_t>(t) + 1, now);
+      BodyTemplate body = columns
+                              ? MakeColumnsBody(rows, features, static_cast<uint64_t>(t) + 1, now)
+                              : MakeBody(rows, features, static_cast<uint64_t>(t) + 1, now);
       if (ndjson) body = ToNdjson(std::move(body));
       telltale::DecodeOptions options;
       options.receive_time = now;
@@ -157,7 +212,8 @@ int ParseOnly(int seconds, int threads, int rows, int features, bool ndjson) {
       while (Clock::now() < deadline) {
         body.Stamp(id);
         id += static_cast<uint64_t>(rows);
-        auto result = telltale::DecodeRows(body.text, schema, options, {});
+        auto result = columns ? telltale::DecodeColumns(body.text, schema, options, {})
+                              : telltale::DecodeRows(body.text, schema, options, {});
         if (!result.ok() || result->rows.size() != static_cast<size_t>(rows)) std::abort();
         decoded += result->rows.size();
         bytes += body.text.size();
@@ -169,7 +225,9 @@ int ParseOnly(int seconds, int threads, int rows, int features, bool ndjson) {
   double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   nlohmann::json out = {
       {"mode", "parse_only"},
-      {"format", ndjson ? "ndjson" : "json"},
+      {"format", columns  ? "columns"
+                 : ndjson ? "ndjson"
+                          : "json"},
       {"threads", threads},
       {"rows_per_second", static_cast<double>(decoded.load()) / elapsed},
       {"megabytes_per_second", static_cast<double>(bytes.load()) / elapsed / 1e6}};
@@ -187,7 +245,7 @@ int main(int argc, char** argv) {
   double rate = 0;
   uint64_t max_rows = 0, actuals = 0;
   int64_t first_id = -1;
-  bool parse_only = false, setup = false, ndjson = false;
+  bool parse_only = false, setup = false, ndjson = false, columns = false;
   app.add_option("--url", url);
   app.add_option("--token", token);
   app.add_option("--model", model);
@@ -201,12 +259,14 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "--parse-only threads");
   app.add_flag("--parse-only", parse_only);
   app.add_flag("--ndjson", ndjson, "send (or with --parse-only, decode) NDJSON bodies");
+  app.add_flag("--columns", columns,
+               "send (or with --parse-only, decode) columnar bodies, as the Python SDK does");
   app.add_flag("--setup", setup, "create the model and version first");
   app.add_option("--task", task, "with --setup: regression or binary_classification");
   app.add_option("--first-id", first_id, "the first row id (default: the current time x 10^6)");
   app.add_option("--actuals", actuals, "post actuals for this many ids from --first-id instead");
   CLI11_PARSE(app, argc, argv);
-  if (parse_only) return ParseOnly(seconds, threads, rows, features, ndjson);
+  if (parse_only) return ParseOnly(seconds, threads, rows, features, ndjson, columns);
 
   httplib::Headers headers = {{"Authorization", "Bearer " + token}};
   std::string path = "/api/v1/models/" + model + "/versions/" + version + "/predictions";
@@ -254,7 +314,9 @@ int main(int argc, char** argv) {
       client.set_tcp_nodelay(true);
       client.set_read_timeout(60);
       BodyTemplate body = actuals > 0 ? MakeActualsBody(rows, static_cast<uint64_t>(c) + 7)
-                                      : MakeBody(rows, features, static_cast<uint64_t>(c) + 7, now);
+                          : columns
+                              ? MakeColumnsBody(rows, features, static_cast<uint64_t>(c) + 7, now)
+                              : MakeBody(rows, features, static_cast<uint64_t>(c) + 7, now);
       if (ndjson) body = ToNdjson(std::move(body));
       std::vector<double> mine;
       auto next = start + std::chrono::duration<double>(interval * c / connections);
@@ -273,7 +335,9 @@ int main(int argc, char** argv) {
         }
         auto sent = Clock::now();
         auto response = client.Post(path, headers, body.text,
-                                    ndjson ? "application/x-ndjson" : "application/json");
+                                    columns  ? std::string(telltale::kColumnsContentType)
+                                    : ndjson ? "application/x-ndjson"
+                                             : "application/json");
         mine.push_back(std::chrono::duration<double>(Clock::now() - sent).count());
         if (!response || response->status != 200) {
           ++errors;

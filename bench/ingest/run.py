@@ -7,6 +7,8 @@
 3. Latency at half that load (open loop): p50 / p99 / max per request.
 4. Server memory (RSS) after 10M rows (and 100M with --rows-100m): bounded by open windows.
 5. A drift query over 30 days of hourly windows for a version with 100 features.
+6. Steps 1 and 2 again with the same rows as columnar bodies (application/vnd.telltale.columns+msgpack,
+   what the Python SDK sends for DataFrames).
 
 Usage: make bench-ingest  (or: python bench/ingest/run.py [--seconds 30] [--rows-100m])
 """
@@ -77,6 +79,8 @@ def main():
 
     ceiling = load("http://unused", "--parse-only", "--seconds", "10", "--threads", "2")
     print(f"ceiling (decode + validate, 2 threads): {ceiling['rows_per_second']:,.0f} rows/s")
+    columnar_ceiling = load("http://unused", "--parse-only", "--columns", "--seconds", "10", "--threads", "2")
+    print(f"ceiling, columnar bodies: {columnar_ceiling['rows_per_second']:,.0f} rows/s")
 
     server, url = start_server(data_dir, "--max-lateness", "40d")
     try:
@@ -84,11 +88,15 @@ def main():
         ratio = full["rows_per_second"] / ceiling["rows_per_second"]
         print(f"sustained, durable: {full['rows_per_second']:,.0f} rows/s "
               f"({ratio:.1%} of the ceiling); p99 {full['latency_p99_ms']:.1f} ms at full load")
+        columnar = load(url, "--connections", "8", "--seconds", str(args.seconds), "--columns")
+        columnar_ratio = columnar["rows_per_second"] / columnar_ceiling["rows_per_second"]
+        print(f"sustained, durable, columnar bodies: {columnar['rows_per_second']:,.0f} rows/s "
+              f"({columnar_ratio:.1%} of their ceiling); p99 {columnar['latency_p99_ms']:.1f} ms")
         half = load(url, "--connections", "8", "--seconds", str(args.seconds),
                      "--rate", str(full["rows_per_second"] / 2))
         print(f"at half load ({half['rows_per_second']:,.0f} rows/s): p50 {half['latency_p50_ms']:.1f} ms, "
               f"p99 {half['latency_p99_ms']:.1f} ms, max {half['latency_max_ms']:.1f} ms")
-        ingested = full["rows"] + half["rows"]
+        ingested = full["rows"] + columnar["rows"] + half["rows"]
         memory = {}
         for target in [10_000_000] + ([100_000_000] if args.rows_100m else []):
             if ingested < target:
@@ -104,6 +112,7 @@ def main():
         server.terminate()
         server.wait(timeout=60)
     summary = {"ceiling": ceiling, "full_load": full, "half_load": half,
+               "columnar": {"ceiling": columnar_ceiling, "full_load": columnar},
                "rss_mib": {str(k): v for k, v in memory.items()}, "drift_query": query}
     (REPO / "bench" / "data").mkdir(exist_ok=True)
     (REPO / "bench" / "data" / "ingest.json").write_text(json.dumps(summary, indent=2))

@@ -1,6 +1,7 @@
 // telltale._native: the parts of the Python SDK that run in C++ — encoding DataFrame columns as
-// NDJSON rows for the server, and profiling them with the same sketches the server keeps (privacy
-// mode). Both release the GIL while they work, so the caller's threads keep running.
+// request bodies for the server (columnar, or NDJSON rows), and profiling them with the same
+// sketches the server keeps (privacy mode). Both release the GIL while they work, so the caller's
+// threads keep running.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "common/parallel.h"
+#include "ingest/column_body.h"
 #include "profile/dataset_profile.h"
 #include "profile/profiler.h"
 #include "report/profile_json.h"
@@ -87,16 +89,24 @@ ColumnSpec ReadSpec(const py::tuple& spec, size_t rows) {
   return column;
 }
 
-// RowBatch with the Python arrays it borrows kept alive.
+// Rows held as columns, with the Python arrays they borrow kept alive, encoded on demand as NDJSON
+// (RowBatch) or as a columnar body (ColumnBatch, telltale's
+// application/vnd.telltale.columns+msgpack).
 class PyRowBatch {
  public:
   PyRowBatch(size_t rows, const std::optional<std::vector<std::string>>& ids,
-             const std::optional<py::array>& timestamps, const py::list& groups) {
+             const std::optional<py::array>& timestamps, const py::list& groups, bool columnar)
+      : columnar_(columnar) {
     batch_.rows = rows;
+    columns_.rows = rows;
     if (ids) {
       if (ids->size() != rows) throw py::value_error("expected one id per row");
-      batch_.ids.reserve(rows);
-      for (const std::string& id : *ids) batch_.ids.push_back(JsonLiteral(id));
+      if (columnar_) {
+        columns_.ids = *ids;
+      } else {
+        batch_.ids.reserve(rows);
+        for (const std::string& id : *ids) batch_.ids.push_back(JsonLiteral(id));
+      }
     }
     if (timestamps) {
       timestamps_ = Int64Array::ensure(*timestamps);
@@ -105,59 +115,118 @@ class PyRowBatch {
         throw py::value_error("expected one timestamp per row");
       }
       batch_.timestamps = static_cast<const int64_t*>(timestamps_.data());
+      columns_.timestamps = batch_.timestamps;
     }
     for (const py::handle& group : groups) {
       auto pair = group.cast<py::tuple>();
-      EncodedGroup encoded{JsonLiteral(pair[0].cast<std::string>(), ":"), {}};
+      std::string role = pair[0].cast<std::string>();
+      EncodedGroup encoded{JsonLiteral(role, ":"), {}};
+      ColumnGroup columns{role, {}};
       for (const py::handle& spec : pair[1].cast<py::list>()) {
         ColumnSpec column = ReadSpec(spec.cast<py::tuple>(), rows);
-        EncodedColumn out;
-        out.key = JsonLiteral(column.name, ":");
-        out.kind = column.kind;
-        if (column.kind == EncodedColumn::Kind::kJson) {
-          out.codes = static_cast<const int64_t*>(column.values.data());
-          out.dictionary.reserve(column.dictionary.size());
-          for (const std::string& literal : column.dictionary) out.dictionary.emplace_back(literal);
-        } else if (column.kind == EncodedColumn::Kind::kString) {
-          out.codes = static_cast<const int64_t*>(column.values.data());
-          out.dictionary.reserve(column.dictionary.size());
-          for (const std::string& value : column.dictionary) {
-            out.dictionary.push_back(JsonLiteral(value));
-          }
-        } else if (column.kind == EncodedColumn::Kind::kTimestamp) {
-          out.nanoseconds = static_cast<const int64_t*>(column.values.data());
+        if (columnar_) {
+          columns.columns.push_back(ToSource(column));
         } else {
-          out.numbers = static_cast<const double*>(column.values.data());
-          if (column.kind == EncodedColumn::Kind::kEmbedding) {
-            out.dimension = static_cast<size_t>(column.values.shape(1));
-          }
+          encoded.columns.push_back(ToEncoded(column));
         }
         arrays_.push_back(std::move(column.values));
-        encoded.columns.push_back(std::move(out));
       }
       batch_.groups.push_back(std::move(encoded));
+      columns_.groups.push_back(std::move(columns));
     }
   }
 
   size_t rows() const { return batch_.rows; }
+  std::string content_type() const {
+    return columnar_ ? "application/vnd.telltale.columns+msgpack" : "application/x-ndjson";
+  }
 
   py::bytes Encode(size_t begin, size_t end) const {
     if (begin > end || end > batch_.rows) throw py::index_error("row range outside the batch");
     std::string out;
     {
       py::gil_scoped_release release;
-      // Rows of a frame are about as long as each other: the first one tells how much to reserve
-      // (at most 64 MiB, should the first row be an unusually long one).
-      constexpr size_t kMaxReserve = 64 << 20;
-      EncodeRows(batch_, begin, std::min(begin + 1, end), out);
-      out.reserve(std::min(kMaxReserve, out.size() * (end - begin) * 9 / 8));
-      if (begin < end) EncodeRows(batch_, begin + 1, end, out);
+      if (columnar_) {
+        out = WriteColumnBody(columns_, begin, end);
+      } else {
+        // Rows of a frame are about as long as each other: the first one tells how much to
+        // reserve (at most 64 MiB, should the first row be an unusually long one).
+        constexpr size_t kMaxReserve = 64 << 20;
+        EncodeRows(batch_, begin, std::min(begin + 1, end), out);
+        out.reserve(std::min(kMaxReserve, out.size() * (end - begin) * 9 / 8));
+        if (begin < end) EncodeRows(batch_, begin + 1, end, out);
+      }
     }
     return py::bytes(out);
   }
 
  private:
+  static EncodedColumn ToEncoded(const ColumnSpec& column) {
+    EncodedColumn out;
+    out.key = JsonLiteral(column.name, ":");
+    out.kind = column.kind;
+    if (column.kind == EncodedColumn::Kind::kJson) {
+      out.codes = static_cast<const int64_t*>(column.values.data());
+      out.dictionary.reserve(column.dictionary.size());
+      for (const std::string& literal : column.dictionary) out.dictionary.emplace_back(literal);
+    } else if (column.kind == EncodedColumn::Kind::kString) {
+      out.codes = static_cast<const int64_t*>(column.values.data());
+      out.dictionary.reserve(column.dictionary.size());
+      for (const std::string& value : column.dictionary)
+        out.dictionary.push_back(JsonLiteral(value));
+    } else if (column.kind == EncodedColumn::Kind::kTimestamp) {
+      out.nanoseconds = static_cast<const int64_t*>(column.values.data());
+    } else {
+      out.numbers = static_cast<const double*>(column.values.data());
+      if (column.kind == EncodedColumn::Kind::kEmbedding) {
+        out.dimension = static_cast<size_t>(column.values.shape(1));
+      }
+    }
+    return out;
+  }
+
+  static ColumnSource ToSource(const ColumnSpec& column) {
+    using Kind = EncodedColumn::Kind;
+    ColumnSource out;
+    out.name = column.name;
+    switch (column.kind) {
+      case Kind::kNumber:
+      case Kind::kBoolean:
+        out.kind = column.kind == Kind::kNumber ? ColumnSource::Kind::kNumber
+                                                : ColumnSource::Kind::kBoolean;
+        out.numbers = static_cast<const double*>(column.values.data());
+        break;
+      case Kind::kEmbedding:
+        out.kind = ColumnSource::Kind::kEmbedding;
+        out.numbers = static_cast<const double*>(column.values.data());
+        out.dimension = static_cast<size_t>(column.values.shape(1));
+        break;
+      case Kind::kTimestamp:
+        out.kind = ColumnSource::Kind::kTimestamp;
+        out.nanoseconds = static_cast<const int64_t*>(column.values.data());
+        break;
+      case Kind::kString:
+      case Kind::kJson:
+        out.kind = ColumnSource::Kind::kCoded;
+        out.codes = static_cast<const int64_t*>(column.values.data());
+        out.dictionary.reserve(column.dictionary.size());
+        for (const std::string& value : column.dictionary) {
+          if (column.kind == Kind::kJson) {
+            out.dictionary.push_back(value);
+          } else {
+            std::string literal;
+            AppendJsonString(value, literal);
+            out.dictionary.push_back(std::move(literal));
+          }
+        }
+        break;
+    }
+    return out;
+  }
+
+  bool columnar_;
   RowBatch batch_;
+  ColumnBatch columns_;
   Int64Array timestamps_;
   std::vector<py::array> arrays_;
 };
@@ -279,11 +348,13 @@ PYBIND11_MODULE(_native, module) {
   module.doc() = "telltale's C++ core for the Python SDK: row encoding and profiling";
   py::class_<PyRowBatch>(module, "RowBatch")
       .def(py::init<size_t, const std::optional<std::vector<std::string>>&,
-                    const std::optional<py::array>&, const py::list&>(),
-           py::arg("rows"), py::arg("ids"), py::arg("timestamps"), py::arg("groups"))
+                    const std::optional<py::array>&, const py::list&, bool>(),
+           py::arg("rows"), py::arg("ids"), py::arg("timestamps"), py::arg("groups"),
+           py::arg("columnar") = false)
       .def_property_readonly("rows", &PyRowBatch::rows)
+      .def_property_readonly("content_type", &PyRowBatch::content_type)
       .def("encode", &PyRowBatch::Encode, py::arg("begin"), py::arg("end"),
-           "NDJSON for rows [begin, end)");
+           "rows [begin, end) as a request body of content_type");
   module.def("profile_columns", &ProfileColumns, py::arg("columns"), py::arg("rows"),
              py::arg("threads") = 1, py::arg("kll_k") = 200, py::arg("hll_lg_k") = 12,
              py::arg("category_cap") = 1000);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "ingest/column_decoder.h"
 #include "ingest/csv_rows.h"
 #include "ingest/log_record.h"
 
@@ -86,6 +87,20 @@ Result<std::vector<std::string>> Ingestor::RejectDuplicates(int64_t version_id,
   return claimed;
 }
 
+Result<DecodedRows> Ingestor::Decode(const IngestRequest& request, const VersionSchema& schema,
+                                     const DecodeOptions& options) const {
+  switch (request.format) {
+    case BodyFormat::kCsv:
+      return DecodeCsvRows(request.body, schema, options, limits_.decode);
+    case BodyFormat::kColumns:
+      return DecodeColumns(request.body, schema, options, limits_.decode);
+    case BodyFormat::kJson:
+    case BodyFormat::kNdjson:
+      break;
+  }
+  return DecodeRows(request.body, schema, options, limits_.decode);
+}
+
 Result<IngestResult> Ingestor::Ingest(const IngestRequest& request) {
   std::shared_ptr<const VersionSchema> schema = windows_.Schema(request.version_id);
   if (!schema) return Status::NotFound("model version not found");
@@ -98,10 +113,7 @@ Result<IngestResult> Ingestor::Ingest(const IngestRequest& request) {
   options.ndjson = request.format == BodyFormat::kNdjson;
   options.require_id = production;
   options.receive_time = now;
-  TELLTALE_ASSIGN_OR_RETURN(DecodedRows decoded,
-                            request.format == BodyFormat::kCsv
-                                ? DecodeCsvRows(request.body, *schema, options, limits_.decode)
-                                : DecodeRows(request.body, *schema, options, limits_.decode));
+  TELLTALE_ASSIGN_OR_RETURN(DecodedRows decoded, Decode(request, *schema, options));
   std::vector<std::string> claimed;
   if (production) {
     RejectOutOfTime(decoded, now);

@@ -29,7 +29,8 @@ struct IngestLimits {
   int64_t pending_retention_seconds = 7 * 86400;
 };
 
-enum class BodyFormat { kJson, kNdjson, kCsv };
+// kColumns: a columnar body (column_decoder.h).
+enum class BodyFormat { kJson, kNdjson, kCsv, kColumns };
 
 struct IngestRequest {
   int64_t version_id = 0;
@@ -107,6 +108,9 @@ class Ingestor {
   // how to say so.
   std::optional<std::pair<RejectReason, std::string>> CheckTime(int64_t first, int64_t last,
                                                                 int64_t now) const;
+  // The body's rows, decoded and validated by its format's decoder.
+  Result<DecodedRows> Decode(const IngestRequest& request, const VersionSchema& schema,
+                             const DecodeOptions& options) const;
   void RejectOutOfTime(DecodedRows& decoded, int64_t now);
   // Appends a record (and its index entries, and the pending actuals it joined) to the log and
   // folds it; releases `claimed` either way.

@@ -52,12 +52,6 @@ double NumberOf(const element& value) {
   }
 }
 
-// What went wrong with one value; empty when it was fine.
-struct CellError {
-  RejectReason reason = RejectReason::kTypeError;
-  std::string message;
-};
-
 class RowValidator {
  public:
   RowValidator(const VersionSchema& schema, const DecodeOptions& options,
@@ -98,32 +92,42 @@ class RowValidator {
                        "a row must be an object, got " + std::string(JsonTypeName(value.type()))};
     }
     simdjson::dom::object object = value;
-    // The id and timestamp first, so every later message can name them.
+    // The id and timestamp first, so every later message can name them; the row's event time
+    // is read even when its id is wrong, for the rejection to be counted in its window.
     bool has_id = false;
+    std::optional<CellError> first_error;
+    auto fail = [&](RejectReason reason, std::string message) {
+      if (!first_error) first_error = CellError{reason, std::move(message)};
+    };
     for (auto [key, field] : object) {
       if (key == "id") {
+        std::string_view id;
         if (field.type() != element_type::STRING) {
-          return CellError{RejectReason::kMalformed,
-                           "id must be a string, got " + std::string(JsonTypeName(field.type()))};
+          fail(RejectReason::kMalformed,
+               "id must be a string, got " + std::string(JsonTypeName(field.type())));
+        } else if ((id = field).empty()) {
+          fail(RejectReason::kMalformed, "id is empty");
+        } else if (id.size() > kMaxIdBytes) {
+          fail(RejectReason::kLimit, "id is longer than " + std::to_string(kMaxIdBytes) + " bytes");
+        } else {
+          row.id = id;
+          has_id = true;
         }
-        std::string_view id = field;
-        if (id.empty()) return CellError{RejectReason::kMalformed, "id is empty"};
-        if (id.size() > kMaxIdBytes) {
-          return CellError{RejectReason::kLimit,
-                           "id is longer than " + std::to_string(kMaxIdBytes) + " bytes"};
-        }
-        row.id = id;
-        has_id = true;
       } else if (key == "timestamp") {
         if (field.type() != element_type::STRING) {
-          return CellError{RejectReason::kMalformed, "timestamp must be an RFC 3339 string, got " +
-                                                         std::string(JsonTypeName(field.type()))};
+          fail(RejectReason::kMalformed, "timestamp must be an RFC 3339 string, got " +
+                                             std::string(JsonTypeName(field.type())));
+          continue;
         }
         Result<int64_t> time = ParseRfc3339(std::string_view(field));
-        if (!time.ok()) return CellError{RejectReason::kMalformed, time.status().message()};
-        row.event_time = *time;
+        if (!time.ok()) {
+          fail(RejectReason::kMalformed, time.status().message());
+        } else {
+          row.event_time = *time;
+        }
       }
     }
+    if (first_error) return first_error;
     if (!has_id && options_.require_id) return CellError{RejectReason::kMalformed, "id is missing"};
     for (auto [key, group] : object) {
       if (key == "id" || key == "timestamp") continue;
@@ -146,89 +150,12 @@ class RowValidator {
           continue;
         }
         const FieldSpec& spec = schema_.fields()[field];
-        std::optional<CellError> error = ValidateCell(spec, cell, row.cells[field]);
+        std::optional<CellError> error = ValidateJsonCell(spec, cell, limits_, row.cells[field]);
         if (error) {
           type_error_field_ = spec.name;
           error->message = std::string(key) + "." + spec.name + ": " + error->message;
           return error;
         }
-      }
-    }
-    return std::nullopt;
-  }
-
-  std::optional<CellError> ValidateCell(const FieldSpec& spec, const element& value, Cell& cell) {
-    element_type type = value.type();
-    if (type == element_type::NULL_VALUE) return std::nullopt;  // missing
-    auto wrong_type = [&](std::string_view expected) {
-      return CellError{RejectReason::kTypeError, "expected " + std::string(expected) + ", got " +
-                                                     std::string(JsonTypeName(type))};
-    };
-    if (type == element_type::STRING && std::string_view(value).size() > limits_.max_string_bytes) {
-      return CellError{
-          RejectReason::kLimit,
-          "string longer than the limit of " + std::to_string(limits_.max_string_bytes) + " bytes"};
-    }
-    switch (spec.type) {
-      case FieldType::kNumeric:
-        if (!IsNumber(type)) return wrong_type("a number");
-        cell.kind = Cell::Kind::kNumber;
-        cell.number = NumberOf(value);
-        cell.integral = type != element_type::DOUBLE;
-        return std::nullopt;
-      case FieldType::kBoolean:
-        if (type != element_type::BOOL) return wrong_type("true or false");
-        cell.kind = Cell::Kind::kBool;
-        cell.flag = bool(value);
-        return std::nullopt;
-      case FieldType::kCategorical:
-        cell.kind = Cell::Kind::kString;
-        if (type == element_type::STRING) {
-          cell.text = std::string_view(value);
-        } else if (IsNumber(type)) {
-          cell.text = FormatNumber(NumberOf(value));
-        } else if (type == element_type::BOOL) {
-          cell.text = bool(value) ? "true" : "false";
-        } else {
-          return wrong_type("a string, number or boolean");
-        }
-        return std::nullopt;
-      case FieldType::kText:
-        if (type != element_type::STRING) return wrong_type("a string");
-        cell.kind = Cell::Kind::kString;
-        cell.text = std::string_view(value);
-        return std::nullopt;
-      case FieldType::kTimestamp:
-        cell.kind = Cell::Kind::kNumber;
-        if (IsNumber(type)) {
-          cell.number = NumberOf(value);
-        } else if (type == element_type::STRING) {
-          Result<int64_t> time = ParseRfc3339(std::string_view(value));
-          if (!time.ok()) return CellError{RejectReason::kTypeError, time.status().message()};
-          cell.number = static_cast<double>(*time);
-        } else {
-          return wrong_type("an RFC 3339 string or Unix seconds");
-        }
-        return std::nullopt;
-      case FieldType::kEmbedding: {
-        std::string expected = "a list of " + std::to_string(spec.dimension) + " numbers";
-        if (type != element_type::ARRAY) return wrong_type(expected);
-        simdjson::dom::array items = value;
-        double squares = 0;
-        size_t count = 0;
-        for (element item : items) {
-          if (!IsNumber(item.type())) return wrong_type(expected);
-          double number = NumberOf(item);
-          squares += number * number;
-          ++count;
-        }
-        if (count != spec.dimension) {
-          return CellError{RejectReason::kTypeError, "expected " + std::to_string(spec.dimension) +
-                                                         " numbers, got " + std::to_string(count)};
-        }
-        cell.kind = Cell::Kind::kNumber;
-        cell.number = std::sqrt(squares);
-        return std::nullopt;
       }
     }
     return std::nullopt;
@@ -268,6 +195,104 @@ class RowValidator {
   std::vector<int> seen_at_[4];  // per role: the field found at each key position of the last row
   std::string type_error_field_;
 };
+
+}  // namespace
+
+std::string ExpectedValue(const FieldSpec& spec) {
+  switch (spec.type) {
+    case FieldType::kNumeric:
+      return "a number";
+    case FieldType::kBoolean:
+      return "true or false";
+    case FieldType::kCategorical:
+      return "a string, number or boolean";
+    case FieldType::kText:
+      return "a string";
+    case FieldType::kTimestamp:
+      return "an RFC 3339 string or Unix seconds";
+    case FieldType::kEmbedding:
+      return "a list of " + std::to_string(spec.dimension) + " numbers";
+  }
+  return "a value";
+}
+
+std::optional<CellError> ValidateJsonCell(const FieldSpec& spec, const element& value,
+                                          const DecodeLimits& limits, Cell& cell) {
+  element_type type = value.type();
+  if (type == element_type::NULL_VALUE) return std::nullopt;  // missing
+  auto wrong_type = [&] {
+    return CellError{RejectReason::kTypeError, "expected " + ExpectedValue(spec) + ", got " +
+                                                   std::string(JsonTypeName(type))};
+  };
+  if (type == element_type::STRING && std::string_view(value).size() > limits.max_string_bytes) {
+    return CellError{RejectReason::kLimit, "string longer than the limit of " +
+                                               std::to_string(limits.max_string_bytes) + " bytes"};
+  }
+  switch (spec.type) {
+    case FieldType::kNumeric:
+      if (!IsNumber(type)) return wrong_type();
+      cell.kind = Cell::Kind::kNumber;
+      cell.number = NumberOf(value);
+      cell.integral = type != element_type::DOUBLE;
+      return std::nullopt;
+    case FieldType::kBoolean:
+      if (type != element_type::BOOL) return wrong_type();
+      cell.kind = Cell::Kind::kBool;
+      cell.flag = bool(value);
+      return std::nullopt;
+    case FieldType::kCategorical:
+      cell.kind = Cell::Kind::kString;
+      if (type == element_type::STRING) {
+        cell.text = std::string_view(value);
+      } else if (IsNumber(type)) {
+        cell.text = FormatNumber(NumberOf(value));
+      } else if (type == element_type::BOOL) {
+        cell.text = bool(value) ? "true" : "false";
+      } else {
+        return wrong_type();
+      }
+      return std::nullopt;
+    case FieldType::kText:
+      if (type != element_type::STRING) return wrong_type();
+      cell.kind = Cell::Kind::kString;
+      cell.text = std::string_view(value);
+      return std::nullopt;
+    case FieldType::kTimestamp:
+      cell.kind = Cell::Kind::kNumber;
+      if (IsNumber(type)) {
+        cell.number = NumberOf(value);
+      } else if (type == element_type::STRING) {
+        Result<int64_t> time = ParseRfc3339(std::string_view(value));
+        if (!time.ok()) return CellError{RejectReason::kTypeError, time.status().message()};
+        cell.number = static_cast<double>(*time);
+      } else {
+        return wrong_type();
+      }
+      return std::nullopt;
+    case FieldType::kEmbedding: {
+      if (type != element_type::ARRAY) return wrong_type();
+      simdjson::dom::array items = value;
+      double squares = 0;
+      size_t count = 0;
+      for (element item : items) {
+        if (!IsNumber(item.type())) return wrong_type();
+        double number = NumberOf(item);
+        squares += number * number;
+        ++count;
+      }
+      if (count != spec.dimension) {
+        return CellError{RejectReason::kTypeError, "expected " + std::to_string(spec.dimension) +
+                                                       " numbers, got " + std::to_string(count)};
+      }
+      cell.kind = Cell::Kind::kNumber;
+      cell.number = std::sqrt(squares);
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+namespace {
 
 Status ParseError(simdjson::error_code code, std::string_view where, const DecodeLimits& limits) {
   if (code == simdjson::DEPTH_ERROR) {

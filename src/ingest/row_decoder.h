@@ -5,6 +5,8 @@
 #define TELLTALE_INGEST_ROW_DECODER_H_
 
 #include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -45,6 +47,20 @@ struct DecodedRows {
 // not an object with a "rows" list, malformed JSON (naming the row), too deep or too many rows.
 Status ForEachJsonRow(std::string_view body, const DecodeLimits& limits,
                       const std::function<void(const simdjson::dom::element&, size_t)>& visit);
+
+// What is wrong with one value of a row.
+struct CellError {
+  RejectReason reason = RejectReason::kTypeError;
+  std::string message;  // names no field: the caller puts "features.age: " before it
+};
+
+// What a field takes, for messages: "a number", "a list of 8 numbers", ...
+std::string ExpectedValue(const FieldSpec& spec);
+
+// Checks a JSON value against its field and stores it in `cell` (null: missing, left as is).
+std::optional<CellError> ValidateJsonCell(const FieldSpec& spec,
+                                          const simdjson::dom::element& value,
+                                          const DecodeLimits& limits, Cell& cell);
 
 // InvalidArgument for a body that is not rows (naming the line or byte offset),
 // ResourceExhausted for a body over a limit (naming the limit).

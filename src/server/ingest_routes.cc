@@ -10,6 +10,7 @@
 //        [&segment=S][&upload_id=U]   a profile computed elsewhere, as `telltale profile` writes it
 #include <algorithm>
 
+#include "ingest/column_decoder.h"
 #include "server/routes.h"
 
 namespace telltale {
@@ -101,11 +102,14 @@ void HandleIngest(ServerContext& context, Environment environment, const httplib
     ingest.format = BodyFormat::kNdjson;
   } else if (content_type == "text/csv") {
     ingest.format = BodyFormat::kCsv;
+  } else if (content_type == kColumnsContentType) {
+    ingest.format = BodyFormat::kColumns;
   } else if (!content_type.empty() && content_type != "application/json") {
     return SendProblem(response, 415,
                        "Content-Type '" + content_type +
-                           "' is not accepted; send application/json, application/x-ndjson or "
-                           "text/csv");
+                           "' is not accepted; send application/json, application/x-ndjson, "
+                           "text/csv or " +
+                           std::string(kColumnsContentType));
   }
   ingest.version_id = resolved->version.id;
   ingest.environment = environment;

@@ -2,11 +2,14 @@
 body (decompressed) and can answer the first ingest requests with an error instead of forwarding
 them, as an overloaded or restarting server would."""
 import gzip
+import json
 import http.client
 import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import column_bodies
 
 
 class RecordingProxy:
@@ -73,6 +76,20 @@ class RecordingProxy:
         with self.lock:
             return [body for method, path, _, body in self.requests
                     if method == "POST" and path.split("?")[0].endswith(suffix)]
+
+    def rows(self, suffix):
+        """The rows of the POST requests whose path ends with `suffix`, as JSON rows, whether they
+        went as NDJSON or as columnar bodies."""
+        with self.lock:
+            posts = [(headers, body) for method, path, headers, body in self.requests
+                     if method == "POST" and path.split("?")[0].endswith(suffix)]
+        rows = []
+        for headers, body in posts:
+            if headers.get("Content-Type", "").startswith(column_bodies.COLUMNS):
+                rows += column_bodies.rows_of(body)
+            else:
+                rows += [json.loads(line) for line in body.splitlines() if line.strip()]
+        return rows
 
     def close(self):
         self.server.shutdown()

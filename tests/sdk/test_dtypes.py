@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import telltale
+from column_bodies import COLUMNS
 
 from server_process import ADMIN_TOKEN
 
@@ -83,7 +84,9 @@ def test_every_dtype_is_sent_cell_by_cell_as_the_data_says(client, proxy):
     assert sdk.flush(30)
     sdk.close()
 
-    lines = [json.loads(line) for body in proxy.bodies("/predictions") for line in body.splitlines()]
+    assert all(headers["Content-Type"] == COLUMNS for method, path, headers, _ in proxy.requests
+               if method == "POST" and path.endswith("/predictions"))
+    lines = proxy.rows("/predictions")
     assert [row["id"] for row in lines] == ids
     for i, row in enumerate(lines):
         assert row["timestamp"] == START

@@ -1,15 +1,22 @@
-"""The native row encoder on the edges: escaping, times around the epoch, empty groups."""
+"""The native encoders on the edges — escaping, times around the epoch, empty groups — with the
+columnar body of every batch read back to the same rows as its NDJSON."""
 import json
 
 import numpy as np
 import pandas as pd
+from column_bodies import COLUMNS, rows_of
 from telltale import _native
 
 NAT = np.iinfo(np.int64).min
 
 
 def encode(rows, ids, timestamps, groups):
-    return [json.loads(line) for line in _native.RowBatch(rows, ids, timestamps, groups).encode(0, rows).splitlines()]
+    """The rows as NDJSON, after checking that the columnar body of the same batch holds the same."""
+    ndjson = [json.loads(line) for line in _native.RowBatch(rows, ids, timestamps, groups).encode(0, rows).splitlines()]
+    columnar = _native.RowBatch(rows, ids, timestamps, groups, columnar=True)
+    assert columnar.content_type == COLUMNS
+    assert rows_of(columnar.encode(0, rows)) == ndjson
+    return ndjson
 
 
 def test_strings_and_names_are_escaped_as_json():
@@ -100,7 +107,8 @@ def test_a_large_frame_is_queued_in_chunks_that_keep_each_row_whole(monkeypatch)
 
     predictions = [(rows, pieces) for path, rows, pieces in queued if path.endswith("/predictions")]
     assert [rows for rows, _ in predictions] == [9, 9, 9, 9, 4]
-    lines = [json.loads(line) for _, pieces in predictions for _, body in pieces for line in body.splitlines()]
+    assert all(piece.content_type == COLUMNS for _, pieces in predictions for piece in pieces)
+    lines = [row for _, pieces in predictions for piece in pieces for row in rows_of(piece.body)]
     assert [line["id"] for line in lines] == [f"id-{i}" for i in range(rows)]
     for i, line in enumerate(lines):
         assert pd.Timestamp(line["timestamp"]) == stamps[i]
@@ -108,5 +116,5 @@ def test_a_large_frame_is_queued_in_chunks_that_keep_each_row_whole(monkeypatch)
                                     "at": frame["at"][i].strftime("%Y-%m-%dT%H:%M:%SZ")}
         assert line["predictions"]["prediction"] == np.linspace(0, 1, rows)[i]
     actuals = [json.loads(line) for path, _, pieces in queued if path.endswith("/actuals")
-               for _, body in pieces for line in body.splitlines()]
+               for piece in pieces for line in piece.body.splitlines()]
     assert actuals == [{"id": f"id-{i}", "actuals": {"label": i % 2 == 0}} for i in range(rows)]

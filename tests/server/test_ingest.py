@@ -4,6 +4,7 @@ import gzip
 import json
 import re
 import socket
+from datetime import datetime
 
 import pytest
 
@@ -54,6 +55,64 @@ def test_ndjson_and_gzip(model):
                           headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
     assert response.json() == {"accepted": 4, "rejected": []}
     assert summary(model)["rows"] == 9
+
+
+def columns_body(n, ages, countries, extra=()):
+    """A columnar body written with the msgpack package and numpy, independently of the server's
+    and the SDK's code (layout: docs/server.md, Columnar bodies)."""
+    import msgpack
+    import numpy as np
+
+    def strings(texts):
+        data = [t.encode() for t in texts]
+        offsets = np.cumsum([0] + [len(d) for d in data]).astype("<u4")
+        return {"offsets": offsets.tobytes(), "data": b"".join(data)}
+
+    seconds = int(datetime.fromisoformat(T0.replace("Z", "+00:00")).timestamp())
+    features = [
+        {"name": "age", "type": "number", "values": np.array(ages, dtype="<f8").tobytes()},
+        {"name": "country", "type": "coded", "codes": np.array(countries[0], dtype="<i4").tobytes(),
+         "dictionary": strings(countries[1])},
+        *extra]
+    return msgpack.packb({
+        "rows": n,
+        "ids": strings([f"c{i}" for i in range(n)]),
+        "timestamps": np.full(n, seconds * 10**9, dtype="<i8").tobytes(),
+        "features": features,
+        "predictions": [{"name": "score", "type": "number", "values": np.full(n, 0.5).tobytes()}]})
+
+
+def test_columnar_bodies_are_validated_as_rows(model):
+    import numpy as np
+
+    columns = "application/vnd.telltale.columns+msgpack"
+    unknown = {"name": "zzz", "type": "number", "values": np.ones(4).tobytes()}
+    body = columns_body(4, [31, np.nan, 45.5, 50], ([0, 1, 2, -1], ['"US"', '"DE"', "true"]), [unknown])
+    response = model.post(PATH + "/predictions", data=gzip.compress(body),
+                          headers={"Content-Type": columns, "Content-Encoding": "gzip"})
+    assert response.status_code == 200, response.text
+    assert response.json() == {"accepted": 4, "rejected": []}
+    s = summary(model)
+    assert s["rows"] == 4 and s["first_event"] == T0
+    assert s["integrity"]["unknown_fields"] == {"features.zzz": 4}
+    assert summary(model, segment="US")["rows"] == 1
+    # The same rejections as JSON rows: a string where a number belongs, a repeated id.
+    wrong = {"name": "active", "type": "coded", "codes": np.array([0, -1], dtype="<i4").tobytes(),
+             "dictionary": {"offsets": np.array([0, 5], dtype="<u4").tobytes(), "data": b'"yes"'}}
+    body = columns_body(2, [1, 2], ([0, 0], ['"US"']), [wrong])
+    response = model.post(PATH + "/predictions", data=body, headers={"Content-Type": columns})
+    assert response.json() == {"accepted": 0, "rejected": [
+        {"index": 0, "id": "c0", "code": "type_error",
+         "reason": "features.active: expected true or false, got a string"},
+        {"index": 1, "id": "c1", "code": "duplicate", "reason": "id 'c1' was logged before for this version"}]}
+    assert_problem(model.post(PATH + "/predictions", data=body[:-5], headers={"Content-Type": columns}),
+                   400, "malformed columns body")
+    no_ids = model.post(PATH + "/predictions", data=b"\x81\xa4rows\x02", headers={"Content-Type": columns})
+    assert no_ids.json()["rejected"] == [{"index": i, "id": None, "code": "malformed", "reason": "id is missing"}
+                                         for i in range(2)]
+    assert_problem(model.post(PATH + "/predictions", data=b"\x82\xa4rows\x02\xa3ids\xc0",
+                              headers={"Content-Type": columns}), 400, "ids must be a map")
+    assert summary(model)["rows"] == 4
 
 
 def test_ndjson_malformed_line_rejects_only_that_row(model):

@@ -17,7 +17,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 from . import errors
 from .columns import ROLES, frame_specs, plain_value, id_strings, is_tabular, pandas, timestamp_nanoseconds, to_frame
 from .schema import Segment
-from .sender import Sender
+from .sender import Piece, Sender
 from .timestamps import to_rfc3339
 from .transport import Transport, quote
 
@@ -124,9 +124,10 @@ class Client:
     # --- shared by models and versions ---------------------------------------------------------
 
     def _submit_frames(self, path: str, rows: int, ids: Optional[List[str]], timestamps: Any,
-                       frames: List[Tuple[str, Any]]) -> None:
-        """Queues rows given as one frame per role. A large frame is converted and queued a chunk
-        at a time, so that its first rows are encoded and sent while the rest are converted."""
+                       frames: List[Tuple[str, Any]], columnar: bool = True) -> None:
+        """Queues rows given as one frame per role, sent as columnar bodies (or NDJSON rows, for
+        endpoints that take only those). A large frame is converted and queued a chunk at a time,
+        so that its first rows are encoded and sent while the rest are converted."""
         batch_rows = self._sender.batch_rows
         step = -(-_CHUNK_ROWS // batch_rows) * batch_rows
         if not self._sender.has_room(rows):
@@ -137,7 +138,7 @@ class Client:
                       for role, frame in frames]
             self._sender.submit(path, end - start, _pieces(
                 end - start, ids[start:end] if ids is not None else None,
-                timestamps[start:end] if timestamps is not None else None, groups))
+                timestamps[start:end] if timestamps is not None else None, groups, columnar))
 
     def _submit_row(self, path: str, row: Dict[str, Any]) -> None:
         self._sender.submit_row(path, row)
@@ -191,8 +192,9 @@ class Model:
         frame = to_frame(actuals, "actuals")
         rows = len(frame)
         times = timestamp_nanoseconds(timestamps, rows) if timestamps is not None else None
+        # The actuals endpoint reads JSON rows only.
         self.client._submit_frames(f"{self._path}/actuals", rows, id_strings(ids, rows), times,
-                                   [("actuals", frame)])
+                                   [("actuals", frame)], columnar=False)
 
     def __repr__(self) -> str:
         return f"Model({self.name!r}, task={self.task!r}, timezone={self.timezone!r})"
@@ -361,16 +363,16 @@ class Version:
         accepted = 0
         first_row = 0
         rejected: List[Dict[str, Any]] = []
-        for count, body in _pieces(rows, None, None, groups)(50_000):
+        for piece in _pieces(rows, None, None, groups, columnar=True)(50_000):
             params = {"replace": "true"} if replace and first_row == 0 else None
             response = self._client._transport.request(
-                "POST", path, params=params, body=gzip.compress(body, compresslevel=1),
-                headers={"Content-Type": "application/x-ndjson", "Content-Encoding": "gzip"})
+                "POST", path, params=params, body=gzip.compress(piece.body, compresslevel=1),
+                headers={"Content-Type": piece.content_type, "Content-Encoding": "gzip"})
             answer = _answer(response, "POST", path)
             accepted += answer.get("accepted", 0)
             rejected += [{**row, "index": row.get("index", 0) + first_row}
                          for row in answer.get("rejected", [])]
-            first_row += count
+            first_row += piece.rows
         if rejected:
             error = errors.RowsRejectedError(path, rejected)
             if self._client.raise_errors:
@@ -379,18 +381,27 @@ class Version:
         return accepted
 
 
-def _pieces(rows: int, ids: Optional[List[str]], timestamps: Any, groups: List[Tuple[str, list]]):
-    """NDJSON pieces of up to batch_rows rows, encoded by the native module on demand."""
+def _pieces(rows: int, ids: Optional[List[str]], timestamps: Any, groups: List[Tuple[str, list]],
+            columnar: bool):
+    """Request bodies of up to batch_rows rows — columnar, or NDJSON rows — encoded by the native
+    module on demand."""
 
-    def pieces(batch_rows: int) -> Iterator[Tuple[int, bytes]]:
+    def pieces(batch_rows: int) -> Iterator[Piece]:
         from . import _native
 
-        batch = _native.RowBatch(rows, ids, timestamps, groups)
+        batch = _native.RowBatch(rows, ids, timestamps, groups, columnar)
         for start in range(0, rows, batch_rows):
-            end = min(rows, start + batch_rows)
-            yield end - start, batch.encode(start, end)
+            yield _piece(batch, start, min(rows, start + batch_rows))
 
     return pieces
+
+
+def _piece(batch, start: int, end: int) -> Piece:
+    def halves() -> Tuple[Piece, Piece]:
+        middle = (start + end) // 2
+        return _piece(batch, start, middle), _piece(batch, middle, end)
+
+    return Piece(end - start, batch.encode(start, end), batch.content_type, halves)
 
 
 def _snapshot(specs: list) -> list:

@@ -39,10 +39,35 @@ STAT_COUNTERS = ("queued_rows", "sent_rows", "accepted_rows", "rejected_rows", "
                  "retries", "failed_requests", "errors")
 
 
-class _Work:
-    """Rows bound for one endpoint, produced as NDJSON pieces of at most `batch_rows` rows."""
+NDJSON = "application/x-ndjson"
 
-    def __init__(self, path: str, rows: int, pieces: Callable[[int], Iterator[Tuple[int, bytes]]]):
+
+class Piece:
+    """One request body: `rows` rows encoded as `content_type`. `halves()` gives the same rows as
+    two bodies, for a body the server finds too large; NDJSON splits between lines, other formats
+    pass a function that encodes each half anew."""
+
+    def __init__(self, rows: int, body: bytes, content_type: str = NDJSON,
+                 halves: Optional[Callable[[], Tuple["Piece", "Piece"]]] = None):
+        self.rows = rows
+        self.body = body
+        self.content_type = content_type
+        self._halves = halves
+
+    def halves(self) -> Tuple["Piece", "Piece"]:
+        if self._halves is not None:
+            return self._halves()
+        lines = self.body.rstrip(b"\n").split(b"\n")
+        middle = len(lines) // 2
+        first, second = lines[:middle], lines[middle:]
+        return (Piece(len(first), b"\n".join(first) + b"\n"),
+                Piece(len(second), b"\n".join(second) + b"\n"))
+
+
+class _Work:
+    """Rows bound for one endpoint, produced as pieces of at most `batch_rows` rows."""
+
+    def __init__(self, path: str, rows: int, pieces: Callable[[int], Iterator[Piece]]):
         self.path = path
         self.rows = rows
         self.pieces = pieces
@@ -89,8 +114,8 @@ class Sender:
 
     # --- the caller's side -------------------------------------------------------------------
 
-    def submit(self, path: str, rows: int, pieces: Callable[[int], Iterator[Tuple[int, bytes]]]) -> None:
-        """Queues `rows` rows whose NDJSON `pieces(batch_rows)` yields as (rows, bytes)."""
+    def submit(self, path: str, rows: int, pieces: Callable[[int], Iterator[Piece]]) -> None:
+        """Queues `rows` rows, which `pieces(batch_rows)` yields as request bodies."""
         self.raise_pending()
         with self._cond:
             if self._closing:
@@ -198,11 +223,11 @@ class Sender:
                     work = self._next_work()
             handed_over = 0
             try:
-                for rows, body in work.pieces(self.batch_rows):
+                for piece in work.pieces(self.batch_rows):
                     if _is_ordered(work.path):
                         self._wait_for_earlier_batches(work.path)
-                    self._ready.put((work.path, body, rows))
-                    handed_over += rows
+                    self._ready.put((work.path, piece))
+                    handed_over += piece.rows
             except Exception as error:  # a conversion bug must not kill the thread
                 logger.exception("telltale: could not encode rows for %s", work.path)
                 with self._cond:
@@ -212,9 +237,10 @@ class Sender:
 
     def _deliver_ready(self) -> None:
         while True:
-            path, body, rows = self._ready.get()
+            path, piece = self._ready.get()
+            rows = piece.rows
             try:
-                self._deliver(path, body, rows, retried=False)
+                self._deliver(path, piece, retried=False)
             except Exception as error:
                 logger.exception("telltale: could not send rows to %s", path)
                 with self._cond:
@@ -255,10 +281,10 @@ class Sender:
         if lines is None:
             return None
 
-        def pieces(batch_rows: int) -> Iterator[Tuple[int, bytes]]:
+        def pieces(batch_rows: int) -> Iterator[Piece]:
             for start in range(0, len(lines), batch_rows):
                 part = lines[start:start + batch_rows]
-                yield len(part), b"\n".join(part) + b"\n"
+                yield Piece(len(part), b"\n".join(part) + b"\n")
 
         return _Work(path, len(lines), pieces)
 
@@ -267,13 +293,14 @@ class Sender:
             return None
         return max(0.0, self._buffer_started + self._flush_interval - time.monotonic())
 
-    def _deliver(self, path: str, body: bytes, rows: int, retried: bool) -> None:
-        """Sends one NDJSON body, retrying retryable failures with backoff until retry_timeout."""
-        if len(body) > self._max_batch_bytes and rows > 1:
-            self._deliver_halves(path, body, retried)
+    def _deliver(self, path: str, piece: Piece, retried: bool) -> None:
+        """Sends one body, retrying retryable failures with backoff until retry_timeout."""
+        rows = piece.rows
+        if len(piece.body) > self._max_batch_bytes and rows > 1:
+            self._deliver_halves(path, piece, retried)
             return
-        plain = body
-        headers = {"Content-Type": "application/x-ndjson"}
+        body = piece.body
+        headers = {"Content-Type": piece.content_type}
         if self._compress:
             body = gzip.compress(body, compresslevel=1)
             headers["Content-Encoding"] = "gzip"
@@ -294,7 +321,7 @@ class Sender:
                                            errors.problem_of(response.body, response.reason),
                                            "POST", path)
                 if response.status == 413 and rows > 1:
-                    self._deliver_halves(path, plain, retried or attempt > 0)
+                    self._deliver_halves(path, piece, retried or attempt > 0)
                     return
                 if response.status not in RETRYABLE_STATUSES:
                     self._give_up(path, rows, failure)
@@ -320,11 +347,9 @@ class Sender:
                                     time.monotonic() >= self._give_up_at,
                                     timeout=max(0.0, min(pause, give_up_at - time.monotonic())))
 
-    def _deliver_halves(self, path: str, body: bytes, retried: bool) -> None:
-        lines = body.rstrip(b"\n").split(b"\n")
-        middle = len(lines) // 2
-        for part in (lines[:middle], lines[middle:]):
-            self._deliver(path, b"\n".join(part) + b"\n", len(part), retried)
+    def _deliver_halves(self, path: str, piece: Piece, retried: bool) -> None:
+        for half in piece.halves():
+            self._deliver(path, half, retried)
 
     def _record_answer(self, path: str, rows: int, answer: Dict[str, Any], retried: bool) -> None:
         rejected = answer.get("rejected") or []

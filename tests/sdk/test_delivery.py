@@ -59,6 +59,28 @@ def test_rows_logged_while_the_server_is_down_arrive_once_it_is_up(start_server,
         second.stop()
 
 
+def test_a_batch_over_the_servers_body_limit_is_sent_again_in_halves(start_server):
+    """413 for a 10,000-row columnar body: the SDK encodes each half anew until they fit."""
+    from recording_proxy import RecordingProxy
+
+    server = start_server(["--max-lateness", "3650d", "--max-body-bytes", "64KiB"])
+    proxy = RecordingProxy(server.url)
+    client = telltale.Client(proxy.url, token=ADMIN_TOKEN, raise_errors=True)
+    version = client.create_model("m").create_version("v1", schema=SCHEMA)
+    features, scores = frame(10_000)
+    version.log_predictions([f"p{i}" for i in range(10_000)], features, scores,
+                            timestamps="2026-11-20T10:00:00Z")
+    assert client.flush(timeout=60)
+    stats = client.stats()
+    assert stats["accepted_rows"] == 10_000 and stats["dropped_rows"] == 0, stats
+    assert count_rows(version) == 10_000
+    bodies = proxy.bodies("/predictions")
+    assert max(len(body) for body in bodies) > 64 * 1024  # refused (413), then halved
+    assert len(proxy.rows("/predictions")) > 10_000      # every row went, some twice
+    client.close(5)
+    proxy.close()
+
+
 def test_429_is_retried_after_the_servers_retry_after(client, proxy):
     client.create_model("m").create_version("v1", schema=SCHEMA)
     proxy.refusals = [429, 429]

@@ -418,7 +418,8 @@ class ColumnReader {
 }  // namespace
 
 Result<DecodedRows> DecodeColumns(std::string_view body, const VersionSchema& schema,
-                                  const DecodeOptions& options, const DecodeLimits& limits) {
+                                  const DecodeOptions& options, const DecodeLimits& given) {
+  const DecodeLimits limits = ForRowsOf(given, schema.fields().size());
   // Only the skeleton is MessagePack (a few maps and arrays); rows travel inside bins, which are
   // read where they lie in the body.
   const msgpack::unpack_limit limit(/*array=*/VersionSchema::kMaxFields, /*map=*/16,

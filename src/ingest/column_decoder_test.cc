@@ -373,6 +373,11 @@ TEST(DecodeColumnsTest, MalformedBodiesFailWithWhatIsWrong) {
   limits.max_rows = 1;
   Result<DecodedRows> too_many = DecodeColumns(good, schema, {}, limits);
   EXPECT_EQ(too_many.status().code(), StatusCode::kResourceExhausted);
+  DecodeLimits values;
+  values.max_values = schema.fields().size();  // one row's worth
+  Result<DecodedRows> too_wide = DecodeColumns(good, schema, {}, values);
+  EXPECT_EQ(too_wide.status().code(), StatusCode::kResourceExhausted);
+  EXPECT_NE(too_wide.status().message().find("max_values"), std::string::npos);
 
   msgpack::sbuffer buffer;
   msgpack::packer<msgpack::sbuffer> packer(buffer);

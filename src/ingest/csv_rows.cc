@@ -59,14 +59,12 @@ std::optional<std::string> ConvertCell(const Column& column, size_t row, const F
 }  // namespace
 
 Result<DecodedRows> DecodeCsvRows(std::string_view body, const VersionSchema& schema,
-                                  const DecodeOptions& options, const DecodeLimits& limits) {
+                                  const DecodeOptions& options, const DecodeLimits& given) {
+  const DecodeLimits limits = ForRowsOf(given, schema.fields().size());
   CsvOptions csv;
   csv.threads = 1;
   TELLTALE_ASSIGN_OR_RETURN(Table table, ParseCsv(body, "the CSV body", csv));
-  if (table.rows > limits.max_rows) {
-    return Status::ResourceExhausted("more than " + std::to_string(limits.max_rows) +
-                                     " rows in one request (the limit)");
-  }
+  if (table.rows > limits.max_rows) return TooManyRows(limits);
   const Column* id_column = table.Find("id");
   const Column* time_column = table.Find("timestamp");
   std::vector<std::pair<const Column*, size_t>> mapped;  // column, schema field

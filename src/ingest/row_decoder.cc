@@ -3,6 +3,7 @@
 #include <date/date.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <unordered_map>
@@ -305,7 +306,22 @@ Status ParseError(simdjson::error_code code, std::string_view where, const Decod
 
 }  // namespace
 
+DecodeLimits ForRowsOf(DecodeLimits limits, size_t fields) {
+  size_t rows = std::max<size_t>(1, limits.max_values / std::max<size_t>(1, fields));
+  if (rows < limits.max_rows) {
+    limits.max_rows = rows;
+    limits.row_fields = fields;
+  }
+  return limits;
+}
+
 Status TooManyRows(const DecodeLimits& limits) {
+  if (limits.row_fields > 0) {
+    return Status::ResourceExhausted(
+        "more than " + std::to_string(limits.max_rows) + " rows of " +
+        std::to_string(limits.row_fields) + " fields in one request (the limit is " +
+        std::to_string(limits.max_values) + " values per request, max_values)");
+  }
   return Status::ResourceExhausted("more than " + std::to_string(limits.max_rows) +
                                    " rows in one request (the limit)");
 }
@@ -384,7 +400,8 @@ Status ForEachJsonRow(std::string_view body, const DecodeLimits& limits,
 }
 
 Result<DecodedRows> DecodeRows(std::string_view body, const VersionSchema& schema,
-                               const DecodeOptions& options, const DecodeLimits& limits) {
+                               const DecodeOptions& options, const DecodeLimits& given) {
+  const DecodeLimits limits = ForRowsOf(given, schema.fields().size());
   DecodedRows out;
   RowValidator validator(schema, options, limits);
   if (options.ndjson) {

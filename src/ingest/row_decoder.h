@@ -24,7 +24,15 @@ struct DecodeLimits {
   size_t max_rows = 100000;
   size_t max_depth = 32;
   size_t max_string_bytes = 64 * 1024;
+  // Rows x the version's fields: a request's rows are held, every field of each, until it is
+  // done, so a wide schema takes fewer rows per request.
+  size_t max_values = 4'000'000;
+  // Set by ForRowsOf: the fields of the rows max_rows was lowered for (0: it was not).
+  size_t row_fields = 0;
 };
+
+// `limits` for rows of `fields` fields: max_rows lowered to what max_values allows.
+DecodeLimits ForRowsOf(DecodeLimits limits, size_t fields);
 
 struct DecodeOptions {
   bool ndjson = false;
@@ -88,7 +96,7 @@ Status ForEachNdjsonLine(std::string_view body, Visit&& visit) {
   return Status::Ok();
 }
 
-// ResourceExhausted naming the row limit.
+// ResourceExhausted naming the row limit (and, when the values limit lowered it, that one).
 Status TooManyRows(const DecodeLimits& limits);
 
 // Parses an RFC 3339 date-time ("2026-11-24T10:00:00Z", "...+01:00", fractional seconds allowed)

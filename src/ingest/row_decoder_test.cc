@@ -199,6 +199,23 @@ TEST(DecodeRowsTest, LimitsFailTheWholeBody) {
   ASSERT_TRUE(long_string.ok());
   ASSERT_EQ(long_string->rejected.size(), 1u);
   EXPECT_EQ(long_string->rejected[0].reason, RejectReason::kLimit);
+  // A wide schema takes fewer rows: 6 fields and at most 12 values make 2 rows.
+  DecodeLimits values;
+  values.max_values = 12;
+  for (bool ndjson : {false, true}) {
+    DecodeOptions options;
+    options.ndjson = ndjson;
+    std::string body = ndjson ? "{\"id\":\"a\"}\n{\"id\":\"b\"}\n{\"id\":\"c\"}\n"
+                              : R"({"rows": [{"id":"a"},{"id":"b"},{"id":"c"}]})";
+    Result<DecodedRows> wide = DecodeRows(body, schema, options, values);
+    EXPECT_EQ(wide.status().code(), StatusCode::kResourceExhausted);
+    EXPECT_EQ(wide.status().message(),
+              "more than 2 rows of 6 fields in one request (the limit is 12 values per request, "
+              "max_values)");
+    options.require_id = false;
+    EXPECT_TRUE(
+        DecodeRows(ndjson ? "{}\n{}\n" : R"({"rows": [{}, {}]})", schema, options, values).ok());
+  }
   for (const char* body : {"", "[]", "{\"rows\": {}}", "{\"rows\": [", "{\"rows\": [1e999]}"}) {
     EXPECT_EQ(DecodeRows(body, schema, {}, {}).status().code(), StatusCode::kInvalidArgument)
         << body;

@@ -32,6 +32,7 @@ struct ServerConfig {
   int64_t keep_alive_seconds = 5;
   uint64_t max_body_bytes = 32ull << 20;
   uint64_t max_rows = 100000;
+  uint64_t max_values = 4'000'000;
   uint64_t max_depth = 32;
   uint64_t max_string_bytes = 64 << 10;
   int64_t max_lateness_seconds = 7 * 86400;

@@ -63,6 +63,7 @@ Result<std::unique_ptr<TelltaleServer>> TelltaleServer::Open(
   server->windows_ = std::make_unique<LiveWindows>(*server->data_);
   IngestLimits limits;
   limits.decode.max_rows = config.max_rows;
+  limits.decode.max_values = config.max_values;
   limits.decode.max_depth = config.max_depth;
   limits.decode.max_string_bytes = config.max_string_bytes;
   limits.max_lateness_seconds = config.max_lateness_seconds;

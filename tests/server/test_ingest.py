@@ -258,6 +258,18 @@ def test_limits(start_server):
     assert api.get("/healthz").status_code == 200
 
 
+def test_a_wide_schema_takes_fewer_rows_per_request(start_server):
+    """Rows are held whole until their request is done: max_values bounds rows x fields."""
+    api = start_server(["--max-values", "120", "--max-lateness", "3650d"]).api()
+    api.create_model("churn")
+    api.create_version("churn", "v1", SCHEMA)  # 6 fields: 20 rows per request
+    assert api.log("churn", "v1", [row(i) for i in range(20)])["accepted"] == 20
+    assert_problem(api.post(PATH + "/predictions", data=json.dumps({"rows": [row(i) for i in range(20, 41)]}),
+                            headers={"Content-Type": "application/json"}),
+                   413, "more than 20 rows of 6 fields", "120 values per request", "max_values")
+    assert summary(api)["rows"] == 20
+
+
 @pytest.mark.parametrize("body, status, words", [
     (b"{\"rows\": [{\"id\": \"a\"", 400, ["malformed JSON"]),
     (b"{\"rows\": [{\"id\": \"\xff\xfe\"}]}", 400, ["malformed JSON"]),

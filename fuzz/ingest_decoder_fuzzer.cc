@@ -1,8 +1,10 @@
 // libFuzzer target: the ingest decoder and validator. Any body must be decoded into accepted and
 // rejected rows or refused with a Status — never a crash — and what is accepted must survive the
-// log record round trip and fold into a window profile that serializes and loads back.
+// log record round trip and fold into a window profile that serializes and loads back; every
+// id, text and message kept or answered is UTF-8.
 // The first byte picks JSON, NDJSON, CSV or a columnar body, and whether ids are required; the
 // rest is the body.
+#include <simdjson.h>
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -55,6 +57,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   if (decoded->rows.size() + decoded->rejected.size() != decoded->total) std::abort();
+  // Whatever is kept or answered is UTF-8 (answers and summaries are JSON).
+  auto utf8 = [](const std::string& text) {
+    if (!simdjson::validate_utf8(text.data(), text.size())) std::abort();
+  };
+  for (const telltale::Row& row : decoded->rows) {
+    utf8(row.id);
+    for (const telltale::Cell& cell : row.cells) utf8(cell.text);
+  }
+  for (const telltale::Rejection& rejection : decoded->rejected) {
+    utf8(rejection.id);
+    utf8(rejection.message);
+  }
+  for (const telltale::IntegrityEvent& event : decoded->events) utf8(event.field);
   telltale::LogRecord record;
   record.version_id = 7;
   record.rows = decoded->rows;

@@ -58,7 +58,8 @@ Result<std::string_view> Values(const msgpack::object* value, size_t count, size
   return std::string_view(value->via.bin.ptr, value->via.bin.size);
 }
 
-// {"offsets": bin of count + 1 uint32, "data": bin}: `count` strings, checked once on reading.
+// {"offsets": bin of count + 1 uint32, "data": bin}: `count` strings of UTF-8, checked once on
+// reading.
 class Strings {
  public:
   static Result<Strings> Read(const msgpack::object* value, size_t count, const std::string& what) {
@@ -73,12 +74,19 @@ class Strings {
       return Malformed(what + ".data must be a bin");
     }
     strings.data_ = {data->via.bin.ptr, data->via.bin.size};
+    if (!simdjson::validate_utf8(strings.data_.data(), strings.data_.size())) {
+      return Malformed(what + ".data is not UTF-8");
+    }
     uint32_t previous = 0;
     for (size_t i = 0; i <= count; ++i) {
       uint32_t offset = strings.Offset(i);
       if (offset < previous || offset > strings.data_.size() || (i == 0 && offset != 0)) {
         return Malformed(what + ".offsets[" + std::to_string(i) +
                          "] does not follow the one before within the data");
+      }
+      // Each string whole: no offset inside a character's bytes.
+      if (offset < strings.data_.size() && (strings.data_[offset] & 0xC0) == 0x80) {
+        return Malformed(what + ".offsets[" + std::to_string(i) + "] cuts a UTF-8 character");
       }
       previous = offset;
     }
@@ -163,6 +171,9 @@ class ColumnReader {
       return Malformed(role_key + ": a column needs a name and a type, both strings");
     }
     const std::string field_name(name->via.str.ptr, name->via.str.size);
+    if (!simdjson::validate_utf8(field_name.data(), field_name.size())) {
+      return Malformed(role_key + ": a column's name is not UTF-8");
+    }
     const std::string what = role_key + "." + field_name;
     if (!named_.insert(what).second) return Malformed(what + " appears twice");
     const std::string_view kind(type->via.str.ptr, type->via.str.size);

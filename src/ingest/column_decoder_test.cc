@@ -359,6 +359,16 @@ TEST(DecodeColumnsTest, MalformedBodiesFailWithWhatIsWrong) {
   outside.columns[0].dictionary = {"\"US\""};
   fails_with(ColumnsBody(outside), "codes[1] is 1, outside the dictionary of 1",
              StatusCode::kInvalidArgument);
+  TestBatch not_utf8 = batch;
+  not_utf8.ids = std::vector<std::string>{"a", "\xff"};
+  fails_with(ColumnsBody(not_utf8), "ids.data is not UTF-8", StatusCode::kInvalidArgument);
+  TestBatch cut = batch;
+  cut.ids = std::vector<std::string>{"\xc3", "\xa9"};  // "é" cut in two
+  fails_with(ColumnsBody(cut), "ids.offsets[1] cuts a UTF-8 character",
+             StatusCode::kInvalidArgument);
+  TestBatch bad_name = batch;
+  bad_name.columns[0].name = "\xfe";
+  fails_with(ColumnsBody(bad_name), "name is not UTF-8", StatusCode::kInvalidArgument);
   TestBatch large_dictionary = outside;
   large_dictionary.columns[0].codes = {0, 0};
   large_dictionary.columns[0].dictionary = {"\"US\"", "\"DE\"", "\"FR\""};

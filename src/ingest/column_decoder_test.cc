@@ -26,7 +26,8 @@ VersionSchema TestSchema() {
                              {"seen", "timestamp"},
                              {"note", "text"},
                              {"emb", {{"type", "embedding"}, {"dimension", 2}}}}},
-                           {"predictions", {{"score", "numeric"}}}};
+                           {"predictions", {{"score", "numeric"}}},
+                           {"raw", {{"score_raw", "numeric"}}}};
   return VersionSchema::FromJson(schema, nullptr).value();
 }
 
@@ -272,16 +273,7 @@ TestBatch RandomBatch(size_t rows, uint64_t seed) {
 }
 
 TEST(DecodeColumnsTest, RowsComeOutAsTheSameRowsInJsonWouldWithTheSameRejections) {
-  nlohmann::json schema_json = {{"features",
-                                 {{"age", "numeric"},
-                                  {"country", "categorical"},
-                                  {"member", "boolean"},
-                                  {"seen", "timestamp"},
-                                  {"note", "text"},
-                                  {"emb", {{"type", "embedding"}, {"dimension", 2}}}}},
-                                {"predictions", {{"score", "numeric"}}},
-                                {"raw", {{"score_raw", "numeric"}}}};
-  VersionSchema schema = VersionSchema::FromJson(schema_json, nullptr).value();
+  VersionSchema schema = TestSchema();
   DecodeOptions options;
   options.receive_time = 1'795'000'000;
   DecodeLimits limits;

@@ -120,19 +120,21 @@ class PyRowBatch {
     for (const py::handle& group : groups) {
       auto pair = group.cast<py::tuple>();
       std::string role = pair[0].cast<std::string>();
-      EncodedGroup encoded{JsonLiteral(role, ":"), {}};
-      ColumnGroup columns{role, {}};
+      // Only the form this batch is encoded in is built.
+      if (columnar_) {
+        columns_.groups.push_back({role, {}});
+      } else {
+        batch_.groups.push_back({JsonLiteral(role, ":"), {}});
+      }
       for (const py::handle& spec : pair[1].cast<py::list>()) {
         ColumnSpec column = ReadSpec(spec.cast<py::tuple>(), rows);
         if (columnar_) {
-          columns.columns.push_back(ToSource(column));
+          columns_.groups.back().columns.push_back(ToSource(column));
         } else {
-          encoded.columns.push_back(ToEncoded(column));
+          batch_.groups.back().columns.push_back(ToEncoded(column));
         }
         arrays_.push_back(std::move(column.values));
       }
-      batch_.groups.push_back(std::move(encoded));
-      columns_.groups.push_back(std::move(columns));
     }
   }
 

@@ -34,19 +34,24 @@ std::string EncodePredictionRef(const PredictionRef& ref) {
   return out.Release();
 }
 
-Result<PredictionRef> DecodePredictionRef(std::string_view bytes) {
-  PredictionRef ref;
+Result<int64_t> PredictionEventTime(std::string_view bytes) {
   if (bytes.size() == 8) {
     // The index of an older telltale: the hour only, big-endian with the sign bit flipped.
     uint64_t ordered = 0;
     for (char byte : bytes) ordered = ordered << 8 | static_cast<uint8_t>(byte);
-    ref.event_time = static_cast<int64_t>(ordered ^ (1ull << 63)) * kHourSeconds;
-    return ref;
+    return static_cast<int64_t>(ordered ^ (1ull << 63)) * kHourSeconds;
   }
   ByteReader in(bytes);
   TELLTALE_ASSIGN_OR_RETURN(uint8_t magic, in.Get<uint8_t>());
   if (magic != kMagic) return Status::Corruption("id index: not a prediction reference");
-  TELLTALE_ASSIGN_OR_RETURN(ref.event_time, in.Get<int64_t>());
+  return in.Get<int64_t>();
+}
+
+Result<PredictionRef> DecodePredictionRef(std::string_view bytes) {
+  PredictionRef ref;
+  TELLTALE_ASSIGN_OR_RETURN(ref.event_time, PredictionEventTime(bytes));
+  if (bytes.size() == 8) return ref;
+  ByteReader in(bytes.substr(1 + sizeof(int64_t)));
   TELLTALE_ASSIGN_OR_RETURN(uint16_t segments, in.Get<uint16_t>());
   if (segments > kMaxSegments) return Status::Corruption("id index: too many segments");
   for (uint16_t i = 0; i < segments; ++i) {
@@ -78,6 +83,10 @@ std::string EncodePendingActual(const PendingActual& pending) {
   out.Put<int64_t>(pending.arrival_time);
   out.PutString(pending.actuals_json);
   return out.Release();
+}
+
+Result<int64_t> PendingArrivalTime(std::string_view bytes) {
+  return ByteReader(bytes).Get<int64_t>();
 }
 
 Result<PendingActual> DecodePendingActual(std::string_view bytes) {

@@ -36,6 +36,8 @@ struct PredictionRef {
 std::string EncodePredictionRef(const PredictionRef& ref);
 // Corruption for damaged bytes.
 Result<PredictionRef> DecodePredictionRef(std::string_view bytes);
+// The event time alone, read from the head of the bytes (what retention needs).
+Result<int64_t> PredictionEventTime(std::string_view bytes);
 
 // An actual that arrived before its prediction, kept until the prediction comes (pending CF).
 struct PendingActual {
@@ -45,6 +47,8 @@ struct PendingActual {
 
 std::string EncodePendingActual(const PendingActual& pending);
 Result<PendingActual> DecodePendingActual(std::string_view bytes);
+// The arrival time alone, read from the head of the bytes.
+Result<int64_t> PendingArrivalTime(std::string_view bytes);
 
 }  // namespace telltale
 

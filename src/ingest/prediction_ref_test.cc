@@ -45,6 +45,20 @@ TEST(PredictionRefTest, TheHourOnlyEntriesOfOlderIndexesStillDecode) {
   EXPECT_EQ(ref->event_time, hour * 3600);
   EXPECT_TRUE(std::isnan(ref->score));
   EXPECT_FALSE(DecodePredictionRef("garbage!!").ok());
+  EXPECT_EQ(PredictionEventTime(bytes).value(), hour * 3600);
+}
+
+TEST(PredictionRefTest, TimesAreReadFromTheHeadAlone) {
+  PredictionRef ref;
+  ref.event_time = 1795514400;
+  ref.segments = {1, 3};
+  ref.label = "fraud";
+  EXPECT_EQ(PredictionEventTime(EncodePredictionRef(ref)).value(), 1795514400);
+  EXPECT_FALSE(PredictionEventTime("garbage!!").ok());
+  EXPECT_FALSE(PredictionEventTime("").ok());
+  EXPECT_EQ(PendingArrivalTime(EncodePendingActual({1795000000, "{\"y\": 1}"})).value(),
+            1795000000);
+  EXPECT_FALSE(PendingArrivalTime("abc").ok());
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "ingest/prediction_ref.h"
+
 namespace telltale {
 namespace {
 
@@ -107,11 +109,6 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
                                                    const DataStoreOptions& store_options) {
   std::unique_ptr<DataStore> store(new DataStore());
   const Clock& clock = store_options.clock ? *store_options.clock : store->system_clock_;
-  store->ids_retention_ = std::make_unique<RetentionFilter>(
-      "telltale.ids_retention", &PredictionTime, clock, store_options.ids_retention_seconds);
-  store->pending_retention_ =
-      std::make_unique<RetentionFilter>("telltale.pending_retention", &PendingArrivalTime, clock,
-                                        store_options.pending_retention_seconds);
   rocksdb::Options options;
   options.create_if_missing = true;
   options.create_missing_column_families = true;
@@ -136,8 +133,11 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
   // Files no compaction touched are compacted at least daily, so retention reaches them too.
   id_options.periodic_compaction_seconds = 86400;
   rocksdb::ColumnFamilyOptions pending_options = id_options;
-  id_options.compaction_filter = store->ids_retention_.get();
-  pending_options.compaction_filter = store->pending_retention_.get();
+  id_options.compaction_filter_factory = std::make_shared<RetentionFilterFactory>(
+      "telltale.ids_retention", &PredictionEventTime, clock, store_options.ids_retention_seconds);
+  pending_options.compaction_filter_factory =
+      std::make_shared<RetentionFilterFactory>("telltale.pending_retention", &PendingArrivalTime,
+                                               clock, store_options.pending_retention_seconds);
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, family_options},
       {"log", log_options},

@@ -147,10 +147,9 @@ class DataStore {
   // Unavailable when less than the reserve (plus `incoming`) is free.
   Status CheckSpace(uint64_t incoming) const;
 
+  // The retention filters' clock when none is given: declared before the database, so it
+  // outlives it.
   SystemClock system_clock_;
-  // Used by the database: declared before it, so destroyed after it.
-  std::unique_ptr<RetentionFilter> ids_retention_;
-  std::unique_ptr<RetentionFilter> pending_retention_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* log_ = nullptr;

@@ -1,27 +1,32 @@
 #include "store/retention_filter.h"
 
-#include "ingest/prediction_ref.h"
-
 namespace telltale {
+namespace {
 
-bool RetentionFilter::Filter(int /*level*/, const rocksdb::Slice& /*key*/,
-                             const rocksdb::Slice& value, std::string* /*new_value*/,
-                             bool* /*value_changed*/) const {
-  if (keep_seconds_ <= 0) return false;
-  std::optional<int64_t> time = time_of_(value.ToStringView());
-  return time && *time < clock_.Now() - keep_seconds_;
-}
+class RetentionFilter : public rocksdb::CompactionFilter {
+ public:
+  RetentionFilter(const char* name, RetentionFilterFactory::TimeOf time_of, int64_t cutoff)
+      : name_(name), time_of_(time_of), cutoff_(cutoff) {}
 
-std::optional<int64_t> PredictionTime(std::string_view value) {
-  Result<PredictionRef> ref = DecodePredictionRef(value);
-  if (!ref.ok()) return std::nullopt;
-  return ref->event_time;
-}
+  bool Filter(int /*level*/, const rocksdb::Slice& /*key*/, const rocksdb::Slice& value,
+              std::string* /*new_value*/, bool* /*value_changed*/) const override {
+    Result<int64_t> time = time_of_(value.ToStringView());
+    return time.ok() && *time < cutoff_;
+  }
+  const char* Name() const override { return name_; }
 
-std::optional<int64_t> PendingArrivalTime(std::string_view value) {
-  Result<PendingActual> pending = DecodePendingActual(value);
-  if (!pending.ok()) return std::nullopt;
-  return pending->arrival_time;
+ private:
+  const char* name_;
+  RetentionFilterFactory::TimeOf time_of_;
+  int64_t cutoff_;  // entries older than this go
+};
+
+}  // namespace
+
+std::unique_ptr<rocksdb::CompactionFilter> RetentionFilterFactory::CreateCompactionFilter(
+    const rocksdb::CompactionFilter::Context& /*context*/) {
+  if (keep_seconds_ <= 0) return nullptr;  // no filter: everything is kept
+  return std::make_unique<RetentionFilter>(name_, time_of_, clock_.Now() - keep_seconds_);
 }
 
 }  // namespace telltale

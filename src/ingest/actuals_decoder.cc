@@ -1,6 +1,7 @@
 #include "ingest/actuals_decoder.h"
 
 #include <simdjson.h>
+#include <nlohmann/json.hpp>
 
 #include "ingest/pooled_parser.h"
 #include "io/table.h"
@@ -56,6 +57,7 @@ void DecodeRow(element row, size_t index, DecodedActuals& out) {
   if (actual.id.empty() || actual.id.size() > kMaxIdBytes) {
     return reject(actual.id.substr(0, 64), "the id must have 1 to 1024 bytes");
   }
+  bool has_actuals = false;
   for (auto [key, value] : object) {
     if (key == "id") continue;
     if (key == "timestamp") {
@@ -72,13 +74,13 @@ void DecodeRow(element row, size_t index, DecodedActuals& out) {
       if (std::optional<std::string> error = ReadFields(value, actual.fields)) {
         return reject(actual.id, *error);
       }
-      actual.fields_json = simdjson::minify(value);
+      has_actuals = true;
     } else {
       return reject(actual.id,
                     "unknown key '" + std::string(key) + "'; a row has id, actuals, timestamp");
     }
   }
-  if (actual.fields_json.empty()) return reject(actual.id, "a row needs \"actuals\"");
+  if (!has_actuals) return reject(actual.id, "a row needs \"actuals\"");
   out.rows.push_back(std::move(actual));
 }
 
@@ -114,6 +116,16 @@ Result<DecodedActuals> DecodeActuals(std::string_view body, bool ndjson,
   TELLTALE_RETURN_IF_ERROR(ForEachJsonRow(
       body, limits, [&](const element& row, size_t index) { DecodeRow(row, index, out); }));
   return out;
+}
+
+std::string ActualFieldsJson(const ActualFields& fields) {
+  nlohmann::json object = nlohmann::json::object();
+  for (const auto& [name, value] : fields) {
+    if (object.contains(name)) continue;
+    // A number's label is its shortest exact form, which reads back as the same double.
+    object[name] = value.number ? nlohmann::json(*value.number) : nlohmann::json(value.label);
+  }
+  return object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 Result<ActualFields> ParseActualFields(std::string_view json) {

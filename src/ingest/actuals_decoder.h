@@ -20,7 +20,6 @@ struct ActualRow {
   std::string id;
   std::optional<int64_t> time;  // the row's "timestamp": when the truth became known
   ActualFields fields;
-  std::string fields_json;  // the "actuals" object as sent, kept for a pending actual
 };
 
 struct DecodedActuals {
@@ -33,6 +32,9 @@ struct DecodedActuals {
 Result<DecodedActuals> DecodeActuals(std::string_view body, bool ndjson,
                                      const DecodeLimits& limits);
 
+// `fields` as the JSON object kept for a pending actual: ParseActualFields reads the same fields
+// back (a field sent twice is kept once, the first as ReadActual takes; a boolean as its label).
+std::string ActualFieldsJson(const ActualFields& fields);
 // The fields of an "actuals" object kept as JSON text (a pending actual).
 Result<ActualFields> ParseActualFields(std::string_view json);
 

@@ -29,12 +29,13 @@ Result<ActualJoin> Join(const PerformanceSpec& spec, PredictionRef& ref, const A
   return join;
 }
 
-// What IdLocks holds for an id of a model: ids are a model's, actuals join to any of its versions.
-std::vector<std::string> LockKeys(int64_t model_id, const std::vector<std::string>& ids) {
-  std::string prefix = std::to_string(model_id) + ':';
-  std::vector<std::string> keys;
-  keys.reserve(ids.size());
-  for (const std::string& id : ids) keys.push_back(prefix + id);
+// What IdLocks holds for the ids of a model: ids are a model's, actuals join to any of its
+// versions.
+template <typename Items, typename IdOf>
+std::vector<uint64_t> LockKeys(int64_t model_id, const Items& items, IdOf&& id_of) {
+  std::vector<uint64_t> keys;
+  keys.reserve(items.size());
+  for (const auto& item : items) keys.push_back(IdLocks::KeyOf(model_id, id_of(item)));
   return keys;
 }
 
@@ -209,7 +210,8 @@ Status Ingestor::JoinLatePending(int64_t version_id, const std::vector<Row>& pre
     if (pending[i]) waiting_ids.push_back(ids[i]);
   }
   ids = std::move(waiting_ids);
-  IdLocks::Hold hold = actual_locks_.Acquire(LockKeys(model_id, ids));
+  IdLocks::Hold hold =
+      actual_locks_.Acquire(LockKeys(model_id, ids, [](const std::string& id) { return id; }));
   TELLTALE_ASSIGN_OR_RETURN(pending, store_.GetPending(model_id, ids));
   std::vector<ActualRow> rows;
   for (size_t i = 0; i < ids.size(); ++i) {
@@ -242,10 +244,9 @@ Result<ActualsResult> Ingestor::IngestActuals(const ActualsRequest& request) {
   const int64_t now = clock_.Now();
 
   // The request's ids are its own until it returns; others with none of them go on meanwhile.
-  std::vector<std::string> ids;
-  ids.reserve(decoded.rows.size());
-  for (const ActualRow& row : decoded.rows) ids.push_back(row.id);
-  IdLocks::Hold hold = actual_locks_.Acquire(LockKeys(request.model_id, ids));
+  IdLocks::Hold hold = actual_locks_.Acquire(
+      LockKeys(request.model_id, decoded.rows,
+               [](const ActualRow& row) -> const std::string& { return row.id; }));
   std::vector<size_t> open(decoded.rows.size());
   for (size_t i = 0; i < open.size(); ++i) open[i] = i;
   TELLTALE_RETURN_IF_ERROR(JoinActuals(request, decoded.rows, open, false, now, result));
@@ -253,7 +254,8 @@ Result<ActualsResult> Ingestor::IngestActuals(const ActualsRequest& request) {
   std::vector<std::pair<std::string, std::string>> pending;
   for (size_t i : open) {
     const ActualRow& row = decoded.rows[i];
-    pending.emplace_back(row.id, EncodePendingActual({row.time.value_or(now), row.fields_json}));
+    pending.emplace_back(
+        row.id, EncodePendingActual({row.time.value_or(now), ActualFieldsJson(row.fields)}));
   }
   if (!pending.empty()) {
     TELLTALE_RETURN_IF_ERROR(store_.PutPending(request.model_id, pending));

@@ -9,6 +9,19 @@
 namespace telltale {
 namespace {
 
+// Resets a kept statement when the call that used it returns, so that no read stays open (an open
+// read would keep the database's write-ahead log from being checkpointed).
+class ResetAfterUse {
+ public:
+  explicit ResetAfterUse(SQLite::Statement& statement) : statement_(statement) {}
+  ResetAfterUse(const ResetAfterUse&) = delete;
+  ResetAfterUse& operator=(const ResetAfterUse&) = delete;
+  ~ResetAfterUse() { statement_.tryReset(); }
+
+ private:
+  SQLite::Statement& statement_;
+};
+
 // Schema migrations, applied in order; PRAGMA user_version records how many have run.
 constexpr const char* kMigrations[] = {
     R"sql(
@@ -184,6 +197,12 @@ std::optional<Role> ParseRole(std::string_view name) {
 ControlStore::ControlStore(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
 ControlStore::~ControlStore() = default;
 
+SQLite::Statement& ControlStore::Prepared(const std::string& sql) {
+  std::unique_ptr<SQLite::Statement>& statement = prepared_[sql];
+  if (!statement) statement = std::make_unique<SQLite::Statement>(*db_, sql);
+  return *statement;
+}
+
 Result<std::unique_ptr<ControlStore>> ControlStore::Open(const std::string& path) {
   try {
     auto db = std::make_unique<SQLite::Database>(
@@ -288,8 +307,9 @@ Result<ApiKeyRecord> ControlStore::CreateKey(int64_t project_id, const std::stri
 Result<std::optional<ApiKeyRecord>> ControlStore::FindKeyByHash(const std::string& hash) {
   std::lock_guard lock(mutex_);
   try {
-    SQLite::Statement query(*db_,
-                            std::string(kKeyColumns) + "WHERE hash = ? AND revoked_at IS NULL");
+    SQLite::Statement& query =
+        Prepared(std::string(kKeyColumns) + "WHERE hash = ? AND revoked_at IS NULL");
+    ResetAfterUse reset(query);
     query.bind(1, hash);
     if (!query.executeStep()) return std::optional<ApiKeyRecord>();
     return std::optional<ApiKeyRecord>(ReadKey(query));
@@ -371,7 +391,9 @@ Result<std::vector<ModelRecord>> ControlStore::ListModels(int64_t project_id) {
 Result<ModelRecord> ControlStore::GetModel(int64_t project_id, const std::string& name) {
   std::lock_guard lock(mutex_);
   try {
-    SQLite::Statement query(*db_, std::string(kModelColumns) + "WHERE project_id = ? AND name = ?");
+    SQLite::Statement& query =
+        Prepared(std::string(kModelColumns) + "WHERE project_id = ? AND name = ?");
+    ResetAfterUse reset(query);
     SQLite::bind(query, project_id, name);
     if (!query.executeStep()) return Status::NotFound("model '" + name + "' not found");
     return ReadModel(query);
@@ -383,7 +405,8 @@ Result<ModelRecord> ControlStore::GetModel(int64_t project_id, const std::string
 Result<ModelRecord> ControlStore::GetModelById(int64_t model_id) {
   std::lock_guard lock(mutex_);
   try {
-    SQLite::Statement query(*db_, std::string(kModelColumns) + "WHERE id = ?");
+    SQLite::Statement& query = Prepared(std::string(kModelColumns) + "WHERE id = ?");
+    ResetAfterUse reset(query);
     query.bind(1, model_id);
     if (!query.executeStep()) return Status::NotFound("model " + std::to_string(model_id));
     return ReadModel(query);
@@ -454,8 +477,9 @@ Result<std::vector<VersionRecord>> ControlStore::ListVersions(int64_t model_id) 
 Result<VersionRecord> ControlStore::GetVersion(int64_t model_id, const std::string& version) {
   std::lock_guard lock(mutex_);
   try {
-    SQLite::Statement query(*db_,
-                            std::string(kVersionColumns) + "WHERE model_id = ? AND version = ?");
+    SQLite::Statement& query =
+        Prepared(std::string(kVersionColumns) + "WHERE model_id = ? AND version = ?");
+    ResetAfterUse reset(query);
     SQLite::bind(query, model_id, version);
     if (!query.executeStep()) return Status::NotFound("version '" + version + "' not found");
     return ReadVersion(query);

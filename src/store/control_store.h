@@ -5,6 +5,7 @@
 #define TELLTALE_STORE_CONTROL_STORE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,7 +16,8 @@
 
 namespace SQLite {
 class Database;
-}
+class Statement;
+}  // namespace SQLite
 
 namespace telltale {
 
@@ -98,9 +100,15 @@ class ControlStore {
  private:
   explicit ControlStore(std::unique_ptr<SQLite::Database> db);
   Status Migrate();
+  // The statement for `sql`, prepared on its first use and kept (every request looks up its key,
+  // model and version: preparing each time cost more than running them). Call with the lock held;
+  // the caller resets it after use (ResetAfterUse).
+  SQLite::Statement& Prepared(const std::string& sql);
 
   std::mutex mutex_;
   std::unique_ptr<SQLite::Database> db_;
+  // Finalized before the connection closes (members go in reverse order).
+  std::map<std::string, std::unique_ptr<SQLite::Statement>> prepared_;
 };
 
 }  // namespace telltale

@@ -1,7 +1,9 @@
 // Ingestor, the actuals side: index entries for predictions, actuals joined to them (or kept
 // pending until they come), corrections replacing earlier actuals.
+#include <absl/container/flat_hash_map.h>
+
 #include <algorithm>
-#include <unordered_map>
+#include <string_view>
 
 #include "ingest/actuals_decoder.h"
 #include "ingest/id_locks.h"
@@ -101,9 +103,10 @@ Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<Ac
   };
   struct VersionWrites {
     LogRecord record;
-    // id -> the index entry after this request; a later row for the same id starts from it
-    std::unordered_map<std::string, PredictionRef> refs;
-    std::vector<std::string> order;
+    // The index entries this request read, in the order first read: a later row for the same id
+    // starts from the entry as the earlier row left it. Ids are views of the rows'.
+    std::vector<std::pair<std::string_view, PredictionRef>> refs;
+    absl::flat_hash_map<std::string_view, size_t> position;
   };
   std::map<int64_t, VersionWrites> writes;
   for (int64_t version_id : request.version_ids) {
@@ -117,19 +120,20 @@ Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<Ac
                               store_.GetIds(version_id, ids));
     std::vector<size_t> still_open;
     VersionWrites& version = writes[version_id];
+    version.position.reserve(open.size());
     for (size_t k = 0; k < open.size(); ++k) {
       const ActualRow& row = rows[open[k]];
-      auto known = version.refs.find(row.id);
-      if (known == version.refs.end()) {
+      auto [known, added] = version.position.try_emplace(row.id, version.refs.size());
+      if (added) {
         if (!stored[k]) {
+          version.position.erase(known);
           still_open.push_back(open[k]);
           continue;
         }
         TELLTALE_ASSIGN_OR_RETURN(PredictionRef ref, DecodePredictionRef(*stored[k]));
-        known = version.refs.emplace(row.id, std::move(ref)).first;
-        version.order.push_back(row.id);
+        version.refs.emplace_back(row.id, std::move(ref));
       }
-      PredictionRef& ref = known->second;
+      PredictionRef& ref = version.refs[known->second].second;
       if (now - ref.event_time > limits_.actuals_retention_seconds) {
         reject(row, RejectReason::kExpired,
                "the prediction (" + FormatRfc3339(ref.event_time) +
@@ -159,13 +163,17 @@ Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<Ac
     version.record.version_id = version_id;
     version.record.environment = Environment::kProduction;
     std::vector<std::pair<std::string, std::string>> entries;
-    for (const std::string& id : version.order) {
-      entries.emplace_back(id, EncodePredictionRef(version.refs.at(id)));
+    entries.reserve(version.refs.size());
+    for (const auto& [id, ref] : version.refs) {
+      entries.emplace_back(std::string(id), EncodePredictionRef(ref));
     }
     // Actuals joined on the second look were written as pending a moment ago: they go.
-    TELLTALE_RETURN_IF_ERROR(Commit(version.record, entries, {},
-                                    were_pending ? version.order : std::vector<std::string>{},
-                                    DataStore::IdEntries::kReplacing));
+    std::vector<std::string> joined_pending;
+    if (were_pending) {
+      for (const auto& [id, value] : entries) joined_pending.push_back(id);
+    }
+    TELLTALE_RETURN_IF_ERROR(
+        Commit(version.record, entries, {}, joined_pending, DataStore::IdEntries::kReplacing));
   }
   return Status::Ok();
 }

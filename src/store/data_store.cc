@@ -213,15 +213,16 @@ Result<uint64_t> DataStore::Append(std::string_view record, int64_t version_id,
   uint64_t sequence = next_sequence_.fetch_add(1);
   rocksdb::WriteBatch batch;
   batch.Put(log_, SequenceKey(sequence), rocksdb::Slice(record.data(), record.size()));
+  // In key order, consecutive inserts into the memtable's skip list share part of their search,
+  // and a checkpoint merges the records' sections instead of sorting them all. A stable sort
+  // keeps the later of two writes of one id last.
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string replaced;
   if (replacing) {
     replaced = RecentIds::Encode(entries);
     batch.Put(log_, IdEntriesKey(sequence), replaced);
   } else {
-    // In key order, consecutive inserts into the memtable's skip list share part of their
-    // search. A stable sort keeps the later of two writes of one id last.
-    std::stable_sort(entries.begin(), entries.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [key, value] : entries) batch.Put(ids_, key, value);
   }
   for (const std::string& id : joined_pending) batch.Delete(pending_, IdKey(model_id, id));

@@ -70,9 +70,13 @@ bool RecentIds::HasSection(uint64_t sequence) const {
 
 std::vector<std::pair<std::string_view, std::string_view>> RecentIds::Latest(
     const std::vector<uint64_t>& sequences) const {
+  using View = std::pair<std::string_view, std::string_view>;
+  auto by_key = [](const View& a, const View& b) { return a.first < b.first; };
   std::vector<uint64_t> in_order = sequences;
   std::sort(in_order.begin(), in_order.end());
-  std::vector<std::pair<std::string_view, std::string_view>> entries;
+  // Each record's entries form a run sorted by key, in log order.
+  std::vector<View> entries;
+  std::vector<size_t> runs = {0};  // where each run starts, and the end
   for (uint64_t sequence : in_order) {
     std::string_view section;
     {
@@ -81,14 +85,29 @@ std::vector<std::pair<std::string_view, std::string_view>> RecentIds::Latest(
       if (found == sections_.end()) continue;
       section = found->second;
     }
+    const size_t start = entries.size();
     // A section that decoded when it was added decodes again; it stays until Forget.
     (void)ForEachEntry(section, [&](std::string_view key, std::string_view value) {
       entries.emplace_back(key, value);
     });
+    auto run = entries.begin() + static_cast<ptrdiff_t>(start);
+    // The store writes sections in key order; one from an older log may not be.
+    if (!std::is_sorted(run, entries.end(), by_key)) std::stable_sort(run, entries.end(), by_key);
+    if (entries.size() > start) runs.push_back(entries.size());
   }
-  // In log order within a key, so the last of each run of one key is its latest value.
-  std::stable_sort(entries.begin(), entries.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Neighbouring runs are merged until one is left. Merging is stable, so of one key's entries an
+  // earlier record's stay first, and the last of each key's entries is its latest value.
+  while (runs.size() > 2) {
+    std::vector<size_t> merged = {0};
+    size_t i = 0;
+    for (; i + 2 < runs.size(); i += 2) {
+      auto at = [&](size_t k) { return entries.begin() + static_cast<ptrdiff_t>(runs[k]); };
+      std::inplace_merge(at(i), at(i + 1), at(i + 2), by_key);
+      merged.push_back(runs[i + 2]);
+    }
+    if (i + 1 < runs.size()) merged.push_back(runs[i + 1]);  // a run left without a partner
+    runs = std::move(merged);
+  }
   size_t kept = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
     if (i + 1 < entries.size() && entries[i + 1].first == entries[i].first) continue;

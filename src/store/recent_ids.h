@@ -30,7 +30,8 @@ namespace telltale {
 
 class RecentIds {
  public:
-  // The form of one record's entries in the log: (key, value) pairs, each length-prefixed.
+  // The form of one record's entries in the log: (key, value) pairs, each length-prefixed. Entries
+  // in key order (sorted stably) make Latest cheaper; any order is read correctly.
   static std::string Encode(const std::vector<std::pair<std::string, std::string>>& entries);
 
   // Holds the entries `section` (from Encode) of the log record `sequence`. Of two entries for one

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <random>
+
 namespace telltale {
 namespace {
 
@@ -39,6 +43,32 @@ TEST(RecentIdsTest, LatestIsSortedAndHoldsTheLastWriteOfEachKeyAmongTheRecords) 
   EXPECT_EQ(ids.Latest({9}), Views{});
   EXPECT_TRUE(ids.HasSection(3));
   EXPECT_FALSE(ids.HasSection(9));
+}
+
+TEST(RecentIdsTest, LatestMergesManyRecordsSortedOrNotAsAMapOfLastWritesWould) {
+  std::mt19937 random(7);
+  RecentIds ids;
+  std::map<std::string, std::string> expected;  // the last write of each key, in log order
+  std::vector<uint64_t> sequences;
+  for (uint64_t sequence = 1; sequence <= 37; ++sequence) {
+    Entries entries;
+    size_t count = random() % 40;  // some records write nothing
+    for (size_t i = 0; i < count; ++i) {
+      entries.emplace_back("k" + std::to_string(random() % 300),
+                           std::to_string(sequence) + "." + std::to_string(i));
+    }
+    if (sequence % 3 != 0) {  // as the store writes them; every third as an older log may hold
+      std::stable_sort(entries.begin(), entries.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+    }
+    for (const auto& [key, value] : entries) expected[key] = value;
+    ASSERT_TRUE(ids.Add(sequence, RecentIds::Encode(entries)).ok());
+    sequences.push_back(sequence);
+  }
+  std::shuffle(sequences.begin(), sequences.end(), random);
+  Views latest = ids.Latest(sequences);
+  Views want(expected.begin(), expected.end());
+  EXPECT_EQ(latest, want);
 }
 
 TEST(RecentIdsTest, ForgettingARecordKeepsWhatLaterRecordsWrote) {

@@ -116,8 +116,17 @@ Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<Ac
     std::vector<std::string> ids;
     ids.reserve(open.size());
     for (size_t i : open) ids.push_back(rows[i].id);
-    TELLTALE_ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> stored,
-                              store_.GetIds(version_id, ids));
+    std::vector<std::optional<PredictionRef>> stored(ids.size());
+    Status unreadable;
+    TELLTALE_RETURN_IF_ERROR(store_.ReadIds(version_id, ids, [&](size_t k, std::string_view value) {
+      Result<PredictionRef> ref = DecodePredictionRef(value);
+      if (ref.ok()) {
+        stored[k] = std::move(*ref);
+      } else if (unreadable.ok()) {
+        unreadable = ref.status();
+      }
+    }));
+    TELLTALE_RETURN_IF_ERROR(unreadable);
     std::vector<size_t> still_open;
     VersionWrites& version = writes[version_id];
     version.position.reserve(open.size());
@@ -130,8 +139,7 @@ Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<Ac
           still_open.push_back(open[k]);
           continue;
         }
-        TELLTALE_ASSIGN_OR_RETURN(PredictionRef ref, DecodePredictionRef(*stored[k]));
-        version.refs.emplace_back(row.id, std::move(ref));
+        version.refs.emplace_back(row.id, std::move(*stored[k]));
       }
       PredictionRef& ref = version.refs[known->second].second;
       if (now - ref.event_time > limits_.actuals_retention_seconds) {

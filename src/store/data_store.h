@@ -82,7 +82,11 @@ class DataStore {
                           const std::vector<std::string>& joined_pending = {});
   // For each id, whether the version logged it before.
   Result<std::vector<bool>> HaveIds(int64_t version_id, const std::vector<std::string>& ids);
-  // For each id, its index entry (an encoded PredictionRef), if the version logged it.
+  // Calls `found(i, entry)` for each of `ids` the version logged, with its index entry (an
+  // encoded PredictionRef, valid during the call); not at all for the others.
+  using FoundValue = std::function<void(size_t index, std::string_view value)>;
+  Status ReadIds(int64_t version_id, const std::vector<std::string>& ids, const FoundValue& found);
+  // For each id, its index entry if the version logged it (ReadIds, copied).
   Result<std::vector<std::optional<std::string>>> GetIds(int64_t version_id,
                                                          const std::vector<std::string>& ids);
 
@@ -134,9 +138,10 @@ class DataStore {
   DataStore() = default;
   // After a failed write (a full disk) RocksDB refuses writes until resumed.
   Status ResumeIfStopped();
-  // Values of owner|id `keys` in `family` (the id index by version, pending actuals by model).
-  Result<std::vector<std::optional<std::string>>> MultiGet(rocksdb::ColumnFamilyHandle* family,
-                                                           const std::vector<std::string>& keys);
+  // Calls `found(i, value)` for each of the owner|id `keys` that `family` holds (the id index by
+  // version, pending actuals by model), skipping those `skip` marks.
+  Status MultiGet(rocksdb::ColumnFamilyHandle* family, const std::vector<std::string>& keys,
+                  const FoundValue& found, const std::vector<bool>* skip = nullptr);
   // Adds `windows`, the deletion of the log records `folded` and the index entries written with
   // them to `batch` and writes it.
   Status WriteWindows(rocksdb::WriteBatch& batch, const std::vector<WindowEntry>& windows,

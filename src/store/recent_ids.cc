@@ -54,12 +54,12 @@ Status RecentIds::Add(uint64_t sequence, std::string&& section) {
 }
 
 void RecentIds::Find(const std::vector<std::string>& keys,
-                     std::vector<std::optional<std::string>>& values) const {
+                     const std::function<void(size_t, std::string_view)>& found) const {
   std::lock_guard lock(mutex_);
   if (latest_.empty()) return;
   for (size_t i = 0; i < keys.size(); ++i) {
-    auto found = latest_.find(keys[i]);
-    if (found != latest_.end()) values[i] = std::string(found->second.value);
+    auto held = latest_.find(keys[i]);
+    if (held != latest_.end()) found(i, held->second.value);
   }
 }
 

@@ -14,6 +14,7 @@
 #define TELLTALE_STORE_RECENT_IDS_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -37,10 +38,10 @@ class RecentIds {
   // Holds the entries `section` (from Encode) of the log record `sequence`. Of two entries for one
   // key, the one of the later record wins. Corruption if `section` does not decode.
   Status Add(uint64_t sequence, std::string&& section);
-  // For each key, the latest value written for it if it is held here; `values[i]` is left alone
-  // for a key not held.
+  // Calls `found(i, value)` for each of `keys` held here, with the latest value written for it
+  // (valid during the call).
   void Find(const std::vector<std::string>& keys,
-            std::vector<std::optional<std::string>>& values) const;
+            const std::function<void(size_t, std::string_view)>& found) const;
   // Whether the record `sequence` has entries held here.
   bool HasSection(uint64_t sequence) const;
 

@@ -9,10 +9,19 @@
 namespace telltale {
 namespace {
 
+// The values found for `keys`, by position.
+std::vector<std::optional<std::string>> FindAll(const RecentIds& ids,
+                                                const std::vector<std::string>& keys) {
+  std::vector<std::optional<std::string>> values(keys.size());
+  ids.Find(keys, [&](size_t i, std::string_view value) {
+    EXPECT_FALSE(values[i].has_value()) << "found twice: " << keys[i];
+    values[i] = std::string(value);
+  });
+  return values;
+}
+
 std::optional<std::string> FindOne(const RecentIds& ids, const std::string& key) {
-  std::vector<std::optional<std::string>> values(1);
-  ids.Find({key}, values);
-  return values[0];
+  return FindAll(ids, {key})[0];
 }
 
 using Entries = std::vector<std::pair<std::string, std::string>>;
@@ -26,10 +35,8 @@ TEST(RecentIdsTest, TheLaterRecordWinsWhateverTheOrderItIsAdded) {
   EXPECT_EQ(FindOne(ids, "b"), "five");
   EXPECT_EQ(FindOne(ids, "c"), "three");
   EXPECT_EQ(FindOne(ids, "d"), std::nullopt);
-  // Values found elsewhere (the index) are kept for keys not held here.
-  std::vector<std::optional<std::string>> values = {std::nullopt, "indexed"};
-  ids.Find({"a", "d"}, values);
-  EXPECT_EQ(values, (std::vector<std::optional<std::string>>{"five", "indexed"}));
+  EXPECT_EQ(FindAll(ids, {"d", "a", "c"}),
+            (std::vector<std::optional<std::string>>{std::nullopt, "five", "three"}));
   EXPECT_EQ(ids.size(), 3u);
 }
 

@@ -148,18 +148,17 @@ Status TelltaleServer::CheckpointNow() {
 }
 
 void TelltaleServer::CheckpointLoop() {
-  // Index entries rewritten by actuals are held in memory until a checkpoint (about 100 bytes
-  // each): past this many, the checkpoint comes early.
-  constexpr size_t kMaxHeldIdEntries = 1'000'000;
+  // Every interval, and sooner when the store asks for one (under heavy load, a few a second).
+  constexpr auto kPoll = std::chrono::milliseconds(100);
   std::unique_lock lock(stop_mutex_);
   const auto interval =
       std::chrono::seconds(std::max<int64_t>(1, context_.config.checkpoint_interval_seconds));
   auto last = std::chrono::steady_clock::now();
   while (!stopping_) {
-    stop_signal_.wait_for(lock, std::min<std::chrono::seconds>(interval, std::chrono::seconds(1)));
+    stop_signal_.wait_for(lock, kPoll);
     if (stopping_) break;
     auto now = std::chrono::steady_clock::now();
-    if (now - last < interval && context_.data->HeldIdEntries() < kMaxHeldIdEntries) continue;
+    if (now - last < interval && !context_.data->WantsCheckpoint()) continue;
     last = now;
     lock.unlock();
     Status status = CheckpointNow();

@@ -42,6 +42,11 @@ bool IsIdEntriesKey(std::string_view key) {
   return key.size() == kSequenceBytes + 1 && key.back() == 'i';
 }
 
+// The log's memtable: records live until the next checkpoint deletes them, most of them before
+// the memtable is flushed.
+constexpr uint64_t kLogMemtableBytes = 128 << 20;
+constexpr size_t kMaxHeldIdEntries = 1'000'000;
+
 // Day rollups are a series of their own: the environment byte with its high bit set.
 constexpr uint8_t kDayBit = 0x80;
 
@@ -124,7 +129,7 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
   // deleted before they are ever flushed, and compressing them would be wasted work.
   rocksdb::ColumnFamilyOptions log_options = family_options;
   log_options.compression = rocksdb::kNoCompression;
-  log_options.write_buffer_size = 128 << 20;
+  log_options.write_buffer_size = kLogMemtableBytes;
   // Nearly every id lookup is a miss (a new prediction): a bloom filter on the memtable answers
   // those without searching it.
   rocksdb::ColumnFamilyOptions id_options = family_options;
@@ -227,8 +232,14 @@ Result<uint64_t> DataStore::Append(std::string_view record, int64_t version_id,
   }
   for (const std::string& id : joined_pending) batch.Delete(pending_, IdKey(model_id, id));
   TELLTALE_RETURN_IF_ERROR(WriteDurably(batch));
+  log_bytes_since_checkpoint_ += record.size() + replaced.size();
   if (replacing) TELLTALE_RETURN_IF_ERROR(recent_ids_.Add(sequence, std::move(replaced)));
   return sequence;
+}
+
+bool DataStore::WantsCheckpoint() const {
+  return recent_ids_.size() >= kMaxHeldIdEntries ||
+         log_bytes_since_checkpoint_.load(std::memory_order_relaxed) >= kLogMemtableBytes / 8;
 }
 
 Status DataStore::WriteDurably(rocksdb::WriteBatch& batch) {
@@ -338,6 +349,8 @@ Status DataStore::Checkpoint(const std::vector<WindowEntry>& windows,
 Status DataStore::WriteWindows(rocksdb::WriteBatch& batch, const std::vector<WindowEntry>& windows,
                                const std::vector<uint64_t>& folded,
                                const std::vector<uint64_t>& dropped) {
+  // Records appended from here on are for the next checkpoint to delete.
+  log_bytes_since_checkpoint_ = 0;
   // The entries stay valid until Forget below: only this checkpoint forgets these records.
   std::vector<std::pair<std::string_view, std::string_view>> id_entries =
       recent_ids_.Latest(folded);

@@ -50,6 +50,20 @@ class DataStoreTest : public ::testing::Test {
   std::unique_ptr<DataStore> store_;
 };
 
+TEST_F(DataStoreTest, ACheckpointIsWantedOnceAnEighthOfTheLogsMemtableIsAppended) {
+  const std::string record(1 << 20, 'r');  // 1 MiB: 16 of them are an eighth of 128 MiB
+  std::vector<uint64_t> sequences;
+  for (int i = 0; i < 15; ++i) {
+    sequences.push_back(Append(record, "id" + std::to_string(i), "v", DataStore::IdEntries::kNew));
+    EXPECT_FALSE(store_->WantsCheckpoint()) << i;
+  }
+  sequences.push_back(Append(record, "id15", "v", DataStore::IdEntries::kNew));
+  EXPECT_TRUE(store_->WantsCheckpoint());
+  ASSERT_TRUE(store_->Checkpoint({}, sequences).ok());
+  EXPECT_FALSE(store_->WantsCheckpoint());
+  EXPECT_TRUE(Log().empty());
+}
+
 TEST_F(DataStoreTest, ARewrittenEntryIsReadFirstAndSurvivesARestartBeforeItsCheckpoint) {
   uint64_t predicted = Append("prediction", "a", "predicted", DataStore::IdEntries::kNew);
   uint64_t joined = Append("actual", "a", "with its actual", DataStore::IdEntries::kReplacing);

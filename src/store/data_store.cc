@@ -232,14 +232,17 @@ Result<uint64_t> DataStore::Append(std::string_view record, int64_t version_id,
   }
   for (const std::string& id : joined_pending) batch.Delete(pending_, IdKey(model_id, id));
   TELLTALE_RETURN_IF_ERROR(WriteDurably(batch));
-  log_bytes_since_checkpoint_ += record.size() + replaced.size();
+  log_bytes_since_checkpoint_ += record.size();
   if (replacing) TELLTALE_RETURN_IF_ERROR(recent_ids_.Add(sequence, std::move(replaced)));
   return sequence;
 }
 
 bool DataStore::WantsCheckpoint() const {
-  return recent_ids_.size() >= kMaxHeldIdEntries ||
-         log_bytes_since_checkpoint_.load(std::memory_order_relaxed) >= kLogMemtableBytes / 8;
+  if (recent_ids_.size() >= kMaxHeldIdEntries) return true;
+  // Early for the log's sake only while the checkpoint has few held index entries to write: a
+  // large batch of them holds every other write back while it goes into the memtable.
+  const uint64_t logged = log_bytes_since_checkpoint_.load(std::memory_order_relaxed);
+  return logged >= kLogMemtableBytes / 8 && recent_ids_.bytes() <= logged / 4;
 }
 
 Status DataStore::WriteDurably(rocksdb::WriteBatch& batch) {

@@ -127,10 +127,10 @@ class DataStore {
   // Index entries rewritten since the last checkpoint, held in memory (RecentIds).
   size_t HeldIdEntries() const { return recent_ids_.size(); }
   // Whether a checkpoint should come before its interval: a million index entries held in memory
-  // (about 100 bytes each), or an eighth of the log's memtable appended since the last one. Log
-  // records deleted while still in the memtable leave only their deletions to be flushed; at
-  // 100 MB/s of records, a checkpoint every 5 s found nearly all of them flushed to table files
-  // already (13 times the bytes written).
+  // (about 100 bytes each), or an eighth of the log's memtable appended since the last one while
+  // few index entries are held. Log records deleted while still in the memtable leave only their
+  // deletions to be flushed; at 100 MB/s of records, a checkpoint every 5 s found nearly all of
+  // them flushed to table files already (8 to 10 times the bytes written).
   bool WantsCheckpoint() const;
   // Bytes on disk: SST files plus write-ahead log.
   uint64_t SizeBytes() const;

@@ -50,7 +50,8 @@ class DataStoreTest : public ::testing::Test {
   std::unique_ptr<DataStore> store_;
 };
 
-TEST_F(DataStoreTest, ACheckpointIsWantedOnceAnEighthOfTheLogsMemtableIsAppended) {
+TEST_F(DataStoreTest,
+       ACheckpointIsWantedOnceAnEighthOfTheLogsMemtableIsAppendedWithFewEntriesHeld) {
   const std::string record(1 << 20, 'r');  // 1 MiB: 16 of them are an eighth of 128 MiB
   std::vector<uint64_t> sequences;
   for (int i = 0; i < 15; ++i) {
@@ -62,6 +63,17 @@ TEST_F(DataStoreTest, ACheckpointIsWantedOnceAnEighthOfTheLogsMemtableIsAppended
   ASSERT_TRUE(store_->Checkpoint({}, sequences).ok());
   EXPECT_FALSE(store_->WantsCheckpoint());
   EXPECT_TRUE(Log().empty());
+
+  // Not while the checkpoint would have to write many held index entries (over a quarter of the
+  // log's bytes): that batch would hold other writes back.
+  const std::string rewritten(5 << 20, 'v');
+  Append("actual", "id0", rewritten, DataStore::IdEntries::kReplacing);
+  for (int i = 0; i < 16; ++i)
+    Append(record, "more" + std::to_string(i), "v", DataStore::IdEntries::kNew);
+  EXPECT_FALSE(store_->WantsCheckpoint());
+  for (int i = 16; i < 24; ++i)
+    Append(record, "more" + std::to_string(i), "v", DataStore::IdEntries::kNew);
+  EXPECT_TRUE(store_->WantsCheckpoint());  // 24 MiB logged, 5 MiB held
 }
 
 TEST_F(DataStoreTest, ARewrittenEntryIsReadFirstAndSurvivesARestartBeforeItsCheckpoint) {

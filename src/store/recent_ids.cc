@@ -43,6 +43,7 @@ Status RecentIds::Add(uint64_t sequence, std::string&& section) {
     sections_.erase(slot);
     return parsed.WithContext("the id entries of log record " + std::to_string(sequence));
   }
+  bytes_ += slot->second.size();
   for (const auto& [key, value] : entries) {
     auto [held, added] = latest_.try_emplace(key, Entry{value, sequence});
     if (added || held->second.sequence > sequence) continue;  // new, or a later record wrote it
@@ -126,6 +127,7 @@ void RecentIds::Forget(const std::vector<uint64_t>& sequences) {
       auto found = latest_.find(key);
       if (found != latest_.end() && found->second.sequence == sequence) latest_.erase(found);
     });
+    bytes_ -= section->second.size();
     sections_.erase(section);
   }
 }

@@ -13,6 +13,7 @@
 #ifndef TELLTALE_STORE_RECENT_IDS_H_
 #define TELLTALE_STORE_RECENT_IDS_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -57,6 +58,8 @@ class RecentIds {
   void DropPrefix(std::string_view prefix);
 
   size_t size() const;
+  // Bytes of the sections held.
+  uint64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
 
  private:
   struct Entry {
@@ -71,6 +74,7 @@ class RecentIds {
   // Keys and values are views into `sections_`, into the section of the record that wrote them.
   absl::flat_hash_map<std::string_view, Entry> latest_;
   std::map<uint64_t, std::string> sections_;
+  std::atomic<uint64_t> bytes_{0};
 };
 
 }  // namespace telltale

@@ -226,8 +226,8 @@ Status Ingestor::JoinLatePending(int64_t version_id, const std::vector<Row>& pre
     if (pending[i]) waiting_ids.push_back(ids[i]);
   }
   ids = std::move(waiting_ids);
-  IdLocks::Hold hold =
-      actual_locks_.Acquire(LockKeys(model_id, ids, [](const std::string& id) { return id; }));
+  IdLocks::Hold hold = actual_locks_.Acquire(
+      LockKeys(model_id, ids, [](const std::string& id) -> const std::string& { return id; }));
   TELLTALE_ASSIGN_OR_RETURN(pending, store_.GetPending(model_id, ids));
   std::vector<ActualRow> rows;
   for (size_t i = 0; i < ids.size(); ++i) {

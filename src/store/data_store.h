@@ -148,11 +148,11 @@ class DataStore {
   // version, pending actuals by model), skipping those `skip` marks.
   Status MultiGet(rocksdb::ColumnFamilyHandle* family, const std::vector<std::string>& keys,
                   const FoundValue& found, const std::vector<bool>* skip = nullptr);
-  // Adds `windows`, the deletion of the log records `folded` and the index entries written with
-  // them to `batch` and writes it.
-  Status WriteWindows(rocksdb::WriteBatch& batch, const std::vector<WindowEntry>& windows,
-                      const std::vector<uint64_t>& folded,
-                      const std::vector<uint64_t>& dropped = {});
+  // Writes `windows`, the deletion of the log records `folded` and `dropped`, and the index
+  // entries written with the folded ones, after what `first` adds, in one batch.
+  Status WriteWindows(const std::vector<WindowEntry>& windows, const std::vector<uint64_t>& folded,
+                      const std::vector<uint64_t>& dropped,
+                      const std::function<void(rocksdb::WriteBatch&)>& first = nullptr);
   // Writes `batch` with fsync; a failure stops writes until ResumeIfStopped succeeds.
   Status WriteDurably(rocksdb::WriteBatch& batch);
   // Unavailable when less than the reserve (plus `incoming`) is free.

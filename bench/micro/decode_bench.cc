@@ -44,19 +44,25 @@ std::string BenchRows(size_t rows, bool ndjson) {
   return body;
 }
 
-void DecodeBody(benchmark::State& state, bool ndjson) {
+// Decodes `body` (1,000 rows of BenchSchema) with `decode` (DecodeRows or DecodeColumns).
+template <typename Decode>
+void DecodeBody(benchmark::State& state, const std::string& body, const DecodeOptions& options,
+                Decode decode) {
   VersionSchema schema = BenchSchema();
-  std::string body = BenchRows(1000, ndjson);
-  DecodeOptions options;
-  options.ndjson = ndjson;
   DecodeLimits limits;
   for (auto _ : state) {
-    Result<DecodedRows> decoded = DecodeRows(body, schema, options, limits);
+    Result<DecodedRows> decoded = decode(body, schema, options, limits);
     if (!decoded.ok() || decoded->rows.size() != 1000) state.SkipWithError("decoding failed");
     benchmark::DoNotOptimize(decoded);
   }
   state.SetItemsProcessed(state.iterations() * 1000);
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(body.size()));
+}
+
+void DecodeJsonBody(benchmark::State& state, bool ndjson) {
+  DecodeOptions options;
+  options.ndjson = ndjson;
+  DecodeBody(state, BenchRows(1000, ndjson), options, &DecodeRows);
 }
 
 // The same kind of rows as a columnar body.
@@ -97,22 +103,12 @@ std::string BenchColumns(size_t rows) {
 }
 
 void BM_DecodeColumnRows(benchmark::State& state) {
-  VersionSchema schema = BenchSchema();
-  std::string body = BenchColumns(1000);
-  DecodeOptions options;
-  DecodeLimits limits;
-  for (auto _ : state) {
-    Result<DecodedRows> decoded = DecodeColumns(body, schema, options, limits);
-    if (!decoded.ok() || decoded->rows.size() != 1000) state.SkipWithError("decoding failed");
-    benchmark::DoNotOptimize(decoded);
-  }
-  state.SetItemsProcessed(state.iterations() * 1000);
-  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(body.size()));
+  DecodeBody(state, BenchColumns(1000), DecodeOptions(), &DecodeColumns);
 }
 BENCHMARK(BM_DecodeColumnRows);
 
-void BM_DecodeJsonRows(benchmark::State& state) { DecodeBody(state, false); }
-void BM_DecodeNdjsonRows(benchmark::State& state) { DecodeBody(state, true); }
+void BM_DecodeJsonRows(benchmark::State& state) { DecodeJsonBody(state, false); }
+void BM_DecodeNdjsonRows(benchmark::State& state) { DecodeJsonBody(state, true); }
 BENCHMARK(BM_DecodeJsonRows);
 BENCHMARK(BM_DecodeNdjsonRows);
 

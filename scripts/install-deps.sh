@@ -11,7 +11,7 @@ debian_packages=(
   libsimdjson-dev libboost-dev libfmt-dev libcli11-dev libxxhash-dev
   libhwy-dev libabsl-dev libmsgpack-cxx-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libyaml-cpp-dev nlohmann-json3-dev
-  librocksdb-dev libsqlite3-dev libsqlitecpp-dev libcpp-httplib-dev libssl-dev
+  librocksdb-dev libjemalloc-dev libsqlite3-dev libsqlitecpp-dev libcpp-httplib-dev libssl-dev
   libhowardhinnant-date-dev tzdata libcurl4-openssl-dev prometheus-alertmanager
   python3 python3-venv chromium
 )

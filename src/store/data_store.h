@@ -148,13 +148,14 @@ class DataStore {
   // version, pending actuals by model), skipping those `skip` marks.
   Status MultiGet(rocksdb::ColumnFamilyHandle* family, const std::vector<std::string>& keys,
                   const FoundValue& found, const std::vector<bool>* skip = nullptr);
-  // Writes `windows`, the deletion of the log records `folded` and `dropped`, and the index
-  // entries written with the folded ones, after what `first` adds, in one batch.
+  // Writes the index entries written with the log records `folded`, then, after what `first`
+  // adds, `windows` and the deletion of the records `folded` and `dropped` in one synced batch.
   Status WriteWindows(const std::vector<WindowEntry>& windows, const std::vector<uint64_t>& folded,
                       const std::vector<uint64_t>& dropped,
                       const std::function<void(rocksdb::WriteBatch&)>& first = nullptr);
-  // Writes `batch` with fsync; a failure stops writes until ResumeIfStopped succeeds.
-  Status WriteDurably(rocksdb::WriteBatch& batch);
+  // Writes `batch`, with fsync when `sync` (which makes every earlier write durable too); a
+  // failure stops writes until ResumeIfStopped succeeds.
+  Status Write(rocksdb::WriteBatch& batch, bool sync);
   // Unavailable when less than the reserve (plus `incoming`) is free.
   Status CheckSpace(uint64_t incoming) const;
 

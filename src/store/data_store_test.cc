@@ -95,6 +95,29 @@ TEST_F(DataStoreTest, ARewrittenEntryIsReadFirstAndSurvivesARestartBeforeItsChec
   EXPECT_EQ(Log().size(), 1u);  // "next" only
 }
 
+TEST_F(DataStoreTest, ACheckpointWritesEveryHeldEntryThoughNotInOneWrite) {
+  // More entries than one of the checkpoint's index writes takes (32,768).
+  constexpr int kIds = 100'000;
+  std::vector<std::string> ids;
+  std::vector<std::pair<std::string, std::string>> predicted, joined;
+  for (int i = 0; i < kIds; ++i) {
+    ids.push_back("id" + std::to_string(i));
+    predicted.emplace_back(ids.back(), "predicted");
+    joined.emplace_back(ids.back(), "joined " + std::to_string(i));
+  }
+  const uint64_t first =
+      store_->Append("predictions", 1, predicted, DataStore::IdEntries::kNew).value();
+  const uint64_t second =
+      store_->Append("actuals", 1, joined, DataStore::IdEntries::kReplacing).value();
+  ASSERT_TRUE(store_->Checkpoint({}, {first, second}).ok());
+  for (int restart = 0; restart < 2; ++restart) {
+    std::vector<std::optional<std::string>> values = store_->GetIds(1, ids).value();
+    for (int i = 0; i < kIds; ++i) ASSERT_EQ(values[i], joined[i].second) << i;
+    EXPECT_TRUE(Log().empty());
+    Reopen();
+  }
+}
+
 TEST_F(DataStoreTest, ADroppedRecordsRewrittenEntriesAreNotWritten) {
   uint64_t predicted = Append("prediction", "a", "predicted", DataStore::IdEntries::kNew);
   uint64_t joined = Append("actual", "a", "with its actual", DataStore::IdEntries::kReplacing);

@@ -120,3 +120,11 @@ def test_idle_keep_alive_connections_do_not_keep_other_clients_waiting(start_ser
         while connection.recv(4096):  # the rest of the answer, then the end: closed by the server
             pass
         connection.close()
+
+
+def test_the_server_allocates_with_jemalloc(telltale_bin):
+    # The build links jemalloc into the server (CMakeLists.txt): asked to, it reports itself.
+    result = subprocess.run([telltale_bin, "--version"], capture_output=True, text=True,
+                            env={**os.environ, "MALLOC_CONF": "stats_print:true"}, timeout=20)
+    assert result.returncode == 0
+    assert "Begin jemalloc statistics" in result.stderr

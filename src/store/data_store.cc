@@ -137,9 +137,11 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
   rocksdb::BlockBasedTableOptions id_table = table;
   // Point lookups only: a hash index in each block finds a key's restart interval without a
   // binary search. A sparse table (a quarter full) makes collisions, which fall back to the
-  // binary search, rarer. About 2.5 bytes per id in all.
+  // binary search, rarer. About 2.5 bytes per id in all. With that, blocks of 8 KiB instead of 4
+  // halve the index blocks' size and searches, and compress better.
   id_table.data_block_index_type = rocksdb::BlockBasedTableOptions::kDataBlockBinaryAndHash;
   id_table.data_block_hash_table_util_ratio = 0.25;
+  id_table.block_size = 8 << 10;
   id_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(id_table));
   // Nearly every lookup of a new prediction's id is a miss: a bloom filter on the memtable answers
   // those without searching it.

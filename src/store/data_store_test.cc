@@ -65,7 +65,7 @@ TEST_F(DataStoreTest,
   EXPECT_TRUE(Log().empty());
 
   // Not while the checkpoint would have to write many held index entries (over a quarter of the
-  // log's bytes): that batch would hold other writes back.
+  // log's bytes): checkpoints that often, each writing many of them, cost throughput.
   const std::string rewritten(5 << 20, 'v');
   Append("actual", "id0", rewritten, DataStore::IdEntries::kReplacing);
   for (int i = 0; i < 16; ++i)

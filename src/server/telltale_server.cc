@@ -88,6 +88,7 @@ Result<std::unique_ptr<TelltaleServer>> TelltaleServer::Open(
   server->checkpointer_ = std::thread([raw = server.get()] { raw->CheckpointLoop(); });
   server->monitor_thread_ = std::thread([raw = server.get()] { raw->MonitorLoop(); });
   server->notifier_->Start();
+  server->opened_ = true;
   return server;
 }
 
@@ -312,6 +313,9 @@ Status TelltaleServer::Run() {
 void TelltaleServer::Shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  // A server that failed to open has no threads, and a half-recovered state is not for a
+  // checkpoint to write: the log still holds every record.
+  if (!opened_) return;
   if (checkpointer_.joinable()) checkpointer_.join();
   if (monitor_thread_.joinable()) monitor_thread_.join();
   if (notifier_) notifier_->Stop();

@@ -65,6 +65,7 @@ class TelltaleServer {
   std::mutex stop_mutex_;
   std::condition_variable stop_signal_;
   bool stopping_ = false;
+  bool opened_ = false;  // Open went through: threads run, windows are recovered
   bool shut_down_ = false;
   std::thread checkpointer_;
   std::thread monitor_thread_;

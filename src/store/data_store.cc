@@ -165,6 +165,12 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
   store->min_free_bytes_ = store_options.min_free_bytes;
   rocksdb::DB* db = nullptr;
   rocksdb::Status status = rocksdb::DB::Open(options, directory, families, &store->handles_, &db);
+  if (status.IsIOError() && status.ToString().find("lock file") != std::string::npos) {
+    return Status::Unavailable("cannot open the data store " + directory +
+                               ": another process holds it (is a telltale server already "
+                               "running on this data directory?): " +
+                               status.ToString());
+  }
   if (!status.ok()) return FromRocks(status, "cannot open the data store " + directory);
   store->db_.reset(db);
   store->log_ = store->handles_[1];

@@ -83,6 +83,21 @@ def test_port_in_use_is_a_clear_error(start_server, telltale_bin, tmp_path):
     assert f"cannot listen on 127.0.0.1:{port}" in line
 
 
+def test_a_data_dir_in_use_is_a_clear_error_and_stays_intact(start_server, telltale_bin, tmp_path):
+    first = start_server(["--max-lateness", "3650d"], data_dir=tmp_path / "data")
+    api = first.api()
+    api.create_model("m")
+    api.create_version("m", "v1", {"features": {"x": "numeric"}})
+    api.log("m", "v1", [{"id": str(i), "timestamp": "2026-11-20T10:00:00Z", "features": {"x": i}}
+                        for i in range(10)])
+    process, line = serve(telltale_bin, tmp_path, ["--port", "0"])
+    assert process.wait(timeout=20) == 2, line  # an error exit, not a crash
+    assert "is a telltale server already running on this data directory?" in line, line
+    summary = api.get("/api/v1/models/m/versions/v1/summary",
+                      params={"from": "2026-11-20T00:00:00Z", "to": "2026-11-21T00:00:00Z"})
+    assert summary.json()["rows"] == 10
+
+
 def test_sigterm_mid_ingestion_loses_nothing_acknowledged(start_server, tmp_path):
     server = start_server(["--max-lateness", "3650d", "--checkpoint-interval", "1h"], data_dir=tmp_path / "d")
     api = server.api()

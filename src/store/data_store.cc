@@ -122,6 +122,10 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
   options.create_missing_column_families = true;
   options.IncreaseParallelism(2);
   options.max_total_wal_size = 256 << 20;
+  // RocksDB reserves room ahead of each log file as large as the largest memtable (the log
+  // family's: 140 MB in all) — on every data directory from its first write, and kept after a
+  // crash. Not reserving it changed neither ingestion's throughput nor its fsync latency.
+  options.allow_fallocate = false;
   rocksdb::BlockBasedTableOptions table;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   table.block_cache = rocksdb::NewLRUCache(store_options.cache_bytes);

@@ -98,6 +98,18 @@ def test_a_data_dir_in_use_is_a_clear_error_and_stays_intact(start_server, tellt
     assert summary.json()["rows"] == 10
 
 
+def test_a_small_data_dir_takes_little_disk_even_after_a_crash(start_server, tmp_path):
+    server = start_server(["--max-lateness", "3650d"], data_dir=tmp_path / "data")
+    api = server.api()
+    api.create_model("m")
+    api.create_version("m", "v1", {"features": {"x": "numeric"}})
+    api.log("m", "v1", [{"id": str(i), "timestamp": "2026-11-20T10:00:00Z", "features": {"x": i}}
+                        for i in range(100)])
+    server.kill()
+    on_disk = sum(path.stat().st_blocks * 512 for path in (tmp_path / "data").rglob("*"))
+    assert on_disk < 16 << 20, f"{on_disk >> 20} MiB on disk for 100 rows"
+
+
 def test_sigterm_mid_ingestion_loses_nothing_acknowledged(start_server, tmp_path):
     server = start_server(["--max-lateness", "3650d", "--checkpoint-interval", "1h"], data_dir=tmp_path / "d")
     api = server.api()

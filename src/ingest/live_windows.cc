@@ -245,7 +245,10 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
     for (const Row* row : scores ? rows : std::vector<const Row*>{}) {
       PredictionRef ref;
       spec.ReadPrediction(*row, ref);
-      window.performance().AddPrediction(ref.score, spec.PredictedPositive(ref));
+      // A label of neither class leaves the row out (its actual is refused too).
+      if (std::optional<bool> positive = spec.PredictedPositive(ref)) {
+        window.performance().AddPrediction(ref.score, *positive);
+      }
     }
     for (const WindowKey& key : windows_of(group.segment, group.hour)) state->dirty.insert(key);
   }

@@ -16,15 +16,22 @@ std::optional<Task> ParseTask(std::string_view name) {
   return std::nullopt;
 }
 
-bool IsPositiveLabel(std::string_view label) {
-  std::string lower(label);
+namespace {
+
+std::string Lowercase(std::string_view text) {
+  std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower == "1" || lower == "true" || lower == "yes" || lower == "positive";
+  return lower;
 }
 
-PerformanceSpec::PerformanceSpec(Task task, const VersionSchema& schema, double threshold)
-    : task_(task), threshold_(threshold), query_field_(schema.query_field()) {
+}  // namespace
+
+PerformanceSpec::PerformanceSpec(Task task, const VersionSchema& schema)
+    : task_(task),
+      threshold_(schema.decision_threshold().value_or(kDefaultThreshold)),
+      positive_class_(schema.positive_class()),
+      query_field_(schema.query_field()) {
   const std::vector<FieldSpec>& fields = schema.fields();
   for (size_t i = 0; i < fields.size(); ++i) {
     const FieldSpec& field = fields[i];
@@ -65,6 +72,19 @@ std::string CellText(const Cell& cell) {
   return "";
 }
 
+// An actual as text: a number in its shortest form, anything else as sent.
+std::string TruthText(const ActualValue& actual) {
+  return actual.number ? FormatNumber(*actual.number) : actual.label;
+}
+
+// Why `label`, found in `what`, is refused by a binary model without a positive_class.
+std::string NotABinaryClass(std::string_view what, std::string_view label) {
+  return std::string(what) + " '" + std::string(label) +
+         "' is neither class of a binary model: the positive class is 1, true, yes or positive "
+         "and the negative class 0, false, no or negative (in any case), unless the version's "
+         "schema names its positive_class";
+}
+
 }  // namespace
 
 void PerformanceSpec::ReadPrediction(const Row& row, PredictionRef& ref) const {
@@ -85,8 +105,17 @@ std::optional<ActualValue> PerformanceSpec::RowActual(const Row& row) const {
   return ActualValue{number, CellText(cell)};
 }
 
-bool PerformanceSpec::PredictedPositive(const PredictionRef& ref) const {
-  return ref.label.empty() ? ref.score >= threshold_ : IsPositiveLabel(ref.label);
+std::optional<bool> PerformanceSpec::BinaryClass(std::string_view label) const {
+  if (positive_class_) return label == *positive_class_;
+  std::string lower = Lowercase(label);
+  if (lower == "1" || lower == "true" || lower == "yes" || lower == "positive") return true;
+  if (lower == "0" || lower == "false" || lower == "no" || lower == "negative") return false;
+  return std::nullopt;
+}
+
+std::optional<bool> PerformanceSpec::PredictedPositive(const PredictionRef& ref) const {
+  if (ref.label.empty()) return ref.score >= threshold_;
+  return BinaryClass(ref.label);
 }
 
 Result<ActualValue> PerformanceSpec::ReadActual(const ActualFields& actuals) const {
@@ -106,23 +135,33 @@ Result<ActualValue> PerformanceSpec::ReadActual(const ActualFields& actuals) con
   if (actual_type_ == FieldType::kBoolean && value.label != "true" && value.label != "false") {
     return Status::InvalidArgument("actuals." + actual_name_ + ": expected true or false");
   }
+  if (task_ == Task::kBinaryClassification && !BinaryClass(TruthText(value))) {
+    return Status::InvalidArgument(
+        NotABinaryClass("actuals." + actual_name_ + ":", TruthText(value)));
+  }
   return value;
 }
 
 Result<Outcome> PerformanceSpec::MakeOutcome(const PredictionRef& ref,
                                              const ActualValue& actual) const {
   Outcome outcome;
-  std::string truth = actual.number ? FormatNumber(*actual.number) : actual.label;
+  std::string truth = TruthText(actual);
   switch (task_) {
-    case Task::kBinaryClassification:
+    case Task::kBinaryClassification: {
       outcome.kind = Outcome::Kind::kBinary;
       if (ref.label.empty() && std::isnan(ref.score)) {
         return Status::InvalidArgument("the prediction has no score or label to compare");
       }
+      std::optional<bool> predicted = PredictedPositive(ref);
+      if (!predicted)
+        return Status::InvalidArgument(NotABinaryClass("the predicted label", ref.label));
+      std::optional<bool> positive = BinaryClass(truth);
+      if (!positive) return Status::InvalidArgument(NotABinaryClass("the actual", truth));
       outcome.score = ref.score;
-      outcome.predicted_positive = PredictedPositive(ref);
-      outcome.actual_positive = IsPositiveLabel(truth);
+      outcome.predicted_positive = *predicted;
+      outcome.actual_positive = *positive;
       return outcome;
+    }
     case Task::kMulticlassClassification:
       outcome.kind = Outcome::Kind::kMulticlass;
       if (ref.label.empty()) return Status::InvalidArgument("the prediction has no label");

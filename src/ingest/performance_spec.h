@@ -3,9 +3,11 @@
 // truth — decided from the model's task and the version's schema.
 //
 //   binary_classification      score: the first numeric prediction; label: the first boolean or
-//                              categorical prediction (used instead of score >= threshold when
-//                              given); truth: the first actual (true, 1, "1", "true", "yes",
-//                              "positive" are the positive class)
+//                              categorical prediction (used instead of score >= the schema's
+//                              decision_threshold, 0.5 by default, when given); truth: the first
+//                              actual. The schema's positive_class is the positive label, any
+//                              other the negative; without it 1, true, yes and positive are
+//                              positive, 0, false, no and negative negative, and others refused
 //   multiclass_classification  label: the first boolean or categorical prediction; truth: the
 //                              first actual, as text
 //   regression                 score: the first numeric prediction; truth: the first numeric actual
@@ -39,7 +41,7 @@ class PerformanceSpec {
   static constexpr double kDefaultThreshold = 0.5;
 
   PerformanceSpec() = default;
-  PerformanceSpec(Task task, const VersionSchema& schema, double threshold = kDefaultThreshold);
+  PerformanceSpec(Task task, const VersionSchema& schema);
 
   Task task() const { return task_; }
   // The actual field's name, or empty when the schema declares none.
@@ -47,8 +49,11 @@ class PerformanceSpec {
 
   // What the model said in `row` (its score and label), into `ref`.
   void ReadPrediction(const Row& row, PredictionRef& ref) const;
-  // Binary: the decision — the predicted label when given, else score >= threshold.
-  bool PredictedPositive(const PredictionRef& ref) const;
+  // Binary: the decision — the predicted label's class when given, else score >= threshold;
+  // nullopt for a label that names neither class.
+  std::optional<bool> PredictedPositive(const PredictionRef& ref) const;
+  // Binary: whether a label names the positive class (true), the negative one (false) or neither.
+  std::optional<bool> BinaryClass(std::string_view label) const;
   // The truth a row carries itself (a baseline row, or a prediction logged with its actual).
   std::optional<ActualValue> RowActual(const Row& row) const;
   // The truth among a row's actuals; InvalidArgument naming the field when it is missing or of
@@ -61,6 +66,7 @@ class PerformanceSpec {
  private:
   Task task_ = Task::kBinaryClassification;
   double threshold_ = kDefaultThreshold;
+  std::optional<std::string> positive_class_;
   int score_field_ = -1;
   int label_field_ = -1;
   int actual_index_ = -1;
@@ -68,9 +74,6 @@ class PerformanceSpec {
   FieldType actual_type_ = FieldType::kNumeric;
   std::string actual_name_;
 };
-
-// Whether a label names the positive class of a binary model.
-bool IsPositiveLabel(std::string_view label);
 
 }  // namespace telltale
 

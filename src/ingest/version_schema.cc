@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -194,11 +195,12 @@ Result<VersionSchema> VersionSchema::FromJson(const nlohmann::json& schema,
   VersionSchema parsed;
   if (!schema.is_object()) return Status::InvalidArgument("schema: expected an object");
   for (const auto& [key, value] : schema.items()) {
-    bool known = key == "query_id";
+    bool known = key == "query_id" || key == "decision_threshold" || key == "positive_class";
     for (FieldRole role : kRoles) known |= FieldRoleKey(role) == key;
     if (!known) {
       return Status::InvalidArgument("schema: unknown key '" + key +
-                                     "'; known: features, predictions, actuals, raw, query_id");
+                                     "'; known: features, predictions, actuals, raw, query_id, "
+                                     "decision_threshold, positive_class");
     }
   }
   std::set<std::string> names;
@@ -227,6 +229,26 @@ Result<VersionSchema> VersionSchema::FromJson(const nlohmann::json& schema,
   }
   if (schema.contains("query_id")) {
     TELLTALE_ASSIGN_OR_RETURN(parsed.query_field_, ParseQueryField(parsed, schema["query_id"]));
+  }
+  if (schema.contains("decision_threshold")) {
+    const nlohmann::json& threshold = schema["decision_threshold"];
+    if (!threshold.is_number() || !std::isfinite(threshold.get<double>())) {
+      return Status::InvalidArgument("schema.decision_threshold: expected a number");
+    }
+    parsed.decision_threshold_ = threshold.get<double>();
+  }
+  if (schema.contains("positive_class")) {
+    const nlohmann::json& positive = schema["positive_class"];
+    std::string text = positive.is_string()    ? positive.get<std::string>()
+                       : positive.is_boolean() ? (positive.get<bool>() ? "true" : "false")
+                       : positive.is_number()  ? FormatNumber(positive.get<double>())
+                                               : "";
+    if (text.empty()) {
+      return Status::InvalidArgument(
+          "schema.positive_class: expected the positive class's label (a string, number or "
+          "boolean)");
+    }
+    parsed.positive_class_ = std::move(text);
   }
 
   if (segments.is_null()) return parsed;
@@ -292,6 +314,8 @@ nlohmann::json VersionSchema::SchemaJson() const {
     }
   }
   if (query_field_ >= 0) schema["query_id"] = fields_[static_cast<size_t>(query_field_)].name;
+  if (decision_threshold_) schema["decision_threshold"] = *decision_threshold_;
+  if (positive_class_) schema["positive_class"] = *positive_class_;
   return schema;
 }
 

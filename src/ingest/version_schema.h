@@ -65,6 +65,10 @@ class VersionSchema {
   const std::vector<Segment>& segments() const { return segments_; }
   // The index of the field named by "query_id", or -1.
   int query_field() const { return query_field_; }
+  // Binary classification: "decision_threshold", the score from which a prediction is positive
+  // (when no label is logged), and "positive_class", the label of the positive class (as text).
+  const std::optional<double>& decision_threshold() const { return decision_threshold_; }
+  const std::optional<std::string>& positive_class() const { return positive_class_; }
   // The field of `role` called `name`, or -1.
   int FindField(FieldRole role, std::string_view name) const;
   int FindField(std::string_view name) const;
@@ -79,6 +83,8 @@ class VersionSchema {
   std::vector<FieldSpec> fields_;
   std::vector<Segment> segments_;
   int query_field_ = -1;
+  std::optional<double> decision_threshold_;
+  std::optional<std::string> positive_class_;
 };
 
 }  // namespace telltale

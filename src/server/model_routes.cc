@@ -89,6 +89,28 @@ Status CheckActuals(Task task, const VersionSchema& schema, const PerformanceSpe
                                  wanted + "; none of the declared actuals is one");
 }
 
+// decision_threshold and positive_class are a binary model's; a boolean truth's positive class
+// is true or false.
+Status CheckBinarySettings(Task task, const VersionSchema& schema, const PerformanceSpec& spec) {
+  const char* given = schema.decision_threshold() ? "decision_threshold"
+                      : schema.positive_class()   ? "positive_class"
+                                                  : nullptr;
+  if (given == nullptr) return Status::Ok();
+  if (task != Task::kBinaryClassification) {
+    return Status::InvalidArgument(std::string("schema.") + given +
+                                   ": only binary classification models have one");
+  }
+  const std::optional<std::string>& positive = schema.positive_class();
+  const int actual = schema.FindField(FieldRole::kActual, spec.actual_field());
+  if (positive && actual >= 0 &&
+      schema.fields()[static_cast<size_t>(actual)].type == FieldType::kBoolean &&
+      *positive != "true" && *positive != "false") {
+    return Status::InvalidArgument("schema.positive_class: the actual " + spec.actual_field() +
+                                   " is boolean, so its positive class is true or false");
+  }
+  return Status::Ok();
+}
+
 // Sends 422 for an invalid field and returns false.
 bool Check(httplib::Response& response, const Status& status) {
   if (status.ok()) return true;
@@ -258,6 +280,7 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
     }
     PerformanceSpec spec(task, *schema);
     if (!Check(response, CheckActuals(task, *schema, spec))) return;
+    if (!Check(response, CheckBinarySettings(task, *schema, spec))) return;
     version.schema_json = schema->SchemaJson().dump();
     version.segments_json = schema->SegmentsJson().dump();
     version.created_at = context.clock->Now();

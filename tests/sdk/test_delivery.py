@@ -162,6 +162,13 @@ def test_with_raise_errors_each_error_raises_typed_with_the_problem_details(serv
         telltale.Client(server.url, token="wrong").models()
     with pytest.raises(telltale.ConflictError, match="different schema"):
         client.model("m").create_version("v1", schema={"features": {"x": "categorical"}})
+    binary = client.create_model("b", task="binary_classification")
+    settings = {**SCHEMA, "actuals": {"y": "boolean"}, "decision_threshold": 0.7, "positive_class": True}
+    first = binary.create_version("v1", schema=settings)
+    assert first.schema["positive_class"] == "true"
+    assert binary.create_version("v1", schema=settings).schema == first.schema  # the same, again
+    with pytest.raises(telltale.ConflictError, match="different schema"):
+        binary.create_version("v1", schema={**settings, "decision_threshold": 0.6})
     client.close()
 
 

@@ -207,6 +207,68 @@ def test_multiclass_metrics_and_confusion_matrix_equal_scikit_learn(api):
     assert matrix["matrix"] == metrics.confusion_matrix(y_test, predicted, labels=labels).tolist()
 
 
+def test_a_named_positive_class_and_a_decision_threshold_equal_scikit_learns_pos_label(api):
+    rng = np.random.default_rng(7)
+    n = 400
+    scores = rng.random(n)
+    truth = np.where(rng.random(n) < scores, "fraud", "legit")  # scores roughly calibrated
+    ids = [f"t{i}" for i in range(n)]
+    times, days = spread_over_days(n)
+    api.create_model("cards", task="binary_classification")
+    created = api.create_version("cards", "v1", {
+        "features": {"amount": "numeric"}, "predictions": {"fraud_score": "numeric"},
+        "actuals": {"outcome": "categorical"}, "decision_threshold": 0.7, "positive_class": "fraud"})
+    assert created["schema"]["decision_threshold"] == 0.7 and created["schema"]["positive_class"] == "fraud"
+    api.log("cards", "v1", [{"id": ids[i], "timestamp": times[i], "features": {"amount": 1.0},
+                             "predictions": {"fraud_score": float(scores[i])}} for i in range(n)])
+    answer = send_actuals(api, "cards", [{"id": ids[i], "actuals": {"outcome": str(truth[i])}} for i in range(n)])
+    assert answer["joined"] == n and answer["rejected"] == []
+
+    predicted = np.where(scores >= 0.7, "fraud", "legit")
+    everyone = np.ones(n, bool)
+    for name, compute in {
+        "precision": lambda rows: metrics.precision_score(truth[rows], predicted[rows], pos_label="fraud"),
+        "recall": lambda rows: metrics.recall_score(truth[rows], predicted[rows], pos_label="fraud"),
+        "f1": lambda rows: metrics.f1_score(truth[rows], predicted[rows], pos_label="fraud"),
+        "accuracy": lambda rows: metrics.accuracy_score(truth[rows], predicted[rows]),
+    }.items():
+        assert performance(api, "cards", name) == pytest.approx(per_day(days, everyone, compute), rel=1e-9), name
+    roc = per_day(days, everyone, lambda rows: metrics.roc_auc_score(truth[rows] == "fraud", scores[rows]))
+    assert performance(api, "cards", "roc_auc") == pytest.approx(roc, abs=0.002)
+    start, end = day_starts()[0], day_starts()[-1] + dt.timedelta(days=1)
+    matrix = api.get("/api/v1/models/cards/versions/v1/confusion_matrix",
+                     params={"from": stamp(start), "to": stamp(end)}).json()
+    assert matrix["matrix"] == metrics.confusion_matrix(truth, predicted, labels=["legit", "fraud"]).tolist()
+
+
+def test_a_label_of_neither_class_is_refused_not_counted_as_negative(api):
+    api.create_model("m", task="binary_classification")
+    api.create_version("m", "v1", {"features": {"x": "numeric"},
+                                   "predictions": {"score": "numeric", "decision": "categorical"},
+                                   "actuals": {"outcome": "categorical"}})
+    api.log("m", "v1", [{"id": "a", "features": {"x": 1}, "predictions": {"score": 0.9, "decision": "Yes"}},
+                        {"id": "b", "features": {"x": 1}, "predictions": {"score": 0.2, "decision": "fraud"}},
+                        {"id": "c", "features": {"x": 1}, "predictions": {"score": 0.2, "decision": "NO"}}])
+    answer = send_actuals(api, "m", [{"id": "a", "actuals": {"outcome": "fraud"}},
+                                     {"id": "b", "actuals": {"outcome": "1"}},
+                                     {"id": "c", "actuals": {"outcome": "Negative"}}])
+    assert answer["joined"] == 1  # c: "NO" and "Negative" are the negative class
+    reasons = {row["index"]: (row["code"], row["reason"]) for row in answer["rejected"]}
+    assert reasons[0][0] == "type_error" and "actuals.outcome: 'fraud' is neither class" in reasons[0][1]
+    assert "the predicted label 'fraud' is neither class" in reasons[1][1]
+    assert "positive_class" in reasons[0][1]
+    # The settings belong to binary models, and are checked when the version is created.
+    api.create_model("r", task="regression")
+    for model, schema, message in [
+        ("r", {"predictions": {"y": "numeric"}, "decision_threshold": 0.5}, "only binary classification"),
+        ("m", {"predictions": {"s": "numeric"}, "decision_threshold": "high"}, "schema.decision_threshold: expected a number"),
+        ("m", {"predictions": {"s": "numeric"}, "positive_class": ["a"]}, "schema.positive_class: expected"),
+        ("m", {"predictions": {"s": "numeric"}, "actuals": {"t": "boolean"}, "positive_class": "fraud"}, "true or false"),
+    ]:
+        response = api.post(f"/api/v1/models/{model}/versions", json={"version": "v9", "schema": schema})
+        assert response.status_code == 422 and message in response.json()["detail"], response.text
+
+
 def test_bad_actuals_are_rejected_row_by_row_with_the_reason(api):
     api.create_model("m", task="binary_classification")
     api.create_version("m", "v1", {"features": {"x": "numeric"}, "predictions": {"score": "numeric"},

@@ -163,7 +163,8 @@ class Model:
                        segments: Sequence[Any] = ()) -> "Version":
         """Registers a version, or returns the existing one when its schema is the same (a
         version's schema never changes: log a changed model as a new version). A ranking model's
-        schema names the field that groups rows into queries: {"query_id": "session", ...}."""
+        schema names the field that groups rows into queries: {"query_id": "session", ...}; a
+        binary classifier's may set {"decision_threshold": 0.7, "positive_class": "fraud"}."""
         body: Dict[str, Any] = {"version": version, "schema": {
             r: dict(f) if isinstance(f, Mapping) else f for r, f in schema.items()}}
         if segments:
@@ -433,9 +434,20 @@ def _fields(schema: Mapping[str, Any]) -> Dict[str, Any]:
         if isinstance(fields, Mapping):
             if fields:
                 out[role] = {name: json.dumps(kind, sort_keys=True) for name, kind in fields.items()}
+        elif role == "positive_class":
+            out[role] = _class_text(fields)
         else:
-            out[role] = fields  # query_id
+            out[role] = fields  # query_id, decision_threshold
     return out
+
+
+def _class_text(label: Any) -> str:
+    """A class label as the server keeps it: true/false, numbers in their shortest form."""
+    if isinstance(label, bool):
+        return "true" if label else "false"
+    if isinstance(label, float) and label.is_integer():
+        return str(int(label))
+    return str(label)
 
 
 def _points(answer: Dict[str, Any], extra: Sequence[str] = ()):

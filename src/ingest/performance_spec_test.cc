@@ -1,0 +1,76 @@
+#include "ingest/performance_spec.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace telltale {
+namespace {
+
+PerformanceSpec BinarySpec(const nlohmann::json& extra = nlohmann::json::object()) {
+  nlohmann::json schema = {{"predictions", {{"score", "numeric"}}},
+                           {"actuals", {{"outcome", "categorical"}}}};
+  schema.update(extra);
+  Result<VersionSchema> parsed = VersionSchema::FromJson(schema, nlohmann::json());
+  EXPECT_TRUE(parsed.ok()) << parsed.status().message();
+  return PerformanceSpec(Task::kBinaryClassification, *parsed);
+}
+
+PredictionRef Scored(double score, std::string label = "") {
+  PredictionRef ref;
+  ref.score = score;
+  ref.label = std::move(label);
+  return ref;
+}
+
+TEST(PerformanceSpecTest, WithoutAPositiveClassOnlyKnownWordsNameAClass) {
+  PerformanceSpec spec = BinarySpec();
+  for (const char* positive : {"1", "true", "Yes", "POSITIVE"}) {
+    EXPECT_EQ(spec.BinaryClass(positive), true) << positive;
+  }
+  for (const char* negative : {"0", "false", "No", "negative"}) {
+    EXPECT_EQ(spec.BinaryClass(negative), false) << negative;
+  }
+  for (const char* neither : {"fraud", "2", "", "y"}) {
+    EXPECT_EQ(spec.BinaryClass(neither), std::nullopt) << neither;
+  }
+  Result<ActualValue> refused = spec.ReadActual({{"outcome", ActualValue{std::nullopt, "fraud"}}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("actuals.outcome: 'fraud' is neither class"),
+            std::string::npos);
+  EXPECT_TRUE(spec.ReadActual({{"outcome", ActualValue{1.0, "1"}}}).ok());
+  EXPECT_FALSE(spec.MakeOutcome(Scored(0.9, "fraud"), ActualValue{1.0, "1"}).ok());
+}
+
+TEST(PerformanceSpecTest, ANamedPositiveClassMakesEveryOtherLabelNegative) {
+  PerformanceSpec spec = BinarySpec({{"positive_class", "fraud"}});
+  EXPECT_EQ(spec.BinaryClass("fraud"), true);
+  EXPECT_EQ(spec.BinaryClass("legit"), false);
+  EXPECT_EQ(spec.BinaryClass("1"), false);
+  EXPECT_EQ(spec.BinaryClass("Fraud"), false);  // as sent: no case folding for a named class
+  Result<Outcome> outcome = spec.MakeOutcome(Scored(0.1, "fraud"), ActualValue{std::nullopt, "x"});
+  ASSERT_TRUE(outcome.ok());
+  EXPECT_TRUE(outcome->predicted_positive);
+  EXPECT_FALSE(outcome->actual_positive);
+}
+
+TEST(PerformanceSpecTest, TheDecisionThresholdComesFromTheSchema) {
+  PerformanceSpec by_default = BinarySpec();
+  EXPECT_EQ(by_default.PredictedPositive(Scored(0.5)), true);
+  EXPECT_EQ(by_default.PredictedPositive(Scored(0.49)), false);
+  PerformanceSpec strict = BinarySpec({{"decision_threshold", 0.8}});
+  EXPECT_EQ(strict.PredictedPositive(Scored(0.79)), false);
+  EXPECT_EQ(strict.PredictedPositive(Scored(0.8)), true);
+  // A logged label decides over the score.
+  EXPECT_EQ(strict.PredictedPositive(Scored(0.1, "yes")), true);
+  // Both settings are kept in the stored schema.
+  nlohmann::json stored = {{"predictions", {{"score", "numeric"}}},
+                           {"decision_threshold", 0.8},
+                           {"positive_class", true}};
+  Result<VersionSchema> parsed = VersionSchema::FromJson(stored, nlohmann::json());
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed->SchemaJson()["decision_threshold"], 0.8);
+  EXPECT_EQ(parsed->SchemaJson()["positive_class"], "true");
+}
+
+}  // namespace
+}  // namespace telltale

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <limits>
 
 #include "io/table.h"
 
@@ -31,6 +32,7 @@ PerformanceSpec::PerformanceSpec(Task task, const VersionSchema& schema)
     : task_(task),
       threshold_(schema.decision_threshold().value_or(kDefaultThreshold)),
       positive_class_(schema.positive_class()),
+      class_probabilities_(schema.class_probabilities()),
       query_field_(schema.query_field()) {
   const std::vector<FieldSpec>& fields = schema.fields();
   for (size_t i = 0; i < fields.size(); ++i) {
@@ -94,6 +96,15 @@ void PerformanceSpec::ReadPrediction(const Row& row, PredictionRef& ref) const {
   }
   if (label_field_ >= 0) ref.label = CellText(row.cells[static_cast<size_t>(label_field_)]);
   if (query_field_ >= 0) ref.query = CellText(row.cells[static_cast<size_t>(query_field_)]);
+  if (task_ == Task::kMulticlassClassification && !class_probabilities_.empty()) {
+    ref.probabilities.clear();
+    for (const auto& [label, field] : class_probabilities_) {
+      const Cell& cell = row.cells[static_cast<size_t>(field)];
+      ref.probabilities.push_back(cell.kind == Cell::Kind::kNumber
+                                      ? cell.number
+                                      : std::numeric_limits<double>::quiet_NaN());
+    }
+  }
 }
 
 std::optional<ActualValue> PerformanceSpec::RowActual(const Row& row) const {
@@ -162,12 +173,20 @@ Result<Outcome> PerformanceSpec::MakeOutcome(const PredictionRef& ref,
       outcome.actual_positive = *positive;
       return outcome;
     }
-    case Task::kMulticlassClassification:
+    case Task::kMulticlassClassification: {
       outcome.kind = Outcome::Kind::kMulticlass;
       if (ref.label.empty()) return Status::InvalidArgument("the prediction has no label");
       outcome.predicted_class = ref.label;
       outcome.actual_class = truth;
+      // The probability the model gave the true class, for the log loss (NaN without one).
+      auto found = std::find_if(class_probabilities_.begin(), class_probabilities_.end(),
+                                [&](const auto& entry) { return entry.first == truth; });
+      const size_t position = static_cast<size_t>(found - class_probabilities_.begin());
+      if (found != class_probabilities_.end() && position < ref.probabilities.size()) {
+        outcome.score = ref.probabilities[position];
+      }
       return outcome;
+    }
     case Task::kRegression:
       outcome.kind = Outcome::Kind::kRegression;
       if (std::isnan(ref.score) || !actual.number) {

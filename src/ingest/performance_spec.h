@@ -9,7 +9,8 @@
 //                              other the negative; without it 1, true, yes and positive are
 //                              positive, 0, false, no and negative negative, and others refused
 //   multiclass_classification  label: the first boolean or categorical prediction; truth: the
-//                              first actual, as text
+//                              first actual, as text; the schema's class_probabilities name the
+//                              prediction holding each class's probability (for the log loss)
 //   regression                 score: the first numeric prediction; truth: the first numeric actual
 //   ranking                    score: the first numeric prediction; query: the schema's query_id
 //                              field; truth: the first numeric or boolean actual, the item's
@@ -67,6 +68,7 @@ class PerformanceSpec {
   Task task_ = Task::kBinaryClassification;
   double threshold_ = kDefaultThreshold;
   std::optional<std::string> positive_class_;
+  std::vector<std::pair<std::string, int>> class_probabilities_;  // label, field
   int score_field_ = -1;
   int label_field_ = -1;
   int actual_index_ = -1;

@@ -6,7 +6,7 @@ namespace telltale {
 namespace {
 
 constexpr uint8_t kMagic = 0xA7;  // distinguishes a ref from the 8-byte hour of older indexes
-constexpr uint8_t kHasActual = 1, kHasNumber = 2, kHasQuery = 4;
+constexpr uint8_t kHasActual = 1, kHasNumber = 2, kHasQuery = 4, kHasProbabilities = 8;
 constexpr uint32_t kMaxSegments = 1024;
 constexpr int64_t kHourSeconds = 3600;
 
@@ -24,6 +24,7 @@ std::string EncodePredictionRef(const PredictionRef& ref) {
   if (ref.actual) flags |= kHasActual;
   if (ref.actual && ref.actual->number) flags |= kHasNumber;
   if (!ref.query.empty()) flags |= kHasQuery;
+  if (!ref.probabilities.empty()) flags |= kHasProbabilities;
   out.Put<uint8_t>(flags);
   if (ref.actual) {
     if (ref.actual->number) out.Put<double>(*ref.actual->number);
@@ -31,6 +32,10 @@ std::string EncodePredictionRef(const PredictionRef& ref) {
     out.Put<int64_t>(ref.first_actual_time);
   }
   if (!ref.query.empty()) out.PutString(ref.query);
+  if (!ref.probabilities.empty()) {
+    out.Put<uint16_t>(static_cast<uint16_t>(ref.probabilities.size()));
+    for (double probability : ref.probabilities) out.Put<double>(probability);
+  }
   return out.Release();
 }
 
@@ -73,6 +78,13 @@ Result<PredictionRef> DecodePredictionRef(std::string_view bytes) {
   }
   if (flags & kHasQuery) {
     TELLTALE_ASSIGN_OR_RETURN(ref.query, in.GetString());
+  }
+  if (flags & kHasProbabilities) {
+    TELLTALE_ASSIGN_OR_RETURN(uint16_t count, in.Get<uint16_t>());
+    ref.probabilities.resize(count);
+    for (double& probability : ref.probabilities) {
+      TELLTALE_ASSIGN_OR_RETURN(probability, in.Get<double>());
+    }
   }
   if (in.remaining() != 0) return Status::Corruption("id index: trailing bytes");
   return ref;

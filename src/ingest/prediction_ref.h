@@ -29,6 +29,9 @@ struct PredictionRef {
   double score = std::numeric_limits<double>::quiet_NaN();  // the first numeric prediction
   std::string label;  // the first categorical or boolean prediction, as text; empty if none
   std::string query;  // a ranking model's query id, as text; empty otherwise
+  // A multiclass model's class probabilities, in the order of its schema's class_probabilities
+  // (NaN where the row had none); empty without them.
+  std::vector<double> probabilities;
   std::optional<ActualValue> actual;  // the latest actual joined
   int64_t first_actual_time = 0;      // when the first actual arrived
 };

@@ -32,6 +32,16 @@ TEST(PredictionRefTest, RoundTripsWithAndWithoutAnActual) {
   ASSERT_TRUE(back.ok() && back->actual);
   EXPECT_EQ(back->query, "session-17");
   EXPECT_EQ(back->first_actual_time, 1764086400);
+  EXPECT_TRUE(back->probabilities.empty());
+  ref.probabilities = {0.25, 0.5, std::nan("")};
+  std::string bytes = EncodePredictionRef(ref);
+  back = DecodePredictionRef(bytes);
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back->probabilities.size(), 3u);
+  EXPECT_EQ(back->probabilities[1], 0.5);
+  EXPECT_TRUE(std::isnan(back->probabilities[2]));
+  EXPECT_EQ(back->query, "session-17");
+  EXPECT_FALSE(DecodePredictionRef(bytes.substr(0, bytes.size() - 4)).ok());
 }
 
 TEST(PredictionRefTest, TheHourOnlyEntriesOfOlderIndexesStillDecode) {

@@ -75,6 +75,36 @@ std::string ValueText(const nlohmann::json& value) {
   return FormatNumber(value.get<double>());
 }
 
+// "class_probabilities": {class label: numeric prediction field}, each field used once.
+Result<std::vector<std::pair<std::string, int>>> ParseClassProbabilities(
+    const VersionSchema& schema, const nlohmann::json& classes) {
+  const std::string where = "schema.class_probabilities";
+  if (!classes.is_object() || classes.size() < 2) {
+    return Status::InvalidArgument(where +
+                                   ": expected an object of at least two class labels, each "
+                                   "naming the numeric prediction that holds its probability");
+  }
+  std::vector<std::pair<std::string, int>> parsed;
+  std::set<int> used;
+  for (const auto& [label, name] : classes.items()) {
+    std::string at = where;
+    at += "." + label;
+    if (label.empty()) return Status::InvalidArgument(where + ": a class label is empty");
+    if (!name.is_string()) return Status::InvalidArgument(at + ": expected a field name");
+    int index = schema.FindField(FieldRole::kPrediction, name.get<std::string>());
+    if (index < 0 || schema.fields()[static_cast<size_t>(index)].type != FieldType::kNumeric) {
+      return Status::InvalidArgument(at + ": '" + name.get<std::string>() +
+                                     "' is not a numeric prediction of the schema");
+    }
+    if (!used.insert(index).second) {
+      return Status::InvalidArgument(at + ": '" + name.get<std::string>() +
+                                     "' is the probability of another class already");
+    }
+    parsed.emplace_back(label, index);
+  }
+  return parsed;
+}
+
 // "query_id": a feature or raw field of a type whose values name a query.
 Result<int> ParseQueryField(const VersionSchema& schema, const nlohmann::json& name) {
   if (!name.is_string()) return Status::InvalidArgument("schema.query_id: expected a field name");
@@ -195,12 +225,13 @@ Result<VersionSchema> VersionSchema::FromJson(const nlohmann::json& schema,
   VersionSchema parsed;
   if (!schema.is_object()) return Status::InvalidArgument("schema: expected an object");
   for (const auto& [key, value] : schema.items()) {
-    bool known = key == "query_id" || key == "decision_threshold" || key == "positive_class";
+    bool known = key == "query_id" || key == "decision_threshold" || key == "positive_class" ||
+                 key == "class_probabilities";
     for (FieldRole role : kRoles) known |= FieldRoleKey(role) == key;
     if (!known) {
       return Status::InvalidArgument("schema: unknown key '" + key +
                                      "'; known: features, predictions, actuals, raw, query_id, "
-                                     "decision_threshold, positive_class");
+                                     "decision_threshold, positive_class, class_probabilities");
     }
   }
   std::set<std::string> names;
@@ -229,6 +260,10 @@ Result<VersionSchema> VersionSchema::FromJson(const nlohmann::json& schema,
   }
   if (schema.contains("query_id")) {
     TELLTALE_ASSIGN_OR_RETURN(parsed.query_field_, ParseQueryField(parsed, schema["query_id"]));
+  }
+  if (schema.contains("class_probabilities")) {
+    TELLTALE_ASSIGN_OR_RETURN(parsed.class_probabilities_,
+                              ParseClassProbabilities(parsed, schema["class_probabilities"]));
   }
   if (schema.contains("decision_threshold")) {
     const nlohmann::json& threshold = schema["decision_threshold"];
@@ -316,6 +351,9 @@ nlohmann::json VersionSchema::SchemaJson() const {
   if (query_field_ >= 0) schema["query_id"] = fields_[static_cast<size_t>(query_field_)].name;
   if (decision_threshold_) schema["decision_threshold"] = *decision_threshold_;
   if (positive_class_) schema["positive_class"] = *positive_class_;
+  for (const auto& [label, field] : class_probabilities_) {
+    schema["class_probabilities"][label] = fields_[static_cast<size_t>(field)].name;
+  }
   return schema;
 }
 

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "profile/column_type.h"
@@ -69,6 +70,11 @@ class VersionSchema {
   // (when no label is logged), and "positive_class", the label of the positive class (as text).
   const std::optional<double>& decision_threshold() const { return decision_threshold_; }
   const std::optional<std::string>& positive_class() const { return positive_class_; }
+  // Multiclass: "class_probabilities", each class label with the prediction field holding its
+  // probability, in label order.
+  const std::vector<std::pair<std::string, int>>& class_probabilities() const {
+    return class_probabilities_;
+  }
   // The field of `role` called `name`, or -1.
   int FindField(FieldRole role, std::string_view name) const;
   int FindField(std::string_view name) const;
@@ -85,6 +91,7 @@ class VersionSchema {
   int query_field_ = -1;
   std::optional<double> decision_threshold_;
   std::optional<std::string> positive_class_;
+  std::vector<std::pair<std::string, int>> class_probabilities_;
 };
 
 }  // namespace telltale

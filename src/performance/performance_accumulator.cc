@@ -51,6 +51,20 @@ Status GetBins(ByteReader& in, PerformanceAccumulator::Bins& bins) {
 
 constexpr uint8_t kPredictedPositive = 1, kActualPositive = 2;
 
+// The loss of giving probability `p` to what came true, clipped as scikit-learn's log_loss does.
+double LogLoss(double p) { return -std::log(std::clamp(p, DBL_EPSILON, 1 - DBL_EPSILON)); }
+
+// A per-class metric's name, "precision:barolo": its base and the class; nullopt for other names.
+std::optional<std::pair<std::string_view, std::string_view>> PerClassName(std::string_view name) {
+  const size_t colon = name.find(':');
+  if (colon == std::string_view::npos || colon + 1 == name.size()) return std::nullopt;
+  std::string_view base = name.substr(0, colon);
+  if (base != "precision" && base != "recall" && base != "f1" && base != "support") {
+    return std::nullopt;
+  }
+  return std::make_pair(base, name.substr(colon + 1));
+}
+
 }  // namespace
 
 void PutOutcome(ByteWriter& out, const Outcome& outcome) {
@@ -110,8 +124,7 @@ void PerformanceAccumulator::Add(const Outcome& outcome, int sign) {
       BumpBin(actual ? positive_bins_ : negative_bins_, ScoreBin(p), sign);
       if (p < 0 || p > 1) break;  // not a probability: no log loss or Brier score
       Bump(scored_, sign);
-      double clipped = std::clamp(p, DBL_EPSILON, 1 - DBL_EPSILON);
-      log_loss_sum_ += sign * -std::log(actual ? clipped : 1 - clipped);
+      log_loss_sum_ += sign * LogLoss(actual ? p : 1 - p);
       double miss = p - (actual ? 1.0 : 0.0);
       brier_sum_ += sign * miss * miss;
       break;
@@ -121,6 +134,11 @@ void PerformanceAccumulator::Add(const Outcome& outcome, int sign) {
       uint64_t& count = classes_[key];
       Bump(count, sign);
       if (count == 0) classes_.erase(key);
+      // The probability given to the true class, when the model logs its class probabilities.
+      double p = outcome.score;
+      if (std::isnan(p) || p < 0 || p > 1) break;
+      Bump(scored_, sign);
+      log_loss_sum_ += sign * LogLoss(p);
       break;
     }
     case Outcome::Kind::kRegression: {
@@ -212,7 +230,7 @@ bool PerformanceAccumulator::IsKnownMetric(std::string_view name) {
                                                     "mean_error",
                                                     "max_abs_error",
                                                     "labeled"};
-  if (kNames.count(name) || RankingLists::IsKnownMetric(name)) return true;
+  if (kNames.count(name) || RankingLists::IsKnownMetric(name) || PerClassName(name)) return true;
   if (name.rfind("label_delay_p", 0) == 0 && name.size() == 15) {
     return std::isdigit(static_cast<unsigned char>(name[13])) &&
            std::isdigit(static_cast<unsigned char>(name[14]));
@@ -301,6 +319,16 @@ std::optional<double> PerformanceAccumulator::MulticlassMetric(std::string_view 
   if (name == "accuracy" || name == "micro_precision" || name == "micro_recall" ||
       name == "micro_f1") {
     return Ratio(correct, total);
+  }
+  if (name == "log_loss") return Ratio(log_loss_sum_, static_cast<double>(scored_));
+  if (auto per_class = PerClassName(name)) {
+    // One class against the rest; an undefined ratio is null, as scikit-learn's NaN.
+    const std::string label(per_class->second);
+    const double t = tp[label], p = predicted[label], a = actual[label];
+    if (per_class->first == "support") return a;
+    if (per_class->first == "precision") return Ratio(t, p);
+    if (per_class->first == "recall") return Ratio(t, a);
+    return Ratio(2 * t, p + a);
   }
   std::set<std::string> labels;
   for (const auto& [label, count] : actual) labels.insert(label);

@@ -37,7 +37,8 @@ struct Outcome {
   bool predicted_positive = false;
   bool actual_positive = false;
   double score = std::numeric_limits<double>::quiet_NaN();
-  // multiclass: class labels
+  // multiclass: class labels; `score` is the probability the model gave the actual class (NaN
+  // when it logs no class probabilities)
   std::string predicted_class;
   std::string actual_class;
   // regression, and ranking (the score and the relevance)
@@ -70,7 +71,8 @@ class PerformanceAccumulator {
 
   // The named metric, or nullopt when it is undefined here (no labels, a zero denominator, or a
   // metric of another task). Names: accuracy, precision, recall, f1, specificity, fpr, tp, fp, tn,
-  // fn, roc_auc, pr_auc, log_loss, brier; macro_/micro_/weighted_ precision, recall, f1;
+  // fn, roc_auc, pr_auc, log_loss, brier; macro_/micro_/weighted_ precision, recall, f1,
+  // precision:CLASS, recall:CLASS, f1:CLASS, support:CLASS (multiclass, one class), log_loss;
   // mae, mse, rmse, mape, wape, r2, mean_error, max_abs_error; ndcg[@k], map[@k], mrr[@k],
   // precision@k, recall@k, queries; labeled; label_delay_pNN.
   std::optional<double> Metric(std::string_view name) const;

@@ -122,6 +122,54 @@ TEST(PerformanceAccumulatorTest, MulticlassAveragesAsScikitLearnDoes) {
   EXPECT_EQ(matrix.counts[2], (std::vector<uint64_t>{1, 0, 2}));
 }
 
+TEST(PerformanceAccumulatorTest, MulticlassPerClassMetricsAndLogLossFromClassProbabilities) {
+  // y_true = [a, a, b, c], y_pred = [a, b, b, a]; the true class's probabilities 0.7, 0.4, 0.9,
+  // 0.2 (and a row without probabilities, left out of the log loss).
+  PerformanceAccumulator accumulator;
+  const char* pairs[][2] = {{"a", "a"}, {"a", "b"}, {"b", "b"}, {"c", "a"}};
+  const double probability[] = {0.7, 0.4, 0.9, 0.2};
+  for (int i = 0; i < 4; ++i) {
+    Outcome outcome;
+    outcome.kind = Outcome::Kind::kMulticlass;
+    outcome.actual_class = pairs[i][0];
+    outcome.predicted_class = pairs[i][1];
+    outcome.score = probability[i];
+    accumulator.Add(outcome, +1);
+  }
+  Outcome unscored;
+  unscored.kind = Outcome::Kind::kMulticlass;
+  unscored.actual_class = unscored.predicted_class = "b";
+  accumulator.Add(unscored, +1);
+  EXPECT_NEAR(*accumulator.Metric("log_loss"),
+              -(std::log(0.7) + std::log(0.4) + std::log(0.9) + std::log(0.2)) / 4, 1e-12);
+  // a: tp 1, predicted 2, actual 2; b: tp 2, predicted 3, actual 2; c: never predicted.
+  EXPECT_NEAR(*accumulator.Metric("precision:a"), 0.5, 1e-12);
+  EXPECT_NEAR(*accumulator.Metric("recall:b"), 1.0, 1e-12);
+  EXPECT_NEAR(*accumulator.Metric("f1:b"), 2.0 * 2 / (3 + 2), 1e-12);
+  EXPECT_EQ(accumulator.Metric("precision:c"), std::nullopt);  // undefined: never predicted
+  EXPECT_EQ(*accumulator.Metric("recall:c"), 0.0);
+  EXPECT_EQ(*accumulator.Metric("support:c"), 1.0);
+  EXPECT_EQ(*accumulator.Metric("support:zebra"), 0.0);
+  EXPECT_TRUE(PerformanceAccumulator::IsKnownMetric("f1:a:b"));  // the class is "a:b"
+  EXPECT_FALSE(PerformanceAccumulator::IsKnownMetric("f1:"));
+  EXPECT_FALSE(PerformanceAccumulator::IsKnownMetric("mae:a"));
+  // A corrected actual takes its probability back out; the state survives serialization.
+  Outcome corrected;
+  corrected.kind = Outcome::Kind::kMulticlass;
+  corrected.actual_class = "c";
+  corrected.predicted_class = "a";
+  corrected.score = 0.2;
+  accumulator.Add(corrected, -1);
+  ByteWriter out;
+  accumulator.Serialize(out);
+  std::string bytes = out.Release();
+  ByteReader in(bytes);
+  Result<PerformanceAccumulator> back = PerformanceAccumulator::Deserialize(in);
+  ASSERT_TRUE(back.ok());
+  EXPECT_NEAR(*back->Metric("log_loss"), -(std::log(0.7) + std::log(0.4) + std::log(0.9)) / 3,
+              1e-12);
+}
+
 TEST(PerformanceAccumulatorTest, HistogramAucStaysWithinItsBoundOfTheExactAuc) {
   std::mt19937 random(11);
   std::normal_distribution<double> noise(0, 1);

@@ -89,9 +89,13 @@ Status CheckActuals(Task task, const VersionSchema& schema, const PerformanceSpe
                                  wanted + "; none of the declared actuals is one");
 }
 
-// decision_threshold and positive_class are a binary model's; a boolean truth's positive class
-// is true or false.
-Status CheckBinarySettings(Task task, const VersionSchema& schema, const PerformanceSpec& spec) {
+// decision_threshold and positive_class are a binary model's, class_probabilities a multiclass
+// model's; a boolean truth's positive class is true or false.
+Status CheckTaskSettings(Task task, const VersionSchema& schema, const PerformanceSpec& spec) {
+  if (!schema.class_probabilities().empty() && task != Task::kMulticlassClassification) {
+    return Status::InvalidArgument(
+        "schema.class_probabilities: only multiclass classification models have them");
+  }
   const char* given = schema.decision_threshold() ? "decision_threshold"
                       : schema.positive_class()   ? "positive_class"
                                                   : nullptr;
@@ -280,7 +284,7 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
     }
     PerformanceSpec spec(task, *schema);
     if (!Check(response, CheckActuals(task, *schema, spec))) return;
-    if (!Check(response, CheckBinarySettings(task, *schema, spec))) return;
+    if (!Check(response, CheckTaskSettings(task, *schema, spec))) return;
     version.schema_json = schema->SchemaJson().dump();
     version.segments_json = schema->SegmentsJson().dump();
     version.created_at = context.clock->Now();

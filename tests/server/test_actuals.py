@@ -179,16 +179,26 @@ def test_multiclass_metrics_and_confusion_matrix_equal_scikit_learn(api):
     X, y = load_wine(return_X_y=True)
     names = np.array(["barolo", "grignolino", "barbera"])
     X_train, X_test, y_train, y_test = train_test_split(X, names[y], test_size=0.6, random_state=3)
-    predicted = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, C=0.02)).fit(
-        X_train, y_train).predict(X_test)
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, C=0.02)).fit(X_train, y_train)
+    predicted, proba = model.predict(X_test), model.predict_proba(X_test)
+    classes = list(model.classes_)
     n = len(y_test)
     times, days = spread_over_days(n)
     api.create_model("wine", task="multiclass_classification")
-    api.create_version("wine", "v1", {"features": {"alcohol": "numeric"}, "predictions": {"cultivar": "categorical"},
-                                      "actuals": {"cultivar_true": "categorical"}})
+    api.create_version("wine", "v1", {
+        "features": {"alcohol": "numeric"},
+        "predictions": {"cultivar": "categorical", **{f"p_{c}": "numeric" for c in classes}},
+        "actuals": {"cultivar_true": "categorical"},
+        "class_probabilities": {c: f"p_{c}" for c in classes}})
     api.log("wine", "v1", [{"id": f"w{i}", "timestamp": times[i], "features": {"alcohol": float(X_test[i, 0])},
-                            "predictions": {"cultivar": predicted[i]}} for i in range(n)])
-    send_actuals(api, "wine", [{"id": f"w{i}", "actuals": {"cultivar_true": y_test[i]}} for i in range(n)])
+                            "predictions": {"cultivar": predicted[i],
+                                            **{f"p_{c}": float(proba[i, k]) for k, c in enumerate(classes)}}}
+                           for i in range(n)])
+    # The first ten arrive with a wrong class first and are corrected: only the latest counts.
+    wrong = {i: classes[(classes.index(y_test[i]) + 1) % 3] for i in range(10)}
+    send_actuals(api, "wine", [{"id": f"w{i}", "actuals": {"cultivar_true": wrong[i]}} for i in range(10)])
+    answer = send_actuals(api, "wine", [{"id": f"w{i}", "actuals": {"cultivar_true": y_test[i]}} for i in range(n)])
+    assert answer["corrected"] == 10 and answer["joined"] == n
     everyone = np.ones(n, bool)
     for name in ("accuracy", "macro_precision", "macro_recall", "macro_f1", "weighted_precision",
                  "weighted_recall", "weighted_f1", "micro_f1"):
@@ -199,12 +209,32 @@ def test_multiclass_metrics_and_confusion_matrix_equal_scikit_learn(api):
             scorer = {"precision": metrics.precision_score, "recall": metrics.recall_score, "f1": metrics.f1_score}[base]
             return scorer(y_test[rows], predicted[rows], average=average, zero_division=0)
         assert performance(api, "wine", name) == pytest.approx(per_day(days, everyone, compute), rel=1e-9), name
+    # Each class against the rest, and the log loss from the logged class probabilities.
+    for c in classes:
+        for base, scorer in (("precision", metrics.precision_score), ("recall", metrics.recall_score),
+                             ("f1", metrics.f1_score)):
+            want = per_day(days, everyone, lambda rows: scorer(y_test[rows], predicted[rows], labels=[c],
+                                                               average=None, zero_division=np.nan)[0])
+            got = performance(api, "wine", f"{base}:{c}")
+            assert nan_for_null(got) == pytest.approx(want, rel=1e-9, nan_ok=True), (base, c)
+        assert performance(api, "wine", f"support:{c}") == per_day(days, everyone, lambda rows: float((y_test[rows] == c).sum()))
+    want = per_day(days, everyone, lambda rows: metrics.log_loss(y_test[rows], proba[rows], labels=classes))
+    assert performance(api, "wine", "log_loss") == pytest.approx(want, rel=1e-9)
     start, end = day_starts()[0], day_starts()[-1] + dt.timedelta(days=1)
     matrix = api.get("/api/v1/models/wine/versions/v1/confusion_matrix",
                      params={"from": stamp(start), "to": stamp(end)}).json()
     labels = sorted(set(y_test) | set(predicted))
     assert matrix["labels"] == labels
     assert matrix["matrix"] == metrics.confusion_matrix(y_test, predicted, labels=labels).tolist()
+    for schema, message in [
+        ({"predictions": {"c": "categorical", "p": "numeric"}, "class_probabilities": {"a": "p"}}, "at least two"),
+        ({"predictions": {"c": "categorical", "p": "numeric"}, "class_probabilities": {"a": "p", "b": "c"}},
+         "class_probabilities.b: 'c' is not a numeric prediction"),
+        ({"predictions": {"c": "categorical", "p": "numeric"}, "class_probabilities": {"a": "p", "b": "p"}},
+         "the probability of another class"),
+    ]:
+        response = api.post("/api/v1/models/wine/versions", json={"version": "v9", "schema": schema})
+        assert response.status_code == 422 and message in response.json()["detail"], response.text
 
 
 def test_a_named_positive_class_and_a_decision_threshold_equal_scikit_learns_pos_label(api):
@@ -261,6 +291,8 @@ def test_a_label_of_neither_class_is_refused_not_counted_as_negative(api):
     api.create_model("r", task="regression")
     for model, schema, message in [
         ("r", {"predictions": {"y": "numeric"}, "decision_threshold": 0.5}, "only binary classification"),
+        ("m", {"predictions": {"s": "numeric", "t": "numeric"}, "class_probabilities": {"a": "s", "b": "t"}},
+         "only multiclass classification"),
         ("m", {"predictions": {"s": "numeric"}, "decision_threshold": "high"}, "schema.decision_threshold: expected a number"),
         ("m", {"predictions": {"s": "numeric"}, "positive_class": ["a"]}, "schema.positive_class: expected"),
         ("m", {"predictions": {"s": "numeric"}, "actuals": {"t": "boolean"}, "positive_class": "fraud"}, "true or false"),

@@ -54,6 +54,14 @@ std::optional<std::pair<RejectReason, std::string>> Ingestor::CheckTime(int64_t 
   return std::nullopt;
 }
 
+void Ingestor::RejectUnusableActuals(DecodedRows& decoded, const PerformanceSpec& spec) {
+  RejectWhere(decoded, [&](Row& row) -> std::optional<std::pair<RejectReason, std::string>> {
+    Status usable = spec.CheckRowActual(row);
+    if (usable.ok()) return std::nullopt;
+    return std::make_pair(RejectReason::kTypeError, usable.message());
+  });
+}
+
 void Ingestor::RejectOutOfTime(DecodedRows& decoded, int64_t now) {
   RejectWhere(decoded, [&](Row& row) -> std::optional<std::pair<RejectReason, std::string>> {
     auto verdict = CheckTime(row.event_time, row.event_time, now);
@@ -114,6 +122,9 @@ Result<IngestResult> Ingestor::Ingest(const IngestRequest& request) {
   options.require_id = production;
   options.receive_time = now;
   TELLTALE_ASSIGN_OR_RETURN(DecodedRows decoded, Decode(request, *schema, options));
+  if (std::shared_ptr<const PerformanceSpec> spec = windows_.Performance(request.version_id)) {
+    RejectUnusableActuals(decoded, *spec);
+  }
   std::vector<std::string> claimed;
   if (production) {
     RejectOutOfTime(decoded, now);

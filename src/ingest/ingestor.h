@@ -112,6 +112,8 @@ class Ingestor {
   Result<DecodedRows> Decode(const IngestRequest& request, const VersionSchema& schema,
                              const DecodeOptions& options) const;
   void RejectOutOfTime(DecodedRows& decoded, int64_t now);
+  // Rows logged with an actual their version cannot compare (a binary label of neither class).
+  void RejectUnusableActuals(DecodedRows& decoded, const PerformanceSpec& spec);
   // Appends a record (and its index entries, and the pending actuals it joined) to the log and
   // folds it; releases `claimed` either way.
   Status Commit(const LogRecord& record,

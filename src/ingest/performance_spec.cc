@@ -138,7 +138,16 @@ Result<ActualValue> PerformanceSpec::ReadActual(const ActualFields& actuals) con
   if (found == actuals.end()) {
     return Status::InvalidArgument("actuals." + actual_name_ + " is missing");
   }
-  const ActualValue& value = found->second;
+  TELLTALE_RETURN_IF_ERROR(CheckActualValue(found->second));
+  return found->second;
+}
+
+Status PerformanceSpec::CheckRowActual(const Row& row) const {
+  std::optional<ActualValue> actual = RowActual(row);
+  return actual ? CheckActualValue(*actual) : Status::Ok();
+}
+
+Status PerformanceSpec::CheckActualValue(const ActualValue& value) const {
   if (actual_type_ == FieldType::kNumeric && !value.number) {
     return Status::InvalidArgument("actuals." + actual_name_ + ": expected a number, got '" +
                                    value.label + "'");
@@ -150,7 +159,7 @@ Result<ActualValue> PerformanceSpec::ReadActual(const ActualFields& actuals) con
     return Status::InvalidArgument(
         NotABinaryClass("actuals." + actual_name_ + ":", TruthText(value)));
   }
-  return value;
+  return Status::Ok();
 }
 
 Result<Outcome> PerformanceSpec::MakeOutcome(const PredictionRef& ref,

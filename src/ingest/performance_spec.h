@@ -60,12 +60,17 @@ class PerformanceSpec {
   // The truth among a row's actuals; InvalidArgument naming the field when it is missing or of
   // the wrong type.
   Result<ActualValue> ReadActual(const ActualFields& actuals) const;
+  // For a row logged with its actual: InvalidArgument, as ReadActual's, when that actual cannot
+  // be compared (a binary model's label of neither class).
+  Status CheckRowActual(const Row& row) const;
   // The outcome of a prediction and its actual; InvalidArgument when the prediction carries
   // nothing to compare (a binary model logged without score or label, say).
   Result<Outcome> MakeOutcome(const PredictionRef& ref, const ActualValue& actual) const;
 
  private:
   Task task_ = Task::kBinaryClassification;
+  Status CheckActualValue(const ActualValue& value) const;
+
   double threshold_ = kDefaultThreshold;
   std::optional<std::string> positive_class_;
   std::vector<std::pair<std::string, int>> class_probabilities_;  // label, field

@@ -287,6 +287,13 @@ def test_a_label_of_neither_class_is_refused_not_counted_as_negative(api):
     assert reasons[0][0] == "type_error" and "actuals.outcome: 'fraud' is neither class" in reasons[0][1]
     assert "the predicted label 'fraud' is neither class" in reasons[1][1]
     assert "positive_class" in reasons[0][1]
+    # Logged with the prediction, or in a baseline, such an actual refuses its row the same way.
+    for environment in ("predictions", "validation"):
+        answer = api.post(f"/api/v1/models/m/versions/v1/{environment}", json={"rows": [
+            {"id": f"{environment}-1", "features": {"x": 1}, "predictions": {"score": 0.9}, "actuals": {"outcome": "fraud"}},
+            {"id": f"{environment}-2", "features": {"x": 1}, "predictions": {"score": 0.9}, "actuals": {"outcome": "yes"}}]}).json()
+        assert answer["accepted"] == 1, answer
+        assert answer["rejected"][0]["code"] == "type_error" and "'fraud' is neither class" in answer["rejected"][0]["reason"]
     # The settings belong to binary models, and are checked when the version is created.
     api.create_model("r", task="regression")
     for model, schema, message in [

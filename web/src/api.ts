@@ -12,7 +12,9 @@ export type FieldType = string | { type: string; dimension: number };
 
 export interface Version {
   version: string;
-  schema: Partial<Record<"features" | "predictions" | "actuals" | "raw", Record<string, FieldType>>>;
+  schema: Partial<Record<"features" | "predictions" | "actuals" | "raw", Record<string, FieldType>>> & {
+    class_probabilities?: Record<string, string>;
+  };
   segments: { name: string }[];
   created_at: string;
 }

@@ -1,5 +1,5 @@
 // The data shaping the pages draw from, kept free of the DOM so Vitest checks it directly.
-import type { AlertState, BacktestPoint, Distribution, DriftColumn, Point } from "./api";
+import type { AlertState, BacktestPoint, Distribution, DriftColumn, Point, Version } from "./api";
 
 // Methods whose score is a p-value: smaller means more drift.
 const pValueMethods = new Set([
@@ -125,4 +125,22 @@ export function parseDuration(text: string): number | undefined {
   const unit = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[match[2] as "s" | "m" | "h" | "d" | "w"];
   const seconds = Number(match[1]) * unit;
   return seconds > 0 ? seconds : undefined;
+}
+
+const taskMetrics: Record<string, string[]> = {
+  binary_classification: ["accuracy", "f1", "precision", "recall", "roc_auc", "pr_auc", "log_loss", "brier"],
+  multiclass_classification: ["accuracy", "macro_f1", "weighted_f1", "macro_precision", "macro_recall"],
+  regression: ["mae", "rmse", "mape", "wape", "r2", "mean_error"],
+  ranking: ["ndcg@10", "map@10", "mrr", "precision@10", "recall@10", "ndcg"],
+};
+
+// The performance metrics offered for a version: its task's, and for a multiclass version that
+// names its class probabilities, the log loss and each class's F1 and recall.
+export function performanceMetricsFor(task: string, schema: Version["schema"]): string[] {
+  const metrics = [...(taskMetrics[task] ?? [])];
+  const classes = Object.keys(schema.class_probabilities ?? {});
+  if (task === "multiclass_classification" && classes.length > 0) {
+    metrics.push("log_loss", ...classes.flatMap((c) => [`f1:${c}`, `recall:${c}`]));
+  }
+  return metrics;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DriftColumn, Point } from "../src/api";
-import { alignAll, alignSeries, backtestColumns, distributionBars, driftSeverity, healthOf, parseDuration, sortDrift } from "../src/transforms";
+import { alignAll, alignSeries, backtestColumns, distributionBars, driftSeverity, healthOf, parseDuration, performanceMetricsFor, sortDrift } from "../src/transforms";
 import { describeZone, formatNumber, formatPercent, formatTime } from "../src/format";
 
 const column = (name: string, method: string, score: number, threshold: number, drifted: boolean): DriftColumn => ({
@@ -96,5 +96,17 @@ describe("formatting", () => {
     expect(formatTime(t, "America/New_York")).toBe("01 Dec 2026, 00:00");
     expect(formatTime(t, "Asia/Kolkata")).toBe("01 Dec 2026, 10:30");
     expect(describeZone("America/New_York", t)).toBe("America/New_York (UTC-05:00)");
+  });
+});
+
+describe("performance metrics offered", () => {
+  it("follow the task, and a multiclass version's class probabilities add the log loss and each class", () => {
+    expect(performanceMetricsFor("regression", {})).toContain("mae");
+    expect(performanceMetricsFor("multiclass_classification", {})).not.toContain("log_loss");
+    const named = performanceMetricsFor("multiclass_classification", { class_probabilities: { barolo: "p_barolo", barbera: "p_barbera" } });
+    expect(named).toContain("log_loss");
+    expect(named).toContain("f1:barolo");
+    expect(named).toContain("recall:barbera");
+    expect(performanceMetricsFor("binary_classification", { class_probabilities: { a: "p" } })).not.toContain("f1:a");
   });
 });

@@ -7,10 +7,9 @@ import type { ModelContext } from "../app";
 import { go } from "../app";
 import { useLoad } from "../hooks";
 import { isoSeconds } from "../timerange";
-import { backtestColumns } from "../transforms";
+import { backtestColumns, performanceMetricsFor } from "../transforms";
 import { Status } from "../components/Status";
 import { TimeChart } from "../components/TimeChart";
-import { performanceMetrics } from "./OverviewPage";
 
 export const monitorTypes = [
   "model_activity", "missing_values", "type_errors", "values_range", "new_values", "data_drift",
@@ -131,7 +130,7 @@ function MonitorForm({ context, monitor }: { context: ModelContext; monitor?: Mo
     go({ page: "monitors", model: model.name, params: context.route.params });
   };
   const allFields = [...Object.keys(version.schema.features ?? {}), ...Object.keys(version.schema.predictions ?? {})];
-  const metricChoices = draft.type === "performance_degradation" ? performanceMetrics[model.task] ?? [] : fieldMetrics;
+  const metricChoices = draft.type === "performance_degradation" ? performanceMetricsFor(model.task, version.schema) : fieldMetrics;
   return (
     <div class="monitor-editor">
       <form class="panel form" onSubmit={save}>

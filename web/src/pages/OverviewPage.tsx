@@ -5,17 +5,10 @@ import { get, versionPath, type Alert, type Series, type Version } from "../api"
 import type { ModelContext } from "../app";
 import { useLoad } from "../hooks";
 import { isoSeconds } from "../timerange";
-import { alignAll, alignSeries } from "../transforms";
+import { alignAll, alignSeries, performanceMetricsFor } from "../transforms";
 import { Status } from "../components/Status";
 import { TimeChart } from "../components/TimeChart";
 import { AlertTable } from "./AlertsPage";
-
-export const performanceMetrics: Record<string, string[]> = {
-  binary_classification: ["accuracy", "f1", "precision", "recall", "roc_auc", "pr_auc", "log_loss", "brier"],
-  multiclass_classification: ["accuracy", "macro_f1", "weighted_f1", "macro_precision", "macro_recall"],
-  regression: ["mae", "rmse", "mape", "wape", "r2", "mean_error"],
-  ranking: ["ndcg@10", "map@10", "mrr", "precision@10", "recall@10", "ndcg"],
-};
 
 export const stepOf = (granularity: string) => (granularity === "hour" ? 3600 : 86400);
 
@@ -38,7 +31,7 @@ export function firstField(version: Version, role: "predictions" | "features", n
 export function OverviewPage({ context }: { context: ModelContext }) {
   const { model, version, range, granularity, route } = context;
   const path = versionPath(model.name, version.version);
-  const metrics = performanceMetrics[model.task] ?? [];
+  const metrics = performanceMetricsFor(model.task, version.schema);
   const metric = route.params.metric && metrics.includes(route.params.metric) ? route.params.metric : metrics[0];
   const prediction = firstField(version, "predictions", true);
   const keys = [path, range.from, range.to, context.segment, metric];

@@ -2,10 +2,10 @@
 import { get, versionPath, type Series } from "../api";
 import type { ModelContext } from "../app";
 import { useLoad } from "../hooks";
-import { alignAll } from "../transforms";
+import { alignAll, performanceMetricsFor } from "../transforms";
 import { Status } from "../components/Status";
 import { TimeChart } from "../components/TimeChart";
-import { performanceMetrics, seriesQuery, stepOf } from "./OverviewPage";
+import { seriesQuery, stepOf } from "./OverviewPage";
 
 const palette = ["#3b6fd8", "#d64545", "#1f9d55", "#d9822b", "#7b61ff", "#13a3a3", "#a35513", "#888"];
 const fieldMetrics = ["missing_ratio", "mean", "p50", "drift_score", "distinct_count", "count"];
@@ -13,7 +13,7 @@ const fieldMetrics = ["missing_ratio", "mean", "p50", "drift_score", "distinct_c
 export function SegmentsPage({ context }: { context: ModelContext }) {
   const { model, version, range, route, granularity } = context;
   const path = versionPath(model.name, version.version);
-  const performance = performanceMetrics[model.task] ?? [];
+  const performance = performanceMetricsFor(model.task, version.schema);
   const fields = [...Object.keys(version.schema.features ?? {}), ...Object.keys(version.schema.predictions ?? {})];
   const metric = route.params.metric ?? "count";
   const isPerformance = performance.includes(metric);

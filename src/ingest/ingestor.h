@@ -112,6 +112,10 @@ class Ingestor {
   Result<DecodedRows> Decode(const IngestRequest& request, const VersionSchema& schema,
                              const DecodeOptions& options) const;
   void RejectOutOfTime(DecodedRows& decoded, int64_t now);
+  // Of the actuals in `open` that found no prediction, those no version of the model could
+  // compare go to `result.rejected`; the rest stay in `open` to wait.
+  void RejectUnusablePending(const ActualsRequest& request, const std::vector<ActualRow>& rows,
+                             std::vector<size_t>& open, ActualsResult& result) const;
   // Rows logged with an actual their version cannot compare (a binary label of neither class).
   void RejectUnusableActuals(DecodedRows& decoded, const PerformanceSpec& spec);
   // Appends a record (and its index entries, and the pending actuals it joined) to the log and

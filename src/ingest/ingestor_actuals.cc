@@ -252,6 +252,39 @@ Status Ingestor::JoinLatePending(int64_t version_id, const std::vector<Row>& pre
   return Status::Ok();
 }
 
+void Ingestor::RejectUnusablePending(const ActualsRequest& request,
+                                     const std::vector<ActualRow>& rows, std::vector<size_t>& open,
+                                     ActualsResult& result) const {
+  std::vector<std::shared_ptr<const PerformanceSpec>> specs;
+  for (int64_t version_id : request.version_ids) {
+    std::shared_ptr<const PerformanceSpec> spec = windows_.Performance(version_id);
+    if (spec && !spec->actual_field().empty()) specs.push_back(std::move(spec));
+  }
+  if (specs.empty()) return;  // nothing to judge by yet: every actual may wait
+  // An actual no version could compare would be dropped when its prediction came: refused now,
+  // with the newest version's reason.
+  std::vector<size_t> usable;
+  for (size_t i : open) {
+    const ActualRow& row = rows[i];
+    Status newest;
+    bool fits = false;
+    for (const auto& spec : specs) {
+      Result<ActualValue> actual = spec->ReadActual(row.fields);
+      if (actual.ok()) {
+        fits = true;
+        break;
+      }
+      if (newest.ok()) newest = actual.status();
+    }
+    if (fits) {
+      usable.push_back(i);
+    } else {
+      result.rejected.push_back({row.index, row.id, RejectReason::kTypeError, newest.message()});
+    }
+  }
+  open = std::move(usable);
+}
+
 Result<ActualsResult> Ingestor::IngestActuals(const ActualsRequest& request) {
   TELLTALE_ASSIGN_OR_RETURN(DecodedActuals decoded,
                             DecodeActuals(request.body, request.ndjson, limits_.decode));
@@ -266,6 +299,7 @@ Result<ActualsResult> Ingestor::IngestActuals(const ActualsRequest& request) {
   std::vector<size_t> open(decoded.rows.size());
   for (size_t i = 0; i < open.size(); ++i) open[i] = i;
   TELLTALE_RETURN_IF_ERROR(JoinActuals(request, decoded.rows, open, false, now, result));
+  RejectUnusablePending(request, decoded.rows, open, result);
   // The rest wait for their prediction (a correction of a pending actual replaces it).
   std::vector<std::pair<std::string, std::string>> pending;
   for (size_t i : open) {

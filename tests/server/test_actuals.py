@@ -287,6 +287,11 @@ def test_a_label_of_neither_class_is_refused_not_counted_as_negative(api):
     assert reasons[0][0] == "type_error" and "actuals.outcome: 'fraud' is neither class" in reasons[0][1]
     assert "the predicted label 'fraud' is neither class" in reasons[1][1]
     assert "positive_class" in reasons[0][1]
+    # Waiting for its prediction, such an actual would be dropped when it came: refused at once.
+    early = send_actuals(api, "m", [{"id": "later-1", "actuals": {"outcome": "fraud"}},
+                                    {"id": "later-2", "actuals": {"outcome": "no"}}])
+    assert early["pending"] == 1 and early["rejected"][0]["index"] == 0, early
+    assert early["rejected"][0]["code"] == "type_error" and "'fraud' is neither class" in early["rejected"][0]["reason"]
     # Logged with the prediction, or in a baseline, such an actual refuses its row the same way.
     for environment in ("predictions", "validation"):
         answer = api.post(f"/api/v1/models/m/versions/v1/{environment}", json={"rows": [

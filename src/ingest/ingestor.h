@@ -81,6 +81,8 @@ struct IngestCounters {
   std::atomic<uint64_t> actuals_pending{0};
   // Pending actuals whose prediction never came within pending_retention.
   std::atomic<uint64_t> actuals_unmatched{0};
+  // Pending actuals their prediction's version could not compare when it came.
+  std::atomic<uint64_t> actuals_refused{0};
 };
 
 class Ingestor {

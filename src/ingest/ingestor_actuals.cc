@@ -78,12 +78,17 @@ Result<std::vector<std::pair<std::string, std::string>>> Ingestor::IndexPredicti
       ++counters_.actuals_unmatched;
       continue;
     }
+    // An actual this version cannot compare (one that waited while the model had no versions,
+    // or for a version of another schema) goes, counted.
     Result<ActualFields> fields = ParseActualFields(waiting->actuals_json);
-    if (!fields.ok()) continue;
-    Result<ActualValue> actual = spec->ReadActual(*fields);
-    if (!actual.ok()) continue;
-    Result<ActualJoin> join = Join(*spec, refs[i], *actual, waiting->arrival_time);
-    if (!join.ok()) continue;
+    Result<ActualValue> actual =
+        fields.ok() ? spec->ReadActual(*fields) : Result<ActualValue>(fields.status());
+    Result<ActualJoin> join =
+        actual.ok() ? Join(*spec, refs[i], *actual, waiting->arrival_time) : actual.status();
+    if (!join.ok()) {
+      ++counters_.actuals_refused;
+      continue;
+    }
     record.joins.push_back(std::move(*join));
     ++counters_.actuals_joined;
   }

@@ -60,7 +60,8 @@ std::string ServerMetrics::Render(const IngestCounters& ingest, const StoreGauge
   }
   out +=
       "# HELP telltale_actuals_total Actuals by outcome: joined to their prediction, pending "
-      "(no prediction yet), unmatched (still none when pending_actuals ran out).\n";
+      "(no prediction yet), unmatched (still none when pending_actuals ran out), refused (its "
+      "prediction came, for a version that could not compare it).\n";
   out += "# TYPE telltale_actuals_total counter\n";
   out += fmt::format("telltale_actuals_total{{outcome=\"joined\"}} {}\n",
                      ingest.actuals_joined.load());
@@ -68,6 +69,8 @@ std::string ServerMetrics::Render(const IngestCounters& ingest, const StoreGauge
                      ingest.actuals_pending.load());
   out += fmt::format("telltale_actuals_total{{outcome=\"unmatched\"}} {}\n",
                      ingest.actuals_unmatched.load());
+  out += fmt::format("telltale_actuals_total{{outcome=\"refused\"}} {}\n",
+                     ingest.actuals_refused.load());
   out += "# HELP telltale_http_request_duration_seconds Request latency by route group.\n";
   out += "# TYPE telltale_http_request_duration_seconds histogram\n";
   for (int group = 0; group < kRouteGroupCount; ++group) {

@@ -313,6 +313,20 @@ def test_a_label_of_neither_class_is_refused_not_counted_as_negative(api):
         assert response.status_code == 422 and message in response.json()["detail"], response.text
 
 
+def test_an_actual_that_waited_for_a_version_unable_to_compare_it_is_counted_as_refused(api, server):
+    api.create_model("early", task="binary_classification")
+    # No version yet: nothing to judge the actual by, so it waits.
+    assert send_actuals(api, "early", [{"id": "e1", "actuals": {"outcome": "fraud"}},
+                                       {"id": "e2", "actuals": {"outcome": "yes"}}])["pending"] == 2
+    api.create_version("early", "v1", {"features": {"x": "numeric"}, "predictions": {"score": "numeric"},
+                                       "actuals": {"outcome": "categorical"}})
+    api.log("early", "v1", [{"id": "e1", "features": {"x": 1}, "predictions": {"score": 0.9}},
+                            {"id": "e2", "features": {"x": 1}, "predictions": {"score": 0.9}}])
+    metrics_text = api.get("/metrics").text
+    assert 'telltale_actuals_total{outcome="refused"} 1' in metrics_text
+    assert 'telltale_actuals_total{outcome="joined"} 1' in metrics_text
+
+
 def test_bad_actuals_are_rejected_row_by_row_with_the_reason(api):
     api.create_model("m", task="binary_classification")
     api.create_version("m", "v1", {"features": {"x": "numeric"}, "predictions": {"score": "numeric"},

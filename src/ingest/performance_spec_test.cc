@@ -72,5 +72,24 @@ TEST(PerformanceSpecTest, TheDecisionThresholdComesFromTheSchema) {
   EXPECT_EQ(parsed->SchemaJson()["positive_class"], "true");
 }
 
+TEST(PerformanceSpecTest, ClassProbabilitiesAreBoundedAndNameNumericPredictions) {
+  nlohmann::json schema = {{"predictions", {{"label", "categorical"}}}};
+  nlohmann::json classes = nlohmann::json::object();
+  for (size_t i = 0; i <= VersionSchema::kMaxClassProbabilities; ++i) {
+    std::string field = "p" + std::to_string(i);
+    schema["predictions"][field] = "numeric";
+    classes["c" + std::to_string(i)] = field;
+  }
+  schema["class_probabilities"] = classes;
+  Result<VersionSchema> too_many = VersionSchema::FromJson(schema, nlohmann::json());
+  ASSERT_FALSE(too_many.ok());
+  EXPECT_NE(too_many.status().message().find("more than 1000 classes"), std::string::npos);
+  schema["class_probabilities"] = {{"a", "p0"}, {"b", "label"}};
+  Result<VersionSchema> not_numeric = VersionSchema::FromJson(schema, nlohmann::json());
+  ASSERT_FALSE(not_numeric.ok());
+  EXPECT_NE(not_numeric.status().message().find("'label' is not a numeric prediction"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace telltale

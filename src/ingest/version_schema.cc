@@ -84,6 +84,11 @@ Result<std::vector<std::pair<std::string, int>>> ParseClassProbabilities(
                                    ": expected an object of at least two class labels, each "
                                    "naming the numeric prediction that holds its probability");
   }
+  if (classes.size() > VersionSchema::kMaxClassProbabilities) {
+    return Status::InvalidArgument(where + ": more than " +
+                                   std::to_string(VersionSchema::kMaxClassProbabilities) +
+                                   " classes (each prediction keeps them all with its id)");
+  }
   std::vector<std::pair<std::string, int>> parsed;
   std::set<int> used;
   for (const auto& [label, name] : classes.items()) {

@@ -57,6 +57,7 @@ class VersionSchema {
  public:
   static constexpr size_t kMaxFields = 10000;
   static constexpr size_t kMaxSegments = 100;
+  static constexpr size_t kMaxClassProbabilities = 1000;
 
   // InvalidArgument names the role, field or segment that is wrong.
   static Result<VersionSchema> FromJson(const nlohmann::json& schema,

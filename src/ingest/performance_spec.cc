@@ -173,8 +173,9 @@ Result<Outcome> PerformanceSpec::MakeOutcome(const PredictionRef& ref,
         return Status::InvalidArgument("the prediction has no score or label to compare");
       }
       std::optional<bool> predicted = PredictedPositive(ref);
-      if (!predicted)
+      if (!predicted) {
         return Status::InvalidArgument(NotABinaryClass("the predicted label", ref.label));
+      }
       std::optional<bool> positive = BinaryClass(truth);
       if (!positive) return Status::InvalidArgument(NotABinaryClass("the actual", truth));
       outcome.score = ref.score;

@@ -68,9 +68,10 @@ class PerformanceSpec {
   Result<Outcome> MakeOutcome(const PredictionRef& ref, const ActualValue& actual) const;
 
  private:
-  Task task_ = Task::kBinaryClassification;
+  // ReadActual's and CheckRowActual's test of the truth's value.
   Status CheckActualValue(const ActualValue& value) const;
 
+  Task task_ = Task::kBinaryClassification;
   double threshold_ = kDefaultThreshold;
   std::optional<std::string> positive_class_;
   std::vector<std::pair<std::string, int>> class_probabilities_;  // label, field

@@ -279,10 +279,8 @@ Result<VersionSchema> VersionSchema::FromJson(const nlohmann::json& schema,
   }
   if (schema.contains("positive_class")) {
     const nlohmann::json& positive = schema["positive_class"];
-    std::string text = positive.is_string()    ? positive.get<std::string>()
-                       : positive.is_boolean() ? (positive.get<bool>() ? "true" : "false")
-                       : positive.is_number()  ? FormatNumber(positive.get<double>())
-                                               : "";
+    const bool scalar = positive.is_string() || positive.is_boolean() || positive.is_number();
+    std::string text = scalar ? ValueText(positive) : "";
     if (text.empty()) {
       return Status::InvalidArgument(
           "schema.positive_class: expected the positive class's label (a string, number or "

@@ -78,3 +78,32 @@ def test_a_logging_failure_never_breaks_predict(server):
     monitored = telltale.monitor(pipeline, version, id_fn=lambda X: 1 / 0)  # and the id_fn raises
     np.testing.assert_array_equal(monitored.predict(X_test), pipeline.predict(X_test))
     client.close(5)
+
+
+def test_predict_proba_of_a_multiclass_version_logs_each_class_and_the_log_loss_follows(client):
+    from sklearn.datasets import load_wine
+    from sklearn.metrics import log_loss, recall_score
+
+    data = load_wine(as_frame=True)
+    names = np.array(["barolo", "grignolino", "barbera"])
+    X_train, X_test, y_train, y_test = train_test_split(data.data, names[data.target], test_size=0.5, random_state=2)
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, C=0.05)).fit(X_train, y_train)
+    classes = [str(c) for c in model.classes_]
+    schema = telltale.infer_schema(X_train)
+    schema["predictions"] = {"cultivar": "categorical", **{f"p_{c}": "numeric" for c in classes}}
+    schema["actuals"] = {"truth": "categorical"}
+    schema["class_probabilities"] = {c: f"p_{c}" for c in classes}
+    version = client.create_model("wine", task="multiclass_classification").create_version("v1", schema=schema)
+    X_test = X_test.set_axis([f"bottle-{i}" for i in X_test.index])
+
+    proba = telltale.monitor(model, version).predict_proba(X_test)
+    np.testing.assert_array_equal(proba, model.predict_proba(X_test))
+    version.model.log_actuals(X_test.index, pd.DataFrame({"truth": y_test}))
+    assert client.flush(30)
+
+    start, end = window(version)
+    got = version.performance("log_loss", start, end, granularity="week")["value"].iloc[-1]
+    assert got == pytest.approx(log_loss(y_test, proba, labels=classes), rel=1e-9)
+    predicted = model.classes_[np.argmax(proba, axis=1)]
+    recall = version.performance("recall:barolo", start, end, granularity="week")["value"].iloc[-1]
+    assert recall == pytest.approx(recall_score(y_test, predicted, labels=["barolo"], average=None)[0], rel=1e-9)

@@ -16,7 +16,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from . import errors
 from .columns import ROLES, frame_specs, plain_value, id_strings, is_tabular, pandas, timestamp_nanoseconds, to_frame
-from .schema import Segment
+from .schema import Segment, class_text
 from .sender import Piece, Sender
 from .timestamps import to_rfc3339
 from .transport import Transport, quote
@@ -435,19 +435,11 @@ def _fields(schema: Mapping[str, Any]) -> Dict[str, Any]:
             if fields:
                 out[role] = {name: json.dumps(kind, sort_keys=True) for name, kind in fields.items()}
         elif role == "positive_class":
-            out[role] = _class_text(fields)
+            out[role] = class_text(fields)
         else:
             out[role] = fields  # query_id, decision_threshold
     return out
 
-
-def _class_text(label: Any) -> str:
-    """A class label as the server keeps it: true/false, numbers in their shortest form."""
-    if isinstance(label, bool):
-        return "true" if label else "false"
-    if isinstance(label, float) and label.is_integer():
-        return str(int(label))
-    return str(label)
 
 
 def _points(answer: Dict[str, Any], extra: Sequence[str] = ()):

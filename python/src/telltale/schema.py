@@ -29,6 +29,17 @@ def infer_schema(features: Any, predictions: Any = None, actuals: Any = None, ra
     return schema
 
 
+def class_text(label: Any) -> str:
+    """A class label as the server keeps it: true/false, numbers in their shortest form."""
+    if hasattr(label, "item") and not isinstance(label, str):
+        label = label.item()  # a NumPy scalar as the Python value
+    if isinstance(label, bool):
+        return "true" if label else "false"
+    if isinstance(label, float) and label.is_integer():
+        return str(int(label))
+    return str(label)
+
+
 def field_type(series) -> Any:
     from .columns import series_spec
 

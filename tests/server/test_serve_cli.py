@@ -83,13 +83,19 @@ def test_port_in_use_is_a_clear_error(start_server, telltale_bin, tmp_path):
     assert f"cannot listen on 127.0.0.1:{port}" in line
 
 
-def test_a_data_dir_in_use_is_a_clear_error_and_stays_intact(start_server, telltale_bin, tmp_path):
-    first = start_server(["--max-lateness", "3650d"], data_dir=tmp_path / "data")
-    api = first.api()
+def serve_with_rows(start_server, data_dir, rows):
+    """A server on data_dir whose model m, version v1, has `rows` rows logged on 2026-11-20."""
+    server = start_server(["--max-lateness", "3650d"], data_dir=data_dir)
+    api = server.api()
     api.create_model("m")
     api.create_version("m", "v1", {"features": {"x": "numeric"}})
     api.log("m", "v1", [{"id": str(i), "timestamp": "2026-11-20T10:00:00Z", "features": {"x": i}}
-                        for i in range(10)])
+                        for i in range(rows)])
+    return server
+
+
+def test_a_data_dir_in_use_is_a_clear_error_and_stays_intact(start_server, telltale_bin, tmp_path):
+    api = serve_with_rows(start_server, tmp_path / "data", 10).api()
     process, line = serve(telltale_bin, tmp_path, ["--port", "0"])
     assert process.wait(timeout=20) == 2, line  # an error exit, not a crash
     assert "is a telltale server already running on this data directory?" in line, line
@@ -99,13 +105,7 @@ def test_a_data_dir_in_use_is_a_clear_error_and_stays_intact(start_server, tellt
 
 
 def test_a_small_data_dir_takes_little_disk_even_after_a_crash(start_server, tmp_path):
-    server = start_server(["--max-lateness", "3650d"], data_dir=tmp_path / "data")
-    api = server.api()
-    api.create_model("m")
-    api.create_version("m", "v1", {"features": {"x": "numeric"}})
-    api.log("m", "v1", [{"id": str(i), "timestamp": "2026-11-20T10:00:00Z", "features": {"x": i}}
-                        for i in range(100)])
-    server.kill()
+    serve_with_rows(start_server, tmp_path / "data", 100).kill()
     on_disk = sum(path.stat().st_blocks * 512 for path in (tmp_path / "data").rglob("*"))
     assert on_disk < 16 << 20, f"{on_disk >> 20} MiB on disk for 100 rows"
 

@@ -122,9 +122,8 @@ Result<IngestResult> Ingestor::Ingest(const IngestRequest& request) {
   options.require_id = production;
   options.receive_time = now;
   TELLTALE_ASSIGN_OR_RETURN(DecodedRows decoded, Decode(request, *schema, options));
-  if (std::shared_ptr<const PerformanceSpec> spec = windows_.Performance(request.version_id)) {
-    RejectUnusableActuals(decoded, *spec);
-  }
+  std::shared_ptr<const PerformanceSpec> spec = windows_.Performance(request.version_id);
+  if (spec && !spec->actual_field().empty()) RejectUnusableActuals(decoded, *spec);
   std::vector<std::string> claimed;
   if (production) {
     RejectOutOfTime(decoded, now);

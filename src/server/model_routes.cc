@@ -4,10 +4,13 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 
 #include "ingest/performance_spec.h"
 #include "ingest/row_decoder.h"
 #include "ingest/version_schema.h"
+#include "io/table.h"
 #include "query/time_buckets.h"
 #include "server/routes.h"
 
@@ -90,7 +93,7 @@ Status CheckActuals(Task task, const VersionSchema& schema, const PerformanceSpe
 }
 
 // decision_threshold and positive_class are a binary model's, class_probabilities a multiclass
-// model's; a boolean truth's positive class is true or false.
+// model's; a boolean truth's positive class is true or false, a numeric truth's a number.
 Status CheckTaskSettings(Task task, const VersionSchema& schema, const PerformanceSpec& spec) {
   if (!schema.class_probabilities().empty() && task != Task::kMulticlassClassification) {
     return Status::InvalidArgument(
@@ -106,11 +109,20 @@ Status CheckTaskSettings(Task task, const VersionSchema& schema, const Performan
   }
   const std::optional<std::string>& positive = schema.positive_class();
   const int actual = schema.FindField(FieldRole::kActual, spec.actual_field());
-  if (positive && actual >= 0 &&
-      schema.fields()[static_cast<size_t>(actual)].type == FieldType::kBoolean &&
-      *positive != "true" && *positive != "false") {
+  if (!positive || actual < 0) return Status::Ok();
+  const FieldType type = schema.fields()[static_cast<size_t>(actual)].type;
+  if (type == FieldType::kBoolean && *positive != "true" && *positive != "false") {
     return Status::InvalidArgument("schema.positive_class: the actual " + spec.actual_field() +
                                    " is boolean, so its positive class is true or false");
+  }
+  char* end = nullptr;
+  const double number = std::strtod(positive->c_str(), &end);
+  const bool whole_number = end != positive->c_str() && *end == '\0' && std::isfinite(number);
+  if (type == FieldType::kNumeric && (!whole_number || FormatNumber(number) != *positive)) {
+    return Status::InvalidArgument(
+        "schema.positive_class: the actual " + spec.actual_field() +
+        " is numeric, so its positive class is a number in its shortest form (1, 0.5), not '" +
+        *positive + "'");
   }
   return Status::Ok();
 }

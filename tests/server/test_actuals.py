@@ -308,6 +308,7 @@ def test_a_label_of_neither_class_is_refused_not_counted_as_negative(api):
         ("m", {"predictions": {"s": "numeric"}, "decision_threshold": "high"}, "schema.decision_threshold: expected a number"),
         ("m", {"predictions": {"s": "numeric"}, "positive_class": ["a"]}, "schema.positive_class: expected"),
         ("m", {"predictions": {"s": "numeric"}, "actuals": {"t": "boolean"}, "positive_class": "fraud"}, "true or false"),
+        ("m", {"predictions": {"s": "numeric"}, "actuals": {"t": "numeric"}, "positive_class": "1.0"}, "not '1.0'"),
     ]:
         response = api.post(f"/api/v1/models/{model}/versions", json={"version": "v9", "schema": schema})
         assert response.status_code == 422 and message in response.json()["detail"], response.text

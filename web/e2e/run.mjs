@@ -37,9 +37,38 @@ function startServer() {
   return { server, ready };
 }
 
-async function api(base, path) {
-  const response = await fetch(`${base}/api/v1${path}`, { headers: { Authorization: `Bearer ${token}` } });
+async function api(base, path, body) {
+  const response = await fetch(`${base}/api/v1${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return response.json();
+}
+
+// A multiclass classifier with a training baseline and an hour of predictions that favour "c".
+async function loadMulticlassModel(base) {
+  await api(base, "/models", { name: "grapes", task: "multiclass_classification" });
+  await api(base, "/models/grapes/versions", {
+    version: "v1",
+    schema: {
+      features: { acidity: "numeric" },
+      predictions: { cultivar: "categorical", p_a: "numeric", p_b: "numeric", p_c: "numeric" },
+      actuals: { cultivar_true: "categorical" },
+      class_probabilities: { a: "p_a", b: "p_b", c: "p_c" },
+    },
+  });
+  const row = (i, cultivar) => ({
+    id: `g${i}`,
+    features: { acidity: i % 7 },
+    predictions: { cultivar, p_a: cultivar === "a" ? 0.8 : 0.1, p_b: cultivar === "b" ? 0.8 : 0.1, p_c: cultivar === "c" ? 0.8 : 0.1 },
+  });
+  const classes = ["a", "b", "c"];
+  await api(base, "/models/grapes/versions/v1/training", { rows: Array.from({ length: 30 }, (_, i) => row(i, classes[i % 3])) });
+  await api(base, "/models/grapes/versions/v1/predictions", {
+    rows: Array.from({ length: 30 }, (_, i) => row(100 + i, i < 20 ? "c" : classes[i % 2])),
+  });
 }
 
 async function waitForFiring(base) {
@@ -153,6 +182,19 @@ try {
     await page.locator(".backtest figure.chart canvas").waitFor();
     await checkLabels(page, "monitor form");
     await page.screenshot({ path: `${artifacts}/6-monitor.png`, fullPage: true });
+  });
+
+  await step("a multiclass model shows the shares of its predicted classes", async () => {
+    await loadMulticlassModel(base);
+    await page.goto(`${base}/#/models/grapes`);
+    await page.getByRole("heading", { name: /Predicted class/ }).waitFor();
+    await page.locator(".bars .bin").first().waitFor();
+    const labels = await page.locator(".bars .bin .bin-label").allInnerTexts();
+    expect([...labels].sort().join(","), "a,b,c", "one bar pair per class");
+    const c = await page.locator(".bars .bin", { hasText: "c" }).first().getAttribute("title");
+    expect(c, "c: training 33.3%, current 66.7%", "the shares of the baseline and of the range");
+    await checkLabels(page, "multiclass overview");
+    await page.screenshot({ path: `${artifacts}/7-multiclass.png`, fullPage: true });
   });
 
   expect(errors.length, 0, `no errors in the browser console: ${errors.join(" | ")}`);

@@ -49,6 +49,13 @@ export function alignSeries(points: Point[], from: number, to: number, step: num
   return { t, v: v[0] };
 }
 
+// The values with no value beside them: a line through gaps draws nothing for them, so a chart
+// marks them (a model's first hour of data, a window alone between empty ones).
+export function isolatedPoints(values: (number | null)[]): number[] {
+  const present = (i: number) => i >= 0 && i < values.length && values[i] !== null;
+  return values.flatMap((_, i) => (present(i) && !present(i - 1) && !present(i + 1) ? [i] : []));
+}
+
 export interface Bar {
   label: string;
   baseline: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DriftColumn, Point } from "../src/api";
-import { alignAll, alignSeries, backtestColumns, distributionBars, driftSeverity, healthOf, parseDuration, performanceMetricsFor, sortDrift } from "../src/transforms";
+import { alignAll, alignSeries, backtestColumns, distributionBars, driftSeverity, healthOf, isolatedPoints, parseDuration, performanceMetricsFor, sortDrift } from "../src/transforms";
 import { describeZone, formatNumber, formatPercent, formatTime } from "../src/format";
 
 const column = (name: string, method: string, score: number, threshold: number, drifted: boolean): DriftColumn => ({
@@ -108,5 +108,14 @@ describe("performance metrics offered", () => {
     expect(named).toContain("f1:barolo");
     expect(named).toContain("recall:barbera");
     expect(performanceMetricsFor("binary_classification", { class_probabilities: { a: "p" } })).not.toContain("f1:a");
+  });
+});
+
+describe("isolatedPoints", () => {
+  it("finds the values with no value beside them", () => {
+    expect(isolatedPoints([null, 3, null, 1, 2, null, 0])).toEqual([1, 6]);
+    expect(isolatedPoints([5])).toEqual([0]);
+    expect(isolatedPoints([1, 2, 3])).toEqual([]);
+    expect(isolatedPoints([null, null])).toEqual([]);
   });
 });

@@ -1,9 +1,11 @@
 // A time-series chart on uPlot (canvas, fast with 90 days of hourly points), its axes in the
-// model's time zone. Series may carry a shaded band (lower..upper) and marker-only points.
+// model's time zone. Series may carry a shaded band (lower..upper) and marker-only points; a value
+// with no neighbour on a line is marked, since a line through gaps would not show it.
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { formatNumber, formatTime } from "../format";
+import { isolatedPoints } from "../transforms";
 
 export interface ChartSeries {
   label: string;
@@ -31,6 +33,11 @@ interface Props {
   yRange?: [number, number];
 }
 
+function isolatedMarks(values: (number | null)[]): number[] | null {
+  const isolated = isolatedPoints(values);
+  return isolated.length > 0 ? isolated : null;
+}
+
 export function TimeChart({ title, times, series, band, timeZone, height = 200, yRange }: Props) {
   const container = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -54,7 +61,9 @@ export function TimeChart({ title, times, series, band, timeZone, height = 200, 
         dash: s.dash ? [6, 4] : undefined,
         fill: s.fill,
         spanGaps: false,
-        points: s.points ? { show: true, size: 7, fill: s.color, stroke: s.color } : { show: false },
+        points: s.points
+          ? { show: true, size: 7, fill: s.color, stroke: s.color }
+          : { show: false, size: 6, fill: s.color, stroke: s.color, filter: isolatedMarks(s.values) },
         value: (_u, v) => formatNumber(v),
       });
     }

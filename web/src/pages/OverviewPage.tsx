@@ -1,11 +1,12 @@
-// A model at a glance: volume, the prediction's distribution over time, performance with label
-// coverage, and the open alerts.
+// A model at a glance: volume, the prediction's distribution over time (a multiclass classifier's
+// predicted classes against the baseline), performance with label coverage, and the open alerts.
 import { useMemo } from "preact/hooks";
-import { get, versionPath, type Alert, type Series, type Version } from "../api";
+import { get, versionPath, type Alert, type Distribution, type Series, type Version } from "../api";
 import type { ModelContext } from "../app";
 import { useLoad } from "../hooks";
 import { isoSeconds } from "../timerange";
-import { alignAll, alignSeries, performanceMetricsFor } from "../transforms";
+import { alignAll, alignSeries, distributionBars, performanceMetricsFor } from "../transforms";
+import { Bars } from "../components/Bars";
 import { Status } from "../components/Status";
 import { TimeChart } from "../components/TimeChart";
 import { AlertTable } from "./AlertsPage";
@@ -33,7 +34,10 @@ export function OverviewPage({ context }: { context: ModelContext }) {
   const path = versionPath(model.name, version.version);
   const metrics = performanceMetricsFor(model.task, version.schema);
   const metric = route.params.metric && metrics.includes(route.params.metric) ? route.params.metric : metrics[0];
-  const prediction = firstField(version, "predictions", true);
+  // A multiclass classifier predicts a class: the shares of the classes say what its numeric
+  // predictions (one class's probability each) do not.
+  const predictedClass = model.task === "multiclass_classification" ? firstField(version, "predictions", false) : undefined;
+  const prediction = predictedClass ? undefined : firstField(version, "predictions", true);
   const keys = [path, range.from, range.to, context.segment, metric];
   const volume = useLoad(() => get<Series>(`${path}/metrics`, seriesQuery(context, { metric: "count" })), keys);
   const quantiles = useLoad(
@@ -41,6 +45,13 @@ export function OverviewPage({ context }: { context: ModelContext }) {
       prediction
         ? Promise.all(["p10", "p50", "p90"].map((q) => get<Series>(`${path}/metrics`, seriesQuery(context, { metric: q, field: prediction }))))
         : Promise.resolve([]),
+    keys,
+  );
+  const classShares = useLoad(
+    () =>
+      predictedClass
+        ? get<Distribution>(`${path}/distribution`, { field: predictedClass, from: isoSeconds(range.from), to: isoSeconds(range.to), segment: context.segment })
+        : Promise.resolve(undefined),
     keys,
   );
   const performance = useLoad(
@@ -68,20 +79,31 @@ export function OverviewPage({ context }: { context: ModelContext }) {
           )}
         </Status>
       </section>
-      <section class="panel">
-        <h2>Prediction {prediction && <code>{prediction}</code>} <span class="muted small">10th, 50th and 90th percentile</span></h2>
-        <Status of={quantiles}>
-          {(list) => {
-            if (!prediction || list.length === 0) return <p class="muted">No numeric prediction in this version.</p>;
-            const { t, v: [p10, p50, p90] } = alignAll(list.map((s) => s.points), range.from, range.to, step);
-            return (
-              <TimeChart title={`${prediction} percentiles`} timeZone={model.timezone} times={t}
-                band={{ lower: p10, upper: p90, fill: "rgba(123,97,255,0.15)", label: "p10–p90" }}
-                series={[{ label: "median", values: p50, color: "#7b61ff" }]} />
-            );
-          }}
-        </Status>
-      </section>
+      {predictedClass ? (
+        <section class="panel">
+          <h2>Predicted class <code>{predictedClass}</code> <span class="muted small">shares in the range and in the baseline</span></h2>
+          <Status of={classShares}>
+            {(shares) => shares && (
+              <Bars bars={distributionBars(shares)} title={`${predictedClass}: ${shares.baseline} and current shares per class`} baselineLabel={shares.baseline} />
+            )}
+          </Status>
+        </section>
+      ) : (
+        <section class="panel">
+          <h2>Prediction {prediction && <code>{prediction}</code>} <span class="muted small">10th, 50th and 90th percentile</span></h2>
+          <Status of={quantiles}>
+            {(list) => {
+              if (!prediction || list.length === 0) return <p class="muted">No numeric prediction in this version.</p>;
+              const { t, v: [p10, p50, p90] } = alignAll(list.map((s) => s.points), range.from, range.to, step);
+              return (
+                <TimeChart title={`${prediction} percentiles`} timeZone={model.timezone} times={t}
+                  band={{ lower: p10, upper: p90, fill: "rgba(123,97,255,0.15)", label: "p10–p90" }}
+                  series={[{ label: "median", values: p50, color: "#7b61ff" }]} />
+              );
+            }}
+          </Status>
+        </section>
+      )}
       <section class="panel">
         <h2>
           Performance{" "}

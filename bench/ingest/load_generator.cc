@@ -5,7 +5,7 @@
 //   telltale_load --url http://127.0.0.1:8080 --token KEY --model m --version v1
 //                 [--connections 8] [--seconds 30] [--rate ROWS_PER_S] [--rows 1000]
 //                 [--features 25] [--max-rows N] [--ndjson | --columns]
-//   telltale_load --parse-only [--seconds 10] [--threads 2] [--rows 1000] [--features 25]
+//   telltale_load --parse-only [--fold] [--seconds 10] [--threads 2] [--rows 1000] [--features 25]
 //                 [--ndjson | --columns]
 //   telltale_load --url ... --model m --actuals N --first-id ID [--connections 8] [--rows 1000]
 //
@@ -30,6 +30,7 @@
 #include "ingest/column_body.h"
 #include "ingest/column_decoder.h"
 #include "ingest/row_decoder.h"
+#include "ingest/window_profile.h"
 
 namespace {
 
@@ -189,7 +190,8 @@ double Percentile(std::vector<double> values, double q) {
   return values[index];
 }
 
-int ParseOnly(int seconds, int threads, int rows, int features, bool ndjson, bool columns) {
+int ParseOnly(int seconds, int threads, int rows, int features, bool ndjson, bool columns,
+              bool fold) {
   telltale::VersionSchema schema =
       telltale::VersionSchema::FromJson(SchemaJson(features, false), nullptr).value();
   int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -209,12 +211,19 @@ int ParseOnly(int seconds, int threads, int rows, int features, bool ndjson, boo
       options.receive_time = now;
       options.ndjson = ndjson;
       uint64_t id = static_cast<uint64_t>(t) << 40;
+      telltale::WindowProfile window(schema);
+      std::vector<const telltale::Row*> accepted;
       while (Clock::now() < deadline) {
         body.Stamp(id);
         id += static_cast<uint64_t>(rows);
         auto result = columns ? telltale::DecodeColumns(body.text, schema, options, {})
                               : telltale::DecodeRows(body.text, schema, options, {});
         if (!result.ok() || result->rows.size() != static_cast<size_t>(rows)) std::abort();
+        if (fold) {
+          accepted.clear();
+          for (const telltale::Row& row : result->rows) accepted.push_back(&row);
+          window.Fold(schema, accepted);
+        }
         decoded += result->rows.size();
         bytes += body.text.size();
       }
@@ -229,6 +238,7 @@ int ParseOnly(int seconds, int threads, int rows, int features, bool ndjson, boo
                  : ndjson ? "ndjson"
                           : "json"},
       {"threads", threads},
+      {"fold", fold},
       {"rows_per_second", static_cast<double>(decoded.load()) / elapsed},
       {"megabytes_per_second", static_cast<double>(bytes.load()) / elapsed / 1e6}};
   std::printf("%s\n", out.dump().c_str());
@@ -245,7 +255,7 @@ int main(int argc, char** argv) {
   double rate = 0;
   uint64_t max_rows = 0, actuals = 0;
   int64_t first_id = -1;
-  bool parse_only = false, setup = false, ndjson = false, columns = false;
+  bool parse_only = false, fold = false, setup = false, ndjson = false, columns = false;
   app.add_option("--url", url);
   app.add_option("--token", token);
   app.add_option("--model", model);
@@ -258,6 +268,9 @@ int main(int argc, char** argv) {
   app.add_option("--max-rows", max_rows, "stop after this many rows (0: run for --seconds)");
   app.add_option("--threads", threads, "--parse-only threads");
   app.add_flag("--parse-only", parse_only);
+  app.add_flag("--fold", fold,
+               "with --parse-only: fold the decoded rows into a window profile per thread, as the "
+               "server does (the sketches of every field)");
   app.add_flag("--ndjson", ndjson, "send (or with --parse-only, decode) NDJSON bodies");
   app.add_flag("--columns", columns,
                "send (or with --parse-only, decode) columnar bodies, as the Python SDK does");
@@ -266,7 +279,7 @@ int main(int argc, char** argv) {
   app.add_option("--first-id", first_id, "the first row id (default: the current time x 10^6)");
   app.add_option("--actuals", actuals, "post actuals for this many ids from --first-id instead");
   CLI11_PARSE(app, argc, argv);
-  if (parse_only) return ParseOnly(seconds, threads, rows, features, ndjson, columns);
+  if (parse_only) return ParseOnly(seconds, threads, rows, features, ndjson, columns, fold);
 
   httplib::Headers headers = {{"Authorization", "Bearer " + token}};
   std::string path = "/api/v1/models/" + model + "/versions/" + version + "/predictions";

@@ -1,9 +1,12 @@
 """bench/ingest: telltale serve's ingestion and queries, on this machine, in one run.
 
 1. The ceiling: decoding and validating the same request bodies in-process (telltale_load
-   --parse-only, 2 threads) — what ingestion would reach if HTTP, durability and profiling were free.
+   --parse-only, 2 threads) — what ingestion would reach if HTTP, durability and profiling were free;
+   and decoding them and folding the rows into window profiles (--fold), what it would reach if
+   only HTTP and durability were free.
 2. Sustained ingestion: batches of 1,000 rows x 25 features posted over 8 keep-alive connections
-   for --seconds, each acknowledged only once durable; rows/s and the ratio to the ceiling.
+   for --seconds, each acknowledged only once durable; rows/s, the ratio to the ceiling, and the
+   CPU time per row of the server and of the load generator (both share the machine's cores).
 3. Latency at half that load (open loop): p50 / p99 / max per request.
 4. Server memory (RSS) after 10M rows (and 100M with --rows-100m): bounded by open windows.
 5. A drift query over 30 days of hourly windows for a version with 100 features.
@@ -14,7 +17,9 @@ Usage: make bench-ingest  (or: python bench/ingest/run.py [--seconds 30] [--rows
 """
 import argparse
 import json
+import os
 import re
+import resource
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -31,6 +36,32 @@ REPO = Path(__file__).resolve().parents[2]
 def rss_mib(pid):
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
+
+
+def cpu_seconds(pid):
+    """User and system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_load(server, url, *args):
+    """`load`, with the CPU time per row of the server and of the load generator added to its report."""
+    server_before = cpu_seconds(server.pid)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    report = load(url, *args)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rows = max(report["rows"], 1)
+    report["server_cpu_us_per_row"] = (cpu_seconds(server.pid) - server_before) / rows * 1e6
+    report["load_generator_cpu_us_per_row"] = (
+        (after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime) / rows * 1e6)
+    return report
+
+
+def cpu_line(report, folding):
+    """Where the 2 cores' time per row goes, against what 1,000,000 rows/s would leave (2 us)."""
+    return (f"  CPU per row: server {report['server_cpu_us_per_row']:.2f} us, load generator "
+            f"{report['load_generator_cpu_us_per_row']:.2f} us; decoding and folding alone "
+            f"{2e6 / folding['rows_per_second']:.2f} us (1,000,000 rows/s on 2 cores: 2.00 us in all)")
 
 
 def store_memory_mib(url):
@@ -81,17 +112,24 @@ def main():
     print(f"ceiling (decode + validate, 2 threads): {ceiling['rows_per_second']:,.0f} rows/s")
     columnar_ceiling = load("http://unused", "--parse-only", "--columns", "--seconds", "10", "--threads", "2")
     print(f"ceiling, columnar bodies: {columnar_ceiling['rows_per_second']:,.0f} rows/s")
+    folding = load("http://unused", "--parse-only", "--fold", "--seconds", "10", "--threads", "2")
+    print(f"decode + validate + fold into window profiles, 2 threads: {folding['rows_per_second']:,.0f} rows/s")
+    columnar_folding = load("http://unused", "--parse-only", "--fold", "--columns", "--seconds", "10",
+                            "--threads", "2")
+    print(f"the same, columnar bodies: {columnar_folding['rows_per_second']:,.0f} rows/s")
 
     server, url = start_server(data_dir, "--max-lateness", "40d")
     try:
-        full = load(url, "--setup", "--connections", "8", "--seconds", str(args.seconds))
+        full = timed_load(server, url, "--setup", "--connections", "8", "--seconds", str(args.seconds))
         ratio = full["rows_per_second"] / ceiling["rows_per_second"]
         print(f"sustained, durable: {full['rows_per_second']:,.0f} rows/s "
               f"({ratio:.1%} of the ceiling); p99 {full['latency_p99_ms']:.1f} ms at full load")
-        columnar = load(url, "--connections", "8", "--seconds", str(args.seconds), "--columns")
+        print(cpu_line(full, folding))
+        columnar = timed_load(server, url, "--connections", "8", "--seconds", str(args.seconds), "--columns")
         columnar_ratio = columnar["rows_per_second"] / columnar_ceiling["rows_per_second"]
         print(f"sustained, durable, columnar bodies: {columnar['rows_per_second']:,.0f} rows/s "
               f"({columnar_ratio:.1%} of their ceiling); p99 {columnar['latency_p99_ms']:.1f} ms")
+        print(cpu_line(columnar, columnar_folding))
         half = load(url, "--connections", "8", "--seconds", str(args.seconds),
                      "--rate", str(full["rows_per_second"] / 2))
         print(f"at half load ({half['rows_per_second']:,.0f} rows/s): p50 {half['latency_p50_ms']:.1f} ms, "
@@ -111,8 +149,8 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=60)
-    summary = {"ceiling": ceiling, "full_load": full, "half_load": half,
-               "columnar": {"ceiling": columnar_ceiling, "full_load": columnar},
+    summary = {"ceiling": ceiling, "folding": folding, "full_load": full, "half_load": half,
+               "columnar": {"ceiling": columnar_ceiling, "folding": columnar_folding, "full_load": columnar},
                "rss_mib": {str(k): v for k, v in memory.items()}, "drift_query": query}
     (REPO / "bench" / "data").mkdir(exist_ok=True)
     (REPO / "bench" / "data" / "ingest.json").write_text(json.dumps(summary, indent=2))

@@ -24,6 +24,10 @@ export interface Point {
   value: number | null;
   rows: number;
   labeled?: number;
+  // An estimated metric's band and, once labels came, the realized value.
+  lower?: number | null;
+  upper?: number | null;
+  realized?: number | null;
 }
 
 export interface Series {

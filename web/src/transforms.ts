@@ -141,6 +141,19 @@ const taskMetrics: Record<string, string[]> = {
   ranking: ["ndcg@10", "map@10", "mrr", "precision@10", "recall@10", "ndcg"],
 };
 
+// The metric the server estimates from a binary classifier's scores before labels come, if any.
+const estimable = new Set(["accuracy", "precision", "recall", "f1", "specificity", "roc_auc"]);
+export function estimatedMetricOf(task: string, metric: string | undefined): string | undefined {
+  return task === "binary_classification" && metric && estimable.has(metric) ? `estimated_${metric}` : undefined;
+}
+
+// An estimated series on the chart's times: the estimate and its band's bounds.
+export function estimateColumns(points: Point[], from: number, to: number, step: number) {
+  const bound = (key: "lower" | "upper") => points.map((p) => ({ ...p, value: p[key] ?? null }));
+  const { t, v } = alignAll([points, bound("lower"), bound("upper")], from, to, step);
+  return { t, value: v[0], lower: v[1], upper: v[2] };
+}
+
 // The performance metrics offered for a version: its task's, and for a multiclass version that
 // names its class probabilities, the log loss and each class's F1 and recall.
 export function performanceMetricsFor(task: string, schema: Version["schema"]): string[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DriftColumn, Point } from "../src/api";
-import { alignAll, alignSeries, backtestColumns, distributionBars, driftSeverity, healthOf, isolatedPoints, parseDuration, performanceMetricsFor, sortDrift } from "../src/transforms";
+import { alignAll, alignSeries, backtestColumns, distributionBars, driftSeverity, estimateColumns, estimatedMetricOf, healthOf, isolatedPoints, parseDuration, performanceMetricsFor, sortDrift } from "../src/transforms";
 import { describeZone, formatNumber, formatPercent, formatTime } from "../src/format";
 
 const column = (name: string, method: string, score: number, threshold: number, drifted: boolean): DriftColumn => ({
@@ -117,5 +117,28 @@ describe("isolatedPoints", () => {
     expect(isolatedPoints([5])).toEqual([0]);
     expect(isolatedPoints([1, 2, 3])).toEqual([]);
     expect(isolatedPoints([null, null])).toEqual([]);
+  });
+});
+
+describe("estimates", () => {
+  it("are offered for a binary classifier's confusion-matrix metrics and ROC AUC", () => {
+    expect(estimatedMetricOf("binary_classification", "f1")).toBe("estimated_f1");
+    expect(estimatedMetricOf("binary_classification", "roc_auc")).toBe("estimated_roc_auc");
+    expect(estimatedMetricOf("binary_classification", "log_loss")).toBeUndefined();
+    expect(estimatedMetricOf("multiclass_classification", "accuracy")).toBeUndefined();
+    expect(estimatedMetricOf("regression", undefined)).toBeUndefined();
+  });
+
+  it("align the estimate and its band on the chart's times", () => {
+    const from = Date.UTC(2026, 0, 1) / 1000;
+    const points: Point[] = [
+      { t: "2026-01-01T01:00:00Z", value: 0.8, rows: 10, lower: 0.7, upper: 0.9, realized: null },
+      { t: "2026-01-01T03:00:00Z", value: 0.6, rows: 10, lower: null, upper: 0.65 },
+    ];
+    const columns = estimateColumns(points, from, from + 4 * 3600, 3600);
+    expect(columns.t).toEqual([0, 1, 2, 3].map((i) => from + i * 3600));
+    expect(columns.value).toEqual([null, 0.8, null, 0.6]);
+    expect(columns.lower).toEqual([null, 0.7, null, null]);
+    expect(columns.upper).toEqual([null, 0.9, null, 0.65]);
   });
 });

@@ -1,11 +1,12 @@
 // A model at a glance: volume, the prediction's distribution over time (a multiclass classifier's
-// predicted classes against the baseline), performance with label coverage, and the open alerts.
+// predicted classes against the baseline), performance with label coverage (a binary classifier's
+// estimated from its scores beside it), and the open alerts.
 import { useMemo } from "preact/hooks";
-import { get, versionPath, type Alert, type Distribution, type Series, type Version } from "../api";
+import { ApiError, get, versionPath, type Alert, type Distribution, type Series, type Version } from "../api";
 import type { ModelContext } from "../app";
 import { useLoad } from "../hooks";
 import { isoSeconds } from "../timerange";
-import { alignAll, alignSeries, distributionBars, performanceMetricsFor } from "../transforms";
+import { alignAll, alignSeries, distributionBars, estimateColumns, estimatedMetricOf, performanceMetricsFor } from "../transforms";
 import { Bars } from "../components/Bars";
 import { Status } from "../components/Status";
 import { TimeChart } from "../components/TimeChart";
@@ -54,13 +55,22 @@ export function OverviewPage({ context }: { context: ModelContext }) {
         : Promise.resolve(undefined),
     keys,
   );
+  // A binary classifier's accuracy, F1 and the like are estimated from the scores too, before
+  // labels come; the server explains (422) when the version has no validation set to calibrate on.
+  const estimated = estimatedMetricOf(model.task, metric);
   const performance = useLoad(
     () =>
       metric
         ? Promise.all([
             get<Series>(`${path}/performance`, seriesQuery(context, { metric })),
             get<Series>(`${path}/performance`, seriesQuery(context, { metric: "label_coverage" })),
-          ])
+            estimated
+              ? get<Series>(`${path}/performance`, seriesQuery(context, { metric: estimated })).catch((error: unknown) => {
+                  if (error instanceof ApiError && error.status === 422) return error.detail;
+                  throw error;
+                })
+              : Promise.resolve(undefined),
+          ] as const)
         : Promise.resolve(undefined),
     keys,
   );
@@ -117,19 +127,23 @@ export function OverviewPage({ context }: { context: ModelContext }) {
         <Status of={performance}>
           {(pair) => {
             if (!pair) return <p class="muted">No performance metrics for {model.task}.</p>;
-            const [values, coverage] = pair;
+            const [values, coverage, estimate] = pair;
             const line = align(values);
             const covered = align(coverage);
             const reference = values.reference?.value;
+            const guess = typeof estimate === "object" ? estimateColumns(estimate.points, range.from, range.to, step) : undefined;
             return (
               <>
                 <TimeChart title={metric} timeZone={model.timezone} times={line.t}
+                  band={guess && { lower: guess.lower, upper: guess.upper, fill: "rgba(123,97,255,0.12)", label: "estimate 95%" }}
                   series={[
                     { label: metric, values: line.v, color: "#1f9d55" },
+                    ...(guess ? [{ label: `estimated ${metric}`, values: guess.value, color: "#7b61ff", dash: true }] : []),
                     ...(reference !== undefined && reference !== null
                       ? [{ label: `${values.reference?.baseline} reference`, values: line.t.map(() => reference), color: "#888", dash: true }]
                       : []),
                   ]} />
+                {typeof estimate === "string" && <p class="muted small">No estimate before labels: {estimate}</p>}
                 <TimeChart title="label coverage" timeZone={model.timezone} times={covered.t} height={110} yRange={[0, 1]}
                   series={[{ label: "label coverage", values: covered.v, color: "#d9822b", fill: "rgba(217,130,43,0.18)" }]} />
               </>

@@ -136,7 +136,15 @@ Result<ActualValue> PerformanceSpec::ReadActual(const ActualFields& actuals) con
   auto found = std::find_if(actuals.begin(), actuals.end(),
                             [&](const auto& field) { return field.first == actual_name_; });
   if (found == actuals.end()) {
-    return Status::InvalidArgument("actuals." + actual_name_ + " is missing");
+    // A misspelt or renamed field is the usual cause: name what the row has instead.
+    std::string message = "actuals." + actual_name_ + " is missing";
+    constexpr size_t kNamed = 3;
+    for (size_t i = 0; i < actuals.size() && i < kNamed; ++i) {
+      message += (i == 0 ? " (the row has actuals." : ", actuals.") + actuals[i].first;
+    }
+    if (actuals.size() > kNamed) message += ", ...";
+    if (!actuals.empty()) message += ")";
+    return Status::InvalidArgument(message);
   }
   TELLTALE_RETURN_IF_ERROR(CheckActualValue(found->second));
   return found->second;

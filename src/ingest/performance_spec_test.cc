@@ -41,6 +41,19 @@ TEST(PerformanceSpecTest, WithoutAPositiveClassOnlyKnownWordsNameAClass) {
   EXPECT_FALSE(spec.MakeOutcome(Scored(0.9, "fraud"), ActualValue{1.0, "1"}).ok());
 }
 
+TEST(PerformanceSpecTest, AMissingActualNamesTheFieldsTheRowHasInstead) {
+  PerformanceSpec spec = BinarySpec();
+  auto reason = [&](const ActualFields& fields) {
+    Result<ActualValue> read = spec.ReadActual(fields);
+    return read.ok() ? std::string("accepted") : read.status().message();
+  };
+  ActualValue yes{1.0, "1"};
+  EXPECT_EQ(reason({}), "actuals.outcome is missing");
+  EXPECT_EQ(reason({{"outcom", yes}}), "actuals.outcome is missing (the row has actuals.outcom)");
+  EXPECT_EQ(reason({{"a", yes}, {"b", yes}, {"c", yes}, {"d", yes}}),
+            "actuals.outcome is missing (the row has actuals.a, actuals.b, actuals.c, ...)");
+}
+
 TEST(PerformanceSpecTest, ANamedPositiveClassMakesEveryOtherLabelNegative) {
   PerformanceSpec spec = BinarySpec({{"positive_class", "fraud"}});
   EXPECT_EQ(spec.BinaryClass("fraud"), true);

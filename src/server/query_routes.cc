@@ -9,6 +9,7 @@
 
 #include "check/run_check.h"
 #include "performance/estimation.h"
+#include "performance/task_metrics.h"
 #include "query/time_buckets.h"
 #include "query/window_metrics.h"
 #include "report/json_report.h"
@@ -346,14 +347,9 @@ void HandlePerformance(ServerContext& context, const httplib::Request& request,
   if (!scope) return;
   std::optional<std::string> metric = Param(request, "metric");
   if (!metric) return SendProblem(response, 400, "query parameter 'metric' is required");
+  Status defined = CheckPerformanceMetric(*metric, scope->resolved.model.task);
+  if (!defined.ok()) return SendProblem(response, 400, defined.message());
   const bool estimated = IsEstimatedMetric(*metric);
-  if (!estimated && *metric != "label_coverage" &&
-      !PerformanceAccumulator::IsKnownMetric(*metric)) {
-    return SendProblem(response, 400,
-                       "unknown performance metric '" + *metric +
-                           "'; see docs/performance.md for the list (accuracy, f1, roc_auc, "
-                           "mae, r2, label_coverage, estimated_f1, ...)");
-  }
   auto baseline = LabelledBaseline(context, *scope);
   if (!baseline.ok()) return SendError(response, baseline.status());
   std::optional<Calibration> calibration;
@@ -408,6 +404,12 @@ void HandleConfusionMatrix(ServerContext& context, const httplib::Request& reque
                            httplib::Response& response) {
   std::optional<QueryScope> scope = Scope(context, request, response);
   if (!scope) return;
+  const std::string& task = scope->resolved.model.task;
+  if (task != "binary_classification" && task != "multiclass_classification") {
+    return SendProblem(response, 400,
+                       "a confusion matrix is for classification models; '" +
+                           scope->resolved.model.name + "' is a " + task + " model");
+  }
   Result<WindowProfile> current = Current(context, *scope, FieldSelection::Only({}));
   if (!current.ok()) return SendError(response, current.status());
   PerformanceAccumulator::ConfusionMatrix matrix = current->performance().Confusion();

@@ -7,6 +7,7 @@
 
 #include "monitor/monitor_evaluator.h"
 #include "performance/estimation.h"
+#include "performance/task_metrics.h"
 #include "query/window_metrics.h"
 
 namespace telltale {
@@ -60,6 +61,9 @@ const FieldSpec* FieldOf(const VersionSchema& schema, const std::string& subject
 
 Result<MonitorTarget> WindowMonitorData::Resolve(int64_t project_id, const MonitorSpec& spec) {
   TELLTALE_ASSIGN_OR_RETURN(ModelRecord model, control_.GetModel(project_id, spec.model));
+  if (spec.type == MonitorType::kPerformanceDegradation) {
+    TELLTALE_RETURN_IF_ERROR(CheckPerformanceMetric(spec.metric, model.task));
+  }
   VersionRecord version;
   if (spec.version == "latest") {
     TELLTALE_ASSIGN_OR_RETURN(std::vector<VersionRecord> versions, control_.ListVersions(model.id));

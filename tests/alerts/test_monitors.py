@@ -105,6 +105,8 @@ def test_backtest_tells_when_a_definition_would_have_fired(monitored):
     ({"type": "metric_change", "metric": "p99", "fields": ["nope"],
       "detector": {"kind": "anomaly"}}, "", "field 'nope' is not in version v1"),
     ({"type": "performance_degradation", "metric": "f2", "detector": {"kind": "anomaly"}}, "metric", "not a performance"),
+    ({"type": "performance_degradation", "metric": "mae", "detector": {"kind": "anomaly"}}, "",
+     "'mae' is not defined for a binary_classification model; its metrics: accuracy"),
     ({"type": "missing_values", "detector": {"kind": "change", "max_percent": 5, "baseline": "range"}},
      "detector.from", "from"),
 ])

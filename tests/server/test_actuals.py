@@ -340,6 +340,7 @@ def test_bad_actuals_are_rejected_row_by_row_with_the_reason(api):
         {"id": "b", "actuals": {"label": [1, 2]}},
         {"id": "b", "actuals": {"label": False}, "extra": 1},
         {"id": "b", "actuals": {"label": False}},
+        {"id": "a", "actuals": {"lable": True}},
     ])
     assert answer["joined"] == 1
     reasons = {row["index"]: (row["code"], row["reason"]) for row in answer["rejected"]}
@@ -347,10 +348,29 @@ def test_bad_actuals_are_rejected_row_by_row_with_the_reason(api):
     assert reasons[1][0] == "malformed" and "id" in reasons[1][1]
     assert "actuals.label" in reasons[2][1]
     assert "unknown key 'extra'" in reasons[3][1]
+    assert reasons[5] == ("type_error", "actuals.label is missing (the row has actuals.lable)")
     assert api.post("/api/v1/models/m/actuals", data="{nope", headers={"Content-Type": "application/json"}).status_code == 400
     assert api.post("/api/v1/models/nope/actuals", json={"rows": []}).status_code == 404
     bad_metric = api.get("/api/v1/models/m/versions/v1/performance", params={"metric": "bogus"})
     assert bad_metric.status_code == 400 and "bogus" in bad_metric.json()["detail"]
+
+
+def test_a_metric_or_matrix_the_models_task_does_not_define_is_refused_with_its_metrics(api):
+    api.create_model("price", task="regression")
+    api.create_version("price", "v1", {"features": {"x": "numeric"}, "predictions": {"y": "numeric"},
+                                       "actuals": {"y_true": "numeric"}})
+    path = "/api/v1/models/price/versions/v1"
+    for metric in ["f1", "estimated_f1", "macro_f1", "ndcg@5"]:
+        refused = api.get(path + "/performance", params={"metric": metric})
+        assert refused.status_code == 400, metric
+        assert refused.json()["detail"] == (
+            f"performance metric '{metric}' is not defined for a regression model; its metrics: "
+            "mae, mse, rmse, mape, wape, r2, mean_error, max_abs_error")
+    for metric in ["mae", "label_coverage", "label_delay_p50"]:
+        assert api.get(path + "/performance", params={"metric": metric}).status_code == 200, metric
+    matrix = api.get(path + "/confusion_matrix")
+    assert matrix.status_code == 400
+    assert matrix.json()["detail"] == "a confusion matrix is for classification models; 'price' is a regression model"
 
 
 def test_retention_limits_expire_old_predictions_and_stale_pending_actuals(start_server):

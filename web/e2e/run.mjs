@@ -69,6 +69,10 @@ async function loadMulticlassModel(base) {
   await api(base, "/models/grapes/versions/v1/predictions", {
     rows: Array.from({ length: 30 }, (_, i) => row(100 + i, i < 20 ? "c" : classes[i % 2])),
   });
+  // The truth for the first twelve: the predicted class, except two "c" that were "a".
+  await api(base, "/models/grapes/actuals", {
+    rows: Array.from({ length: 12 }, (_, i) => ({ id: `g${100 + i}`, actuals: { cultivar_true: i < 2 ? "a" : "c" } })),
+  });
 }
 
 async function waitForFiring(base) {
@@ -119,6 +123,8 @@ try {
     await page.locator("figure.chart canvas").first().waitFor();
     expect(await page.locator(".zone").innerText(), "America/New_York (UTC-05:00)", "the model's time zone is shown");
     await page.locator(".u-legend .u-label", { hasText: "estimated accuracy" }).waitFor();
+    const matrix = page.getByRole("table", { name: /confusion matrix/ });
+    expect((await matrix.locator("thead th").allInnerTexts()).slice(1).join(","), "negative,positive", "the binary matrix's classes");
     expect(await page.getByText("No estimate before labels").count(), 0, "accuracy is estimated from the validation set");
     await page.locator("table.alerts").waitFor();
     await checkLabels(page, "model overview");
@@ -209,6 +215,13 @@ try {
     expect([...labels].sort().join(","), "a,b,c", "one bar pair per class");
     const c = await page.locator(".bars .bin", { hasText: "c" }).first().getAttribute("title");
     expect(c, "c: training 33.3%, current 66.7%", "the shares of the baseline and of the range");
+    const matrix = page.getByRole("table", { name: /confusion matrix/ });
+    await matrix.waitFor();
+    const cell = (actual, column) => matrix.locator("tbody tr", { hasText: actual }).locator("td").nth(column).innerText();
+    const header = await matrix.locator("thead th").allInnerTexts();
+    const column = (label) => header.indexOf(label) - 1;
+    expect(await cell("c", column("c")), "10", "ten c predicted c");
+    expect(await cell("a", column("c")), "2", "two a predicted c");
     await checkLabels(page, "multiclass overview");
     await page.screenshot({ path: `${artifacts}/7-multiclass.png`, fullPage: true });
   });

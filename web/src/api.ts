@@ -38,6 +38,12 @@ export interface Series {
   reference?: { baseline: string; value: number | null } | null;
 }
 
+export interface ConfusionMatrix {
+  labels: string[];
+  matrix: number[][]; // matrix[actual][predicted]
+  labeled: number;
+}
+
 export interface DriftColumn {
   name: string;
   type: string;

@@ -56,6 +56,14 @@ export function isolatedPoints(values: (number | null)[]): number[] {
   return values.flatMap((_, i) => (present(i) && !present(i - 1) && !present(i + 1) ? [i] : []));
 }
 
+// Each cell of a confusion matrix with its share of its row (the actual class's predictions).
+export function confusionCells(matrix: number[][]): { count: number; share: number }[][] {
+  return matrix.map((row) => {
+    const total = row.reduce((sum, count) => sum + count, 0);
+    return row.map((count) => ({ count, share: total > 0 ? count / total : 0 }));
+  });
+}
+
 export interface Bar {
   label: string;
   baseline: number;

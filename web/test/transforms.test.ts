@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { DriftColumn, Point } from "../src/api";
-import { alignAll, alignSeries, backtestColumns, distributionBars, driftSeverity, estimateColumns, estimatedMetricOf, healthOf, isolatedPoints, parseDuration, performanceMetricsFor, sortDrift } from "../src/transforms";
+import { alignAll, alignSeries, backtestColumns, confusionCells, distributionBars, driftSeverity, estimateColumns, estimatedMetricOf, healthOf, isolatedPoints, parseDuration, performanceMetricsFor, sortDrift } from "../src/transforms";
 import { describeZone, formatNumber, formatPercent, formatTime } from "../src/format";
 
 const column = (name: string, method: string, score: number, threshold: number, drifted: boolean): DriftColumn => ({
@@ -140,5 +140,14 @@ describe("estimates", () => {
     expect(columns.value).toEqual([null, 0.8, null, 0.6]);
     expect(columns.lower).toEqual([null, 0.7, null, null]);
     expect(columns.upper).toEqual([null, 0.9, null, 0.65]);
+  });
+});
+
+describe("confusionCells", () => {
+  it("gives each count its share of the actual class's row", () => {
+    expect(confusionCells([[3, 1], [0, 0]])).toEqual([
+      [{ count: 3, share: 0.75 }, { count: 1, share: 0.25 }],
+      [{ count: 0, share: 0 }, { count: 0, share: 0 }],
+    ]);
   });
 });

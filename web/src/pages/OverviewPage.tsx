@@ -1,16 +1,19 @@
 // A model at a glance: volume, the prediction's distribution over time (a multiclass classifier's
 // predicted classes against the baseline), performance with label coverage (a binary classifier's
-// estimated from its scores beside it), and the open alerts.
+// estimated from its scores beside it), a classifier's confusion matrix, and the open alerts.
 import { useMemo } from "preact/hooks";
-import { ApiError, get, versionPath, type Alert, type Distribution, type Series, type Version } from "../api";
+import { ApiError, get, versionPath, type Alert, type ConfusionMatrix, type Distribution, type Series, type Version } from "../api";
 import type { ModelContext } from "../app";
 import { useLoad } from "../hooks";
 import { isoSeconds } from "../timerange";
 import { alignAll, alignSeries, distributionBars, estimateColumns, estimatedMetricOf, performanceMetricsFor } from "../transforms";
 import { Bars } from "../components/Bars";
+import { ConfusionTable } from "../components/ConfusionTable";
 import { Status } from "../components/Status";
 import { TimeChart } from "../components/TimeChart";
 import { AlertTable } from "./AlertsPage";
+
+const maxConfusionClasses = 20;
 
 export const stepOf = (granularity: string) => (granularity === "hour" ? 3600 : 86400);
 
@@ -73,6 +76,14 @@ export function OverviewPage({ context }: { context: ModelContext }) {
           ] as const)
         : Promise.resolve(undefined),
     keys,
+  );
+  const classifier = model.task === "binary_classification" || model.task === "multiclass_classification";
+  const confusion = useLoad(
+    () =>
+      classifier
+        ? get<ConfusionMatrix>(`${path}/confusion_matrix`, { from: isoSeconds(range.from), to: isoSeconds(range.to), segment: context.segment })
+        : Promise.resolve(undefined),
+    [path, range.from, range.to, context.segment],
   );
   const alerts = useLoad(() => get<{ alerts: Alert[] }>("/alerts"), [model.name]);
   const step = stepOf(granularity);
@@ -151,6 +162,25 @@ export function OverviewPage({ context }: { context: ModelContext }) {
           }}
         </Status>
       </section>
+      {classifier && (
+        <section class="panel">
+          <h2>Confusion matrix <span class="muted small">labelled predictions in the range</span></h2>
+          <Status of={confusion}>
+            {(matrix) => {
+              if (!matrix || matrix.labeled === 0) return <p class="muted">No labelled predictions in this range yet.</p>;
+              if (matrix.labels.length > maxConfusionClasses) {
+                return <p class="muted">{matrix.labels.length} classes: too many to draw; the API has the matrix (<code>confusion_matrix</code>).</p>;
+              }
+              return (
+                <>
+                  <p class="muted small">{matrix.labeled.toLocaleString("en-US")} labelled</p>
+                  <ConfusionTable matrix={matrix} />
+                </>
+              );
+            }}
+          </Status>
+        </section>
+      )}
       <section class="panel">
         <h2>Open alerts</h2>
         <Status of={alerts}>

@@ -123,6 +123,7 @@ try {
     await page.locator("figure.chart canvas").first().waitFor();
     expect(await page.locator(".zone").innerText(), "America/New_York (UTC-05:00)", "the model's time zone is shown");
     await page.locator(".u-legend .u-label", { hasText: "estimated accuracy" }).waitFor();
+    await page.locator(".u-legend .u-label", { hasText: "label delay p50 (h)" }).waitFor();
     const matrix = page.getByRole("table", { name: /confusion matrix/ });
     expect((await matrix.locator("thead th").allInnerTexts()).slice(1).join(","), "negative,positive", "the binary matrix's classes");
     expect(await page.getByText("No estimate before labels").count(), 0, "accuracy is estimated from the validation set");

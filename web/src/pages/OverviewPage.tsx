@@ -1,6 +1,7 @@
 // A model at a glance: volume, the prediction's distribution over time (a multiclass classifier's
-// predicted classes against the baseline), performance with label coverage (a binary classifier's
-// estimated from its scores beside it), a classifier's confusion matrix, and the open alerts.
+// predicted classes against the baseline), performance with label coverage and delay (a binary
+// classifier's estimated from its scores beside it), a classifier's confusion matrix, and the open
+// alerts.
 import { useMemo } from "preact/hooks";
 import { ApiError, get, versionPath, type Alert, type ConfusionMatrix, type Distribution, type Series, type Version } from "../api";
 import type { ModelContext } from "../app";
@@ -76,6 +77,14 @@ export function OverviewPage({ context }: { context: ModelContext }) {
           ] as const)
         : Promise.resolve(undefined),
     keys,
+  );
+  // How long labels take: the median and 90th percentile of the delay from prediction to actual.
+  const delays = useLoad(
+    () =>
+      metric
+        ? Promise.all(["label_delay_p50", "label_delay_p90"].map((q) => get<Series>(`${path}/performance`, seriesQuery(context, { metric: q }))))
+        : Promise.resolve([]),
+    [path, range.from, range.to, context.segment, metric === undefined],
   );
   const classifier = model.task === "binary_classification" || model.task === "multiclass_classification";
   const confusion = useLoad(
@@ -158,6 +167,20 @@ export function OverviewPage({ context }: { context: ModelContext }) {
                 <TimeChart title="label coverage" timeZone={model.timezone} times={covered.t} height={110} yRange={[0, 1]}
                   series={[{ label: "label coverage", values: covered.v, color: "#d9822b", fill: "rgba(217,130,43,0.18)" }]} />
               </>
+            );
+          }}
+        </Status>
+        <Status of={delays}>
+          {(list) => {
+            if (list.length === 0 || list.every((series) => series.points.length === 0)) return null;
+            const { t, v: [p50, p90] } = alignAll(list.map((series) => series.points), range.from, range.to, step);
+            const hours = (values: (number | null)[]) => values.map((value) => (value === null ? null : value / 3600));
+            return (
+              <TimeChart title="label delay in hours" timeZone={model.timezone} times={t} height={110}
+                series={[
+                  { label: "label delay p50 (h)", values: hours(p50), color: "#8a5a2b" },
+                  { label: "p90 (h)", values: hours(p90), color: "#c9a27a", dash: true },
+                ]} />
             );
           }}
         </Status>

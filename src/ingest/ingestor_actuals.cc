@@ -120,7 +120,7 @@ Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<Ac
     bool corrected = false;
     std::optional<Rejection> refusal;
   };
-  absl::flat_hash_map<size_t, RowOutcome> outcomes;
+  std::vector<RowOutcome> outcomes(rows.size());  // by position in `rows`
   auto refuse = [&](size_t i, RejectReason reason, std::string message) {
     std::optional<Rejection>& refusal = outcomes[i].refusal;
     if (!refusal) refusal = Rejection{rows[i].index, rows[i].id, reason, std::move(message)};
@@ -183,14 +183,14 @@ Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<Ac
   }
   std::vector<size_t> still_open;
   for (size_t i : open) {
-    auto outcome = outcomes.find(i);
-    if (outcome == outcomes.end() || !outcome->second.found) {
+    RowOutcome& outcome = outcomes[i];
+    if (!outcome.found) {
       still_open.push_back(i);
-    } else if (outcome->second.joined) {
+    } else if (outcome.joined) {
       ++result.joined;
-      result.corrected += outcome->second.corrected && !were_pending;
+      result.corrected += outcome.corrected && !were_pending;
     } else {
-      result.rejected.push_back(std::move(*outcome->second.refusal));
+      result.rejected.push_back(std::move(*outcome.refusal));
     }
   }
   open = std::move(still_open);

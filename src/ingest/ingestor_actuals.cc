@@ -120,7 +120,7 @@ Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<Ac
     bool corrected = false;
     std::optional<Rejection> refusal;
   };
-  std::vector<RowOutcome> outcomes(rows.size());  // by position in `rows`
+  absl::flat_hash_map<size_t, RowOutcome> outcomes;
   auto refuse = [&](size_t i, RejectReason reason, std::string message) {
     std::optional<Rejection>& refusal = outcomes[i].refusal;
     if (!refusal) refusal = Rejection{rows[i].index, rows[i].id, reason, std::move(message)};
@@ -183,14 +183,14 @@ Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<Ac
   }
   std::vector<size_t> still_open;
   for (size_t i : open) {
-    RowOutcome& outcome = outcomes[i];
-    if (!outcome.found) {
+    auto outcome = outcomes.find(i);
+    if (outcome == outcomes.end() || !outcome->second.found) {
       still_open.push_back(i);
-    } else if (outcome.joined) {
+    } else if (outcome->second.joined) {
       ++result.joined;
-      result.corrected += outcome.corrected && !were_pending;
+      result.corrected += outcome->second.corrected && !were_pending;
     } else {
-      result.rejected.push_back(std::move(*outcome.refusal));
+      result.rejected.push_back(std::move(*outcome->second.refusal));
     }
   }
   open = std::move(still_open);

@@ -103,6 +103,9 @@ Result<std::vector<std::pair<std::string, std::string>>> Ingestor::IndexPredicti
 Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<ActualRow>& rows,
                              std::vector<size_t>& open, bool were_pending, int64_t now,
                              ActualsResult& result) {
+  auto reject = [&](const ActualRow& row, RejectReason reason, std::string message) {
+    result.rejected.push_back({row.index, row.id, reason, std::move(message)});
+  };
   struct VersionWrites {
     LogRecord record;
     // The index entries this request read, in the order first read: a later row for the same id
@@ -111,20 +114,6 @@ Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<Ac
     absl::flat_hash_map<std::string_view, size_t> position;
   };
   std::map<int64_t, VersionWrites> writes;
-  // Every version that logged an id gets its actual (the versions of a shadow deployment predict
-  // the same requests). A row is refused only when no version took it, with the newest version's
-  // reason; it waits as pending when no version has its id.
-  struct RowOutcome {
-    bool found = false;
-    bool joined = false;
-    bool corrected = false;
-    std::optional<Rejection> refusal;
-  };
-  absl::flat_hash_map<size_t, RowOutcome> outcomes;
-  auto refuse = [&](size_t i, RejectReason reason, std::string message) {
-    std::optional<Rejection>& refusal = outcomes[i].refusal;
-    if (!refusal) refusal = Rejection{rows[i].index, rows[i].id, reason, std::move(message)};
-  };
   for (int64_t version_id : request.version_ids) {
     if (open.empty()) break;
     std::shared_ptr<const PerformanceSpec> spec = windows_.Performance(version_id);
@@ -143,6 +132,7 @@ Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<Ac
       }
     }));
     TELLTALE_RETURN_IF_ERROR(unreadable);
+    std::vector<size_t> still_open;
     VersionWrites& version = writes[version_id];
     version.position.reserve(open.size());
     for (size_t k = 0; k < open.size(); ++k) {
@@ -151,15 +141,14 @@ Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<Ac
       if (added) {
         if (!stored[k]) {
           version.position.erase(known);
+          still_open.push_back(open[k]);
           continue;
         }
         version.refs.emplace_back(row.id, std::move(*stored[k]));
       }
-      RowOutcome& outcome = outcomes[open[k]];
-      outcome.found = true;
       PredictionRef& ref = version.refs[known->second].second;
       if (now - ref.event_time > limits_.actuals_retention_seconds) {
-        refuse(open[k], RejectReason::kExpired,
+        reject(row, RejectReason::kExpired,
                "the prediction (" + FormatRfc3339(ref.event_time) +
                    ") is older than the actuals retention (" +
                    std::to_string(limits_.actuals_retention_seconds / 86400) + " days)");
@@ -167,33 +156,21 @@ Status Ingestor::JoinActuals(const ActualsRequest& request, const std::vector<Ac
       }
       Result<ActualValue> actual = spec->ReadActual(row.fields);
       if (!actual.ok()) {
-        refuse(open[k], RejectReason::kTypeError, actual.status().message());
+        reject(row, RejectReason::kTypeError, actual.status().message());
         continue;
       }
       bool correction = ref.actual.has_value();
       Result<ActualJoin> join = Join(*spec, ref, *actual, row.time.value_or(now));
       if (!join.ok()) {
-        refuse(open[k], RejectReason::kMalformed, join.status().message());
+        reject(row, RejectReason::kMalformed, join.status().message());
         continue;
       }
       version.record.joins.push_back(std::move(*join));
-      outcome.joined = true;
-      outcome.corrected = outcome.corrected || correction;
-    }
-  }
-  std::vector<size_t> still_open;
-  for (size_t i : open) {
-    auto outcome = outcomes.find(i);
-    if (outcome == outcomes.end() || !outcome->second.found) {
-      still_open.push_back(i);
-    } else if (outcome->second.joined) {
       ++result.joined;
-      result.corrected += outcome->second.corrected && !were_pending;
-    } else {
-      result.rejected.push_back(std::move(*outcome->second.refusal));
+      result.corrected += correction && !were_pending;
     }
+    open = std::move(still_open);
   }
-  open = std::move(still_open);
   for (auto& [version_id, version] : writes) {
     if (version.record.joins.empty()) continue;
     version.record.version_id = version_id;

@@ -355,45 +355,6 @@ def test_bad_actuals_are_rejected_row_by_row_with_the_reason(api):
     assert bad_metric.status_code == 400 and "bogus" in bad_metric.json()["detail"]
 
 
-def test_an_actual_joins_every_version_that_logged_its_id(api):
-    """A shadow deployment: v1 and v2 score the same requests; the truth counts for both."""
-    api.create_model("shadow", task="binary_classification")
-    api.create_version("shadow", "v1", {"features": {"x": "numeric"}, "predictions": {"score": "numeric"},
-                                        "actuals": {"label": "boolean"}})
-    api.create_version("shadow", "v2", {"features": {"x": "numeric"}, "predictions": {"score": "numeric"},
-                                        "actuals": {"label": "categorical"}})
-    api.log("shadow", "v1", [{"id": i, "features": {"x": 1}, "predictions": {"score": 0.9}}
-                             for i in ["both", "both2", "v1-only"]])
-    api.log("shadow", "v2", [{"id": i, "features": {"x": 1}, "predictions": {"score": 0.2}}
-                             for i in ["both", "both2", "v2-only"]])
-
-    def counts(version):
-        answer = api.get(f"/api/v1/models/shadow/versions/{version}/confusion_matrix").json()
-        return answer["labeled"], answer["matrix"]
-
-    answer = send_actuals(api, "shadow", [
-        {"id": "both", "actuals": {"label": True}},
-        {"id": "v1-only", "actuals": {"label": False}},
-        {"id": "v2-only", "actuals": {"label": True}},
-        # v1's actual is boolean: "yes" is refused there but is a class v2 compares.
-        {"id": "both2", "actuals": {"label": "yes"}},
-    ])
-    assert (answer["joined"], answer["rejected"], answer["pending"]) == (4, [], 0), answer
-    assert counts("v1") == (2, [[0, 1], [0, 1]])  # v1 scored 0.9: "v1-only" an FP, "both" a TP
-    assert counts("v2") == (3, [[0, 0], [3, 0]])  # v2 scored 0.2: three FNs
-
-    # A correction reaches every version too.
-    answer = send_actuals(api, "shadow", [{"id": "both", "actuals": {"label": False}}])
-    assert (answer["joined"], answer["corrected"]) == (1, 1)
-    assert counts("v1") == (2, [[0, 2], [0, 0]])
-    assert counts("v2") == (3, [[1, 0], [2, 0]])
-
-    # Refused by every version that has the id: the newest version's reason.
-    answer = send_actuals(api, "shadow", [{"id": "both", "actuals": {"label": "sometimes"}}])
-    assert answer["joined"] == 0 and len(answer["rejected"]) == 1
-    assert answer["rejected"][0]["reason"].startswith("actuals.label: 'sometimes' is neither class")
-
-
 def test_a_metric_or_matrix_the_models_task_does_not_define_is_refused_with_its_metrics(api):
     api.create_model("price", task="regression")
     api.create_version("price", "v1", {"features": {"x": "numeric"}, "predictions": {"y": "numeric"},

@@ -355,6 +355,25 @@ def test_bad_actuals_are_rejected_row_by_row_with_the_reason(api):
     assert bad_metric.status_code == 400 and "bogus" in bad_metric.json()["detail"]
 
 
+def test_an_id_logged_by_two_versions_takes_its_actual_in_the_newest(api):
+    """docs/performance.md: the newest version that logged the id takes the actual."""
+    api.create_model("shadow", task="binary_classification")
+    for version in ["v1", "v2"]:
+        api.create_version("shadow", version, {"features": {"x": "numeric"}, "predictions": {"score": "numeric"},
+                                               "actuals": {"label": "boolean"}})
+    api.log("shadow", "v1", [{"id": i, "features": {"x": 1}, "predictions": {"score": 0.9}} for i in ["both", "old"]])
+    api.log("shadow", "v2", [{"id": "both", "features": {"x": 1}, "predictions": {"score": 0.2}}])
+    answer = send_actuals(api, "shadow", [{"id": "both", "actuals": {"label": True}},
+                                          {"id": "old", "actuals": {"label": False}}])
+    assert (answer["joined"], answer["pending"]) == (2, 0)
+
+    def matrix(version):
+        return api.get(f"/api/v1/models/shadow/versions/{version}/confusion_matrix").json()["matrix"]
+
+    assert matrix("v2") == [[0, 0], [1, 0]]  # "both": actual positive, v2 predicted negative
+    assert matrix("v1") == [[0, 1], [0, 0]]  # only "old": actual negative, v1 predicted positive
+
+
 def test_a_metric_or_matrix_the_models_task_does_not_define_is_refused_with_its_metrics(api):
     api.create_model("price", task="regression")
     api.create_version("price", "v1", {"features": {"x": "numeric"}, "predictions": {"y": "numeric"},

@@ -5,8 +5,9 @@
    and decoding them and folding the rows into window profiles (--fold), what it would reach if
    only HTTP and durability were free.
 2. Sustained ingestion: batches of 1,000 rows x 25 features posted over 8 keep-alive connections
-   for --seconds, each acknowledged only once durable; rows/s, the ratio to the ceiling, and the
-   CPU time per row of the server and of the load generator (both share the machine's cores).
+   for --seconds, each acknowledged only once durable; rows/s, the ratio to the ceiling, the CPU
+   time per row of the server and of the load generator (both share the machine's cores), and the
+   server's bytes written to disk per row against what the disk sustains (fsync'd sequential writes).
 3. Latency at half that load (open loop): p50 / p99 / max per request.
 4. Server memory (RSS) after 10M rows (and 100M with --rows-100m): bounded by open windows.
 5. A drift query over 30 days of hourly windows for a version with 100 features.
@@ -44,14 +45,37 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def disk_bytes_written(pid):
+    """Bytes the process has caused to be written to storage so far (/proc/PID/io)."""
+    return int(re.search(r"^write_bytes: (\d+)", Path(f"/proc/{pid}/io").read_text(), re.M).group(1))
+
+
+def disk_write_mb_per_s(directory, mib=1024):
+    """Sequential writes of `mib` MiB made durable with fsync: what the disk under the store sustains."""
+    path = Path(directory) / "disk-speed.tmp"
+    block = os.urandom(1 << 20)
+    began = time.perf_counter()
+    with open(path, "wb") as file:
+        for _ in range(mib):
+            file.write(block)
+        file.flush()
+        os.fsync(file.fileno())
+    elapsed = time.perf_counter() - began
+    path.unlink()
+    return mib * (1 << 20) / elapsed / 1e6
+
+
 def timed_load(server, url, *args):
-    """`load`, with the CPU time per row of the server and of the load generator added to its report."""
+    """`load`, with the CPU time per row of the server and of the load generator, and the server's
+    bytes written to disk per row, added to its report."""
     server_before = cpu_seconds(server.pid)
+    written_before = disk_bytes_written(server.pid)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     report = load(url, *args)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     rows = max(report["rows"], 1)
     report["server_cpu_us_per_row"] = (cpu_seconds(server.pid) - server_before) / rows * 1e6
+    report["disk_bytes_per_row"] = (disk_bytes_written(server.pid) - written_before) / rows
     report["load_generator_cpu_us_per_row"] = (
         (after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime) / rows * 1e6)
     return report
@@ -61,7 +85,8 @@ def cpu_line(report, folding):
     """Where the 2 cores' time per row goes, against what 1,000,000 rows/s would leave (2 us)."""
     return (f"  CPU per row: server {report['server_cpu_us_per_row']:.2f} us, load generator "
             f"{report['load_generator_cpu_us_per_row']:.2f} us; decoding and folding alone "
-            f"{2e6 / folding['rows_per_second']:.2f} us (1,000,000 rows/s on 2 cores: 2.00 us in all)")
+            f"{2e6 / folding['rows_per_second']:.2f} us (1,000,000 rows/s on 2 cores: 2.00 us in all); "
+            f"written to disk {report['disk_bytes_per_row']:.0f} bytes per row")
 
 
 def store_memory_mib(url):
@@ -118,6 +143,10 @@ def main():
                             "--threads", "2")
     print(f"the same, columnar bodies: {columnar_folding['rows_per_second']:,.0f} rows/s")
 
+    data_dir.mkdir(parents=True, exist_ok=True)
+    disk = disk_write_mb_per_s(data_dir.parent)
+    print(f"the disk under the store: {disk:,.0f} MB/s of sequential writes made durable with fsync")
+
     server, url = start_server(data_dir, "--max-lateness", "40d")
     try:
         full = timed_load(server, url, "--setup", "--connections", "8", "--seconds", str(args.seconds))
@@ -149,7 +178,7 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=60)
-    summary = {"ceiling": ceiling, "folding": folding, "full_load": full, "half_load": half,
+    summary = {"disk_mb_per_s": disk, "ceiling": ceiling, "folding": folding, "full_load": full, "half_load": half,
                "columnar": {"ceiling": columnar_ceiling, "folding": columnar_folding, "full_load": columnar},
                "rss_mib": {str(k): v for k, v in memory.items()}, "drift_query": query}
     (REPO / "bench" / "data").mkdir(exist_ok=True)

@@ -52,12 +52,17 @@ export function OverviewPage({ context }: { context: ModelContext }) {
         : Promise.resolve([]),
     keys,
   );
+  // Against the training baseline; a version without one says so (404) instead of drawing.
   const classShares = useLoad(
     () =>
       predictedClass
         ? get<Distribution>(`${path}/distribution`, { field: predictedClass, from: isoSeconds(range.from), to: isoSeconds(range.to), segment: context.segment })
+            .catch((error: unknown) => {
+              if (error instanceof ApiError && error.status === 404) return error.detail;
+              throw error;
+            })
         : Promise.resolve(undefined),
-    keys,
+    [path, range.from, range.to, context.segment],
   );
   // A binary classifier's accuracy, F1 and the like are estimated from the scores too, before
   // labels come; the server explains (422) when the version has no validation set to calibrate on.
@@ -113,9 +118,12 @@ export function OverviewPage({ context }: { context: ModelContext }) {
         <section class="panel">
           <h2>Predicted class <code>{predictedClass}</code> <span class="muted small">shares in the range and in the baseline</span></h2>
           <Status of={classShares}>
-            {(shares) => shares && (
-              <Bars bars={distributionBars(shares)} title={`${predictedClass}: ${shares.baseline} and current shares per class`} baselineLabel={shares.baseline} />
-            )}
+            {(shares) => {
+              if (typeof shares === "string") return <p class="muted">{shares}</p>;
+              return shares && (
+                <Bars bars={distributionBars(shares)} title={`${predictedClass}: ${shares.baseline} and current shares per class`} baselineLabel={shares.baseline} />
+              );
+            }}
           </Status>
         </section>
       ) : (

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 #include <nlohmann/json.hpp>
 
+#include "common/utf8.h"
 #include "ingest/pooled_parser.h"
 #include "io/table.h"
 
@@ -55,7 +56,7 @@ void DecodeRow(element row, size_t index, DecodedActuals& out) {
   }
   actual.id = std::string(std::string_view(id));
   if (actual.id.empty() || actual.id.size() > kMaxIdBytes) {
-    return reject(actual.id.substr(0, 64), "the id must have 1 to 1024 bytes");
+    return reject(Utf8Excerpt(actual.id, 64), "the id must have 1 to 1024 bytes");
   }
   bool has_actuals = false;
   for (auto [key, value] : object) {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "common/utf8.h"
 #include "io/csv_reader.h"
 #include "io/table.h"
 
@@ -31,7 +32,7 @@ std::optional<std::string> ConvertCell(const Column& column, size_t row, const F
       }
       bool integral = false;
       std::optional<double> number = ParseNumber(text, &integral);
-      if (!number) return "expected a number, got '" + text.substr(0, 64) + "'";
+      if (!number) return "expected a number, got '" + Utf8Excerpt(text, 64) + "'";
       cell.kind = Cell::Kind::kNumber;
       cell.number = *number;
       cell.integral = integral;
@@ -41,7 +42,7 @@ std::optional<std::string> ConvertCell(const Column& column, size_t row, const F
       if (text == "True" || text == "true" || text == "TRUE") {
         cell.flag = true;
       } else if (text != "False" && text != "false" && text != "FALSE") {
-        return "expected true or false, got '" + text.substr(0, 64) + "'";
+        return "expected true or false, got '" + Utf8Excerpt(text, 64) + "'";
       }
       cell.kind = Cell::Kind::kBool;
       return std::nullopt;

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "common/utf8.h"
 #include "ingest/pooled_parser.h"
 #include "io/table.h"
 
@@ -435,7 +436,7 @@ Result<DecodedRows> DecodeRows(std::string_view body, const VersionSchema& schem
 
 Result<int64_t> ParseRfc3339(std::string_view text) {
   auto bad = [&] {
-    return Status::InvalidArgument("'" + std::string(text.substr(0, 64)) +
+    return Status::InvalidArgument("'" + Utf8Excerpt(text, 64) +
                                    "' is not an RFC 3339 date-time (2026-11-24T10:00:00Z)");
   };
   auto digits = [&](size_t at, size_t count, int& value) {

@@ -90,8 +90,8 @@ std::string ServerMetrics::Render(const IngestCounters& ingest, const StoreGauge
   out += fmt::format("telltale_store_size_bytes {}\n", store.size_bytes);
   RenderLabeledGauge("telltale_store_part_bytes",
                      "Bytes of each part of the data store in its table files (log, windows, ids: "
-                     "the prediction index, pending: early actuals); recent writes are in the "
-                     "write-ahead log until flushed.",
+                     "the prediction index, joined: its entries joined to an actual, pending: "
+                     "early actuals); recent writes are in the write-ahead log until flushed.",
                      "part", store.part_bytes, out);
   RenderLabeledGauge("telltale_store_memory_bytes",
                      "Memory of the data store by use (memtables: recent writes; table_readers: "

@@ -5,10 +5,17 @@
 //            sequence number|'i' -> id entries  index entries the record rewrote (RecentIds)
 //   windows  version|env(+day bit)|segment|hour -> WindowProfile   written by checkpoints
 //            version|0x7f|"day_zone" -> the time zone of the version's day rollups
-//   ids      version|id -> PredictionRef         written with the log record that accepted the id;
-//                                                rewritten with an actual by the checkpoint that
-//                                                deletes the actual's record (until then RecentIds)
+//   ids      version|id -> PredictionRef         written with the log record that accepted the id,
+//                                                never rewritten
+//   joined   version|id -> PredictionRef         the entry again with its latest actual, written by
+//                                                the checkpoint that deletes the actual's record
+//                                                (until then RecentIds); read before `ids`
 //   pending  model|id -> PendingActual           actuals that came before their prediction
+//
+// Entries joined to an actual are written apart from the prediction index so that joining never
+// rewrites that index: rewritten in place, its compactions grew with every actual and each one
+// left its blocks cold in the cache (bench/README.md). Stores whose `ids` entries hold actuals
+// (written so before `joined` existed) read the same.
 //
 // Concurrent appends share one fsync (RocksDB's group commit). A checkpoint writes window profiles
 // and deletes the log records folded into them in one atomic batch, so a row is counted exactly
@@ -119,8 +126,8 @@ class DataStore {
   // atomically and durably.
   Status ReplaceDays(int64_t version_id, const std::vector<WindowEntry>& windows,
                      const std::vector<uint64_t>& folded, const std::string& zone);
-  // Compacts the id index and the pending actuals in full now, dropping what is past retention
-  // (RocksDB otherwise does so as the store grows, and daily for files left alone).
+  // Compacts the id index (both parts) and the pending actuals in full now, dropping what is past
+  // retention (RocksDB otherwise does so as the store grows, and daily for files left alone).
   Status CompactIndexes();
   // Removes a version's windows and ids (log records are removed by the next checkpoint).
   Status DeleteVersion(int64_t version_id);
@@ -134,8 +141,8 @@ class DataStore {
   bool WantsCheckpoint() const;
   // Bytes on disk: SST files plus write-ahead log.
   uint64_t SizeBytes() const;
-  // Bytes of each part (log, windows, ids, pending) in its live SST files (not what is still in
-  // memory and the write-ahead log).
+  // Bytes of each part (log, windows, ids, joined, pending) in its live SST files (not what is
+  // still in memory and the write-ahead log).
   std::vector<std::pair<std::string, uint64_t>> PartBytes() const;
   // Memory by use: memtables, table_readers (index and filter blocks), block_cache.
   std::vector<std::pair<std::string, uint64_t>> MemoryBytes() const;
@@ -159,6 +166,8 @@ class DataStore {
   // other writers' batches, synchronized by atomics it cannot see in Debian's uninstrumented
   // build) then names this frame, and scripts/tsan.supp suppresses it by that name.
   [[gnu::noinline]] Status Write(rocksdb::WriteBatch& batch, bool sync);
+  // Bytes in the log's memtable that takes appends (those it holds are flushed when it is full).
+  uint64_t LogMemtableBytes() const;
   // Unavailable when less than the reserve (plus `incoming`) is free.
   Status CheckSpace(uint64_t incoming) const;
 
@@ -171,6 +180,7 @@ class DataStore {
   rocksdb::ColumnFamilyHandle* windows_ = nullptr;
   rocksdb::ColumnFamilyHandle* ids_ = nullptr;
   rocksdb::ColumnFamilyHandle* pending_ = nullptr;
+  rocksdb::ColumnFamilyHandle* joined_ = nullptr;
   // Index entries of the records still in the log.
   RecentIds recent_ids_;
   std::atomic<bool> may_have_pending_{false};

@@ -3,9 +3,12 @@
 #include "ingest/prediction_ref.h"
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
+#include <chrono>
 #include <filesystem>
 #include <random>
+#include <thread>
 
 namespace telltale {
 namespace {
@@ -46,6 +49,37 @@ class DataStoreTest : public ::testing::Test {
     return records;
   }
 
+  // Every value of one part of the closed store, read with RocksDB itself.
+  std::vector<std::string> PartValues(const std::string& part) {
+    store_.reset();
+    std::vector<rocksdb::ColumnFamilyDescriptor> families;
+    for (const char* name : {"default", "log", "windows", "ids", "pending", "joined"}) {
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    rocksdb::Status opened =
+        rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), directory_, families, &handles, &db);
+    EXPECT_TRUE(opened.ok()) << opened.ToString();
+    std::vector<std::string> values;
+    if (!opened.ok()) return values;
+    for (rocksdb::ColumnFamilyHandle* handle : handles) {
+      if (handle->GetName() != part) continue;
+      std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handle));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) values.push_back(it->value().ToString());
+    }
+    for (rocksdb::ColumnFamilyHandle* handle : handles) db->DestroyColumnFamilyHandle(handle);
+    delete db;
+    Reopen();
+    return values;
+  }
+  uint64_t MemtableBytes() {
+    for (const auto& [use, bytes] : store_->MemoryBytes()) {
+      if (use == "memtables") return bytes;
+    }
+    return 0;
+  }
+
   std::filesystem::path directory_;
   std::unique_ptr<DataStore> store_;
 };
@@ -74,6 +108,59 @@ TEST_F(DataStoreTest,
   for (int i = 16; i < 24; ++i)
     Append(record, "more" + std::to_string(i), "v", DataStore::IdEntries::kNew);
   EXPECT_TRUE(store_->WantsCheckpoint());  // 24 MiB logged, 5 MiB held
+}
+
+TEST_F(DataStoreTest, ACheckpointIsWantedBeforeTheLogsMemtableFillsWhatEverIsHeld) {
+  // Each record 1 MiB with a held entry of 384 KiB: more held than a checkpoint for the log's
+  // sake alone would write, so only the memtable (128 MiB) decides.
+  const std::string record(1 << 20, 'r');
+  const std::string rewritten(384 << 10, 'v');
+  std::vector<uint64_t> sequences;
+  auto append = [&](int i) {
+    sequences.push_back(
+        Append(record, "id" + std::to_string(i), rewritten, DataStore::IdEntries::kReplacing));
+  };
+  for (int i = 0; i < 36; ++i) append(i);  // ~50 MiB in the memtable
+  EXPECT_FALSE(store_->WantsCheckpoint());
+  for (int i = 36; i < 52; ++i) append(i);  // ~72 MiB: past half of it
+  EXPECT_TRUE(store_->WantsCheckpoint());
+
+  // The checkpoint deletes the records and has their memtable flushed while it holds little
+  // else (the held entries, ~20 MiB, now in the joined part's memtable).
+  EXPECT_GT(MemtableBytes(), 64u << 20);
+  ASSERT_TRUE(store_->Checkpoint({}, sequences).ok());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (MemtableBytes() > 40u << 20 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_LE(MemtableBytes(), 40u << 20);
+  EXPECT_FALSE(store_->WantsCheckpoint());
+  EXPECT_TRUE(Log().empty());
+  EXPECT_EQ(Entry("id51"), rewritten);
+}
+
+TEST_F(DataStoreTest, JoiningNeverRewritesThePredictionsOwnEntry) {
+  Append("prediction", "a", "predicted", DataStore::IdEntries::kNew);
+  // A prediction logged with its actual has it in its own entry, as every joined entry had
+  // before the joined part existed: read the same.
+  uint64_t record =
+      Append("prediction", "b", "predicted with its actual", DataStore::IdEntries::kNew);
+  uint64_t joined = Append("actual", "a", "with its actual", DataStore::IdEntries::kReplacing);
+  ASSERT_TRUE(store_->Checkpoint({}, {record, joined}).ok());
+  EXPECT_EQ(Entry("a"), "with its actual");
+  EXPECT_EQ(Entry("b"), "predicted with its actual");
+
+  std::vector<std::string> ids = PartValues("ids");
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"predicted", "predicted with its actual"}));
+  EXPECT_EQ(PartValues("joined"), std::vector<std::string>{"with its actual"});
+
+  // A correction replaces the joined entry, whether it is held or written.
+  uint64_t corrected = Append("correction", "a", "corrected", DataStore::IdEntries::kReplacing);
+  EXPECT_EQ(Entry("a"), "corrected");
+  ASSERT_TRUE(store_->Checkpoint({}, {corrected}).ok());
+  Reopen();
+  EXPECT_EQ(Entry("a"), "corrected");
 }
 
 TEST_F(DataStoreTest, ARewrittenEntryIsReadFirstAndSurvivesARestartBeforeItsCheckpoint) {
@@ -136,6 +223,16 @@ TEST_F(DataStoreTest, DeletingAVersionForgetsItsRewrittenEntries) {
   EXPECT_EQ(store_->HaveIds(1, {"a"}).value(), std::vector<bool>{false});
 }
 
+TEST_F(DataStoreTest, DeletingAVersionDeletesItsWrittenJoinedEntries) {
+  uint64_t predicted = Append("prediction", "a", "predicted", DataStore::IdEntries::kNew);
+  uint64_t joined = Append("actual", "a", "with its actual", DataStore::IdEntries::kReplacing);
+  ASSERT_TRUE(store_->Checkpoint({}, {predicted, joined}).ok());
+  ASSERT_TRUE(store_->DeleteVersion(1).ok());
+  EXPECT_EQ(Entry("a"), std::nullopt);
+  Reopen();
+  EXPECT_EQ(Entry("a"), std::nullopt);
+}
+
 TEST_F(DataStoreTest, PredictionsAndPendingActualsPastRetentionAreDroppedWhenTheIndexesCompact) {
   constexpr int64_t kDay = 86400;
   const int64_t now = 1'790'000'000;
@@ -154,15 +251,20 @@ TEST_F(DataStoreTest, PredictionsAndPendingActualsPastRetentionAreDroppedWhenThe
       Append("rows", "old", predicted_at(now - 91 * kDay), DataStore::IdEntries::kNew);
   Append("rows", "recent", predicted_at(now - 89 * kDay), DataStore::IdEntries::kNew);
   Append("rows", "unreadable", "not a reference", DataStore::IdEntries::kNew);
+  // Joined entries go with their prediction.
+  uint64_t joined =
+      Append("actual", "old", predicted_at(now - 91 * kDay), DataStore::IdEntries::kReplacing);
   ASSERT_TRUE(store_
                   ->PutPending(1, {{"stale", pending_since(now - 8 * kDay)},
                                    {"waiting", pending_since(now - 6 * kDay)}})
                   .ok());
-  ASSERT_TRUE(store_->Checkpoint({}, {record}).ok());
+  ASSERT_TRUE(store_->Checkpoint({}, {record, joined}).ok());
+  EXPECT_NE(Entry("old"), std::nullopt);
 
   ASSERT_TRUE(store_->CompactIndexes().ok());
   EXPECT_EQ(store_->HaveIds(1, {"old", "recent", "unreadable"}).value(),
             (std::vector<bool>{false, true, true}));
+  EXPECT_EQ(Entry("old"), std::nullopt);
   std::vector<std::optional<std::string>> pending =
       store_->GetPending(1, {"stale", "waiting"}).value();
   EXPECT_EQ(pending[0], std::nullopt);

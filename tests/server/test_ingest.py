@@ -215,7 +215,7 @@ def test_metrics_show_the_files_of_each_part_of_the_store_and_its_memory(start_s
     api.create_model("churn")
     api.create_version("churn", "v1", SCHEMA)
     before = part_bytes(api)
-    assert set(before) == {"log", "windows", "ids", "pending"}
+    assert set(before) == {"log", "windows", "ids", "joined", "pending"}
     memory_before = memory_bytes(api)
     assert set(memory_before) == {"memtables", "table_readers", "block_cache"}
     api.log("churn", "v1", [{"id": f"row-{i}"} for i in range(2000)])

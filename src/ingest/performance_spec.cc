@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 
 #include "io/table.h"
@@ -19,11 +20,17 @@ std::optional<Task> ParseTask(std::string_view name) {
 
 namespace {
 
-std::string Lowercase(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower;
+// Whether `text` is one of `words` (lowercase) in any case; no copy (every actual asks).
+bool IsAnyOf(std::string_view text, std::initializer_list<std::string_view> words) {
+  for (std::string_view word : words) {
+    if (text.size() == word.size() &&
+        std::equal(text.begin(), text.end(), word.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == static_cast<unsigned char>(b);
+        })) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -118,9 +125,8 @@ std::optional<ActualValue> PerformanceSpec::RowActual(const Row& row) const {
 
 std::optional<bool> PerformanceSpec::BinaryClass(std::string_view label) const {
   if (positive_class_) return label == *positive_class_;
-  std::string lower = Lowercase(label);
-  if (lower == "1" || lower == "true" || lower == "yes" || lower == "positive") return true;
-  if (lower == "0" || lower == "false" || lower == "no" || lower == "negative") return false;
+  if (IsAnyOf(label, {"1", "true", "yes", "positive"})) return true;
+  if (IsAnyOf(label, {"0", "false", "no", "negative"})) return false;
   return std::nullopt;
 }
 

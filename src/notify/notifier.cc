@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <pthread.h>
 
 #include <algorithm>
 #include <charconv>
@@ -46,7 +47,10 @@ Notifier::Notifier(MonitorStore& store, const Clock& clock, AddressGuard guard,
 Notifier::~Notifier() { Stop(); }
 
 void Notifier::Start() {
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "tt:notifier");
+    Loop();
+  });
 }
 
 void Notifier::Stop() {

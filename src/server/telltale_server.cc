@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <httplib.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -85,8 +86,15 @@ Result<std::unique_ptr<TelltaleServer>> TelltaleServer::Open(
   TELLTALE_RETURN_IF_ERROR(server->OpenMonitoring());
   context.ready = true;
   server->ConfigureHttp();
-  server->checkpointer_ = std::thread([raw = server.get()] { raw->CheckpointLoop(); });
-  server->monitor_thread_ = std::thread([raw = server.get()] { raw->MonitorLoop(); });
+  // Named, for `top -H` and profilers (15 characters at most).
+  server->checkpointer_ = std::thread([raw = server.get()] {
+    pthread_setname_np(pthread_self(), "tt:checkpoint");
+    raw->CheckpointLoop();
+  });
+  server->monitor_thread_ = std::thread([raw = server.get()] {
+    pthread_setname_np(pthread_self(), "tt:monitors");
+    raw->MonitorLoop();
+  });
   server->notifier_->Start();
   server->opened_ = true;
   return server;

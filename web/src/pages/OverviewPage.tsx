@@ -65,24 +65,27 @@ export function OverviewPage({ context }: { context: ModelContext }) {
     [path, range.from, range.to, context.segment],
   );
   // A binary classifier's accuracy, F1 and the like are estimated from the scores too, before
-  // labels come; the server explains (422) when the version has no validation set to calibrate on.
+  // labels come, calibrated on the labelled baseline the realized series names as its reference:
+  // without one there is nothing to ask for. (The server still explains, 422, a baseline it
+  // cannot calibrate on, such as one whose actuals are all of one class.)
   const estimated = estimatedMetricOf(model.task, metric);
-  const performance = useLoad(
-    () =>
-      metric
-        ? Promise.all([
-            get<Series>(`${path}/performance`, seriesQuery(context, { metric })),
-            get<Series>(`${path}/performance`, seriesQuery(context, { metric: "label_coverage" })),
-            estimated
-              ? get<Series>(`${path}/performance`, seriesQuery(context, { metric: estimated })).catch((error: unknown) => {
-                  if (error instanceof ApiError && error.status === 422) return error.detail;
-                  throw error;
-                })
-              : Promise.resolve(undefined),
-          ] as const)
-        : Promise.resolve(undefined),
-    keys,
-  );
+  const performance = useLoad(async () => {
+    if (!metric) return undefined;
+    const [values, coverage] = await Promise.all([
+      get<Series>(`${path}/performance`, seriesQuery(context, { metric })),
+      get<Series>(`${path}/performance`, seriesQuery(context, { metric: "label_coverage" })),
+    ]);
+    let estimate: Series | string | undefined;
+    if (estimated && !values.reference) {
+      estimate = "this version has no validation (or training) set logged with actuals to calibrate its scores on";
+    } else if (estimated) {
+      estimate = await get<Series>(`${path}/performance`, seriesQuery(context, { metric: estimated })).catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 422) return error.detail;
+        throw error;
+      });
+    }
+    return [values, coverage, estimate] as const;
+  }, keys);
   // How long labels take: the median and 90th percentile of the delay from prediction to actual.
   const delays = useLoad(
     () =>

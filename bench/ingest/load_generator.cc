@@ -20,6 +20,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -103,7 +104,11 @@ BodyTemplate MakeBody(int rows, int features, uint64_t seed, int64_t now) {
     body.id_offsets.push_back(body.text.size());
     body.text += std::string(kIdDigits, '0');
     time_t t = static_cast<time_t>(now - static_cast<int64_t>(rng() % 7200));
-    std::strftime(time, sizeof(time), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    // gmtime_r: connections build their bodies side by side, and gmtime's one shared result mixed
+    // one body's date with another's hour (rows a day ahead, refused as in the future).
+    std::tm fields{};
+    gmtime_r(&t, &fields);
+    std::strftime(time, sizeof(time), "%Y-%m-%dT%H:%M:%SZ", &fields);
     body.text += "\",\"timestamp\":\"" + std::string(time) + "\",\"features\":{";
     for (int f = 0; f < features; ++f) {
       if (f) body.text += ',';

@@ -110,7 +110,7 @@ TEST_F(DataStoreTest,
   EXPECT_TRUE(store_->WantsCheckpoint());  // 24 MiB logged, 5 MiB held
 }
 
-TEST_F(DataStoreTest, ACheckpointIsWantedBeforeTheLogsMemtableFillsWhatEverIsHeld) {
+TEST_F(DataStoreTest, ACheckpointIsWantedBeforeTheLogsMemtableFillsWhateverIsHeld) {
   // Each record 1 MiB with a held entry of 384 KiB: more held than a checkpoint for the log's
   // sake alone would write, so only the memtable (128 MiB) decides.
   const std::string record(1 << 20, 'r');

@@ -77,7 +77,7 @@ class DataStore {
 
   // What a record's index entries are. New ones go into the index with the record. Entries that
   // replace ones the index has (a prediction's with its actual) are held in memory (RecentIds)
-  // and written by the checkpoint that deletes the record, sorted.
+  // and written into `joined` by the checkpoint that deletes the record, sorted.
   enum class IdEntries { kNew, kReplacing };
   // Appends `record`, writes `ids` (id -> encoded PredictionRef) for the version and deletes the
   // model's pending actuals `joined_pending`, durably and atomically. Returns the record's
@@ -106,7 +106,7 @@ class DataStore {
   // lookup); true from the first one on, or when the store held some when it was opened.
   bool MayHavePending() const { return may_have_pending_.load(std::memory_order_acquire); }
 
-  // Writes `windows` and the index entries of the log records `folded` and deletes those records,
+  // Writes `windows` and the joined entries of the log records `folded` and deletes those records,
   // atomically and durably. The records `dropped` (of deleted versions) are deleted with their
   // index entries unwritten.
   Status Checkpoint(const std::vector<WindowEntry>& windows, const std::vector<uint64_t>& folded,

@@ -4,8 +4,8 @@
 // Writing each joined actual's entry back into RocksDB's memtable took about half of the server's
 // CPU per actual: a skip-list insert per id, at random places in a list of millions. Instead, a
 // request's rewritten entries travel in the log next to its record, as one value, and are held
-// here; a checkpoint writes those of the records it deletes into the index, sorted, in its atomic
-// batch. Lookups of values read here first, then the index. After a crash, the entries of the
+// here; a checkpoint writes those of the records it deletes into the index's `joined` part,
+// sorted, before the batch that deletes the records. Lookups read here first, then the index. After a crash, the entries of the
 // records still in the log are read back into memory, in log order, when the store opens.
 //
 // Memory: about 100 bytes per entry rewritten since the last checkpoint (the server checkpoints

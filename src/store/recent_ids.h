@@ -5,8 +5,9 @@
 // CPU per actual: a skip-list insert per id, at random places in a list of millions. Instead, a
 // request's rewritten entries travel in the log next to its record, as one value, and are held
 // here; a checkpoint writes those of the records it deletes into the index's `joined` part,
-// sorted, before the batch that deletes the records. Lookups read here first, then the index. After a crash, the entries of the
-// records still in the log are read back into memory, in log order, when the store opens.
+// sorted, before the batch that deletes the records. Lookups read here first, then the index.
+// After a crash, the entries of the records still in the log are read back into memory, in log
+// order, when the store opens.
 //
 // Memory: about 100 bytes per entry rewritten since the last checkpoint (the server checkpoints
 // every few seconds), whatever the number of ids indexed in total.

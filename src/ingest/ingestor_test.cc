@@ -417,6 +417,43 @@ TEST_F(IngestorTest, ConcurrentCorrectionsLeaveTheWindowsCountingTheLatestActual
   EXPECT_EQ(*total.Metric("fn"), static_cast<double>(fn));
 }
 
+TEST_F(IngestorTest, AVersionDeletedDuringACheckpointLeavesNothingOfItInTheStore) {
+  // A checkpoint with many joined actuals to write takes a while; the version is deleted while it
+  // runs. Written after the deletion, the windows and index entries it took would stay behind,
+  // and a later version given the same id would join its actuals to them.
+  AddClassifier();
+  constexpr int kIds = 60000, kBatch = 10000;
+  auto batch = [](int first) {
+    std::vector<std::string> ids;
+    for (int i = first; i < first + kBatch; ++i) ids.push_back("d" + std::to_string(i));
+    return ids;
+  };
+  for (int first = 0; first < kIds; first += kBatch) {
+    LogScored(batch(first), [](size_t i) { return i % 2 == 0; });
+  }
+  ASSERT_TRUE(windows_->Checkpoint(0).ok());
+  for (int first = 0; first < kIds; first += kBatch) {
+    std::vector<std::pair<std::string, bool>> labels;
+    for (const std::string& id : batch(first)) labels.emplace_back(id, id.back() % 3 == 0);
+    EXPECT_EQ(SendLabels(labels).joined, static_cast<size_t>(kBatch));
+  }
+  ASSERT_GE(store_->HeldIdEntries(), static_cast<size_t>(kIds));
+  ASSERT_EQ(store_->HighestIdsWithData().first, 2);
+  std::atomic<bool> started = false;
+  std::thread checkpoint([&] {
+    started = true;
+    EXPECT_TRUE(windows_->Checkpoint(0).ok());
+  });
+  while (!started) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(windows_->DeleteVersion(2).ok());
+  checkpoint.join();
+  ASSERT_TRUE(windows_->Checkpoint(0).ok());
+  EXPECT_EQ(store_->HighestIdsWithData().first, 0);  // no window or index entry of version 2
+  EXPECT_EQ(store_->HeldIdEntries(), 0u);
+  EXPECT_EQ(windows_->Schema(2), nullptr);
+}
+
 // Rows per day of `days`, summed from hourly windows: what day rollups must hold.
 std::map<int64_t, uint64_t> ByDay(const std::map<int64_t, uint64_t>& hours,
                                   const DayCalendar& days) {

@@ -16,15 +16,21 @@ void LiveWindows::AddVersion(int64_t version_id, std::shared_ptr<const VersionSc
   }
 }
 
-void LiveWindows::RemoveVersion(int64_t version_id) {
-  std::unique_lock lock(versions_mutex_);
-  auto found = versions_.find(version_id);
-  if (found == versions_.end()) return;
-  // Its folded records are deleted from the log by the next checkpoint.
-  std::lock_guard state_lock(found->second->mutex);
-  std::lock_guard orphans_lock(orphans_mutex_);
-  orphans_.insert(orphans_.end(), found->second->folded.begin(), found->second->folded.end());
-  versions_.erase(found);
+Status LiveWindows::DeleteVersion(int64_t version_id) {
+  std::lock_guard checkpoint_lock(checkpoint_mutex_);
+  {
+    std::unique_lock lock(versions_mutex_);
+    auto found = versions_.find(version_id);
+    if (found != versions_.end()) {
+      // Its folded records are deleted from the log by the next checkpoint.
+      std::lock_guard state_lock(found->second->mutex);
+      found->second->deleted = true;
+      std::lock_guard orphans_lock(orphans_mutex_);
+      orphans_.insert(orphans_.end(), found->second->folded.begin(), found->second->folded.end());
+      versions_.erase(found);
+    }
+  }
+  return store_.DeleteVersion(version_id);
 }
 
 Status LiveWindows::SetDayZone(int64_t version_id, const date::time_zone* zone) {
@@ -33,6 +39,7 @@ Status LiveWindows::SetDayZone(int64_t version_id, const date::time_zone* zone) 
   DayCalendar days(zone);
   std::unique_lock days_lock(state->days_mutex);
   std::lock_guard lock(state->mutex);
+  if (state->deleted) return Status::NotFound("version " + std::to_string(version_id));
   TELLTALE_ASSIGN_OR_RETURN(std::optional<std::string> stored, store_.GetDayZone(version_id));
   if (stored.value_or("UTC") != days.zone_name()) {
     TELLTALE_RETURN_IF_ERROR(RebuildDays(version_id, *state, days));
@@ -140,13 +147,15 @@ Result<WindowProfile*> LiveWindows::Open(int64_t version_id, VersionState& state
   return &state.windows.emplace(key, std::move(window)).first->second;
 }
 
+Status LiveWindows::Orphan(int64_t version_id, uint64_t sequence) {
+  std::lock_guard lock(orphans_mutex_);
+  orphans_.push_back(sequence);
+  return Status::NotFound("version " + std::to_string(version_id));
+}
+
 Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
   std::shared_ptr<VersionState> state = Find(record.version_id);
-  if (!state) {
-    std::lock_guard lock(orphans_mutex_);
-    orphans_.push_back(sequence);
-    return Status::NotFound("version " + std::to_string(record.version_id));
-  }
+  if (!state) return Orphan(record.version_id, sequence);
   const VersionSchema& schema = *state->schema;
   const bool baseline = record.environment != Environment::kProduction;
   auto hour_of = [&](int64_t time) { return baseline ? 0 : HourOf(time); };
@@ -189,6 +198,7 @@ Status LiveWindows::Fold(const LogRecord& record, uint64_t sequence) {
   for (const auto& [key, rows] : groups)
     columns.emplace(key, WindowProfile::ToColumns(schema, rows));
   std::lock_guard lock(state->mutex);
+  if (state->deleted) return Orphan(record.version_id, sequence);
   if (record.replace && baseline) {
     // Every series of the baseline starts over: empty windows, written by the next checkpoint.
     for (uint32_t segment = 0; segment <= schema.segments().size(); ++segment) {
@@ -295,6 +305,7 @@ Status LiveWindows::Settle(int64_t version_id, VersionState& state) {
 }
 
 Status LiveWindows::Checkpoint(int64_t evict_before_hour) {
+  std::lock_guard checkpoint_lock(checkpoint_mutex_);
   std::vector<std::pair<int64_t, std::shared_ptr<VersionState>>> versions;
   {
     std::shared_lock lock(versions_mutex_);

@@ -37,7 +37,9 @@ class LiveWindows {
   // belong to any of its versions).
   void AddVersion(int64_t version_id, std::shared_ptr<const VersionSchema> schema,
                   int64_t model_id = 0, PerformanceSpec spec = {});
-  void RemoveVersion(int64_t version_id);
+  // Forgets the version and deletes its data from the store. Never while a checkpoint writes: one
+  // that took the version's windows and index entries before would write them after the deletion.
+  Status DeleteVersion(int64_t version_id);
   // Keeps the version's day rollups in the days of `zone` (the model's time zone; null for UTC).
   // When the store holds them in another zone's days (the model's zone changed, or the store
   // predates zoned rollups) they are rebuilt from the hourly windows, in one atomic write; the
@@ -84,6 +86,7 @@ class LiveWindows {
     std::shared_ptr<const VersionSchema> schema;
     std::shared_ptr<const PerformanceSpec> performance;
     int64_t model_id = 0;
+    bool deleted = false;  // guarded by `mutex`: for those that found the version before
     // Held shared by reads of day rollups and exclusively while they are rebuilt; taken before
     // `mutex`.
     std::shared_mutex days_mutex;
@@ -114,10 +117,15 @@ class LiveWindows {
   // Merges the unsettled rows into their hours and days; the version's lock is held. Whatever
   // reads or writes the windows settles first.
   Status Settle(int64_t version_id, VersionState& state);
+  // Leaves the record `sequence` of a version that is not (or no longer) here to the next
+  // checkpoint to delete; NotFound.
+  Status Orphan(int64_t version_id, uint64_t sequence);
   // The window for `key`, loaded from the store or created; the version's lock is held.
   Result<WindowProfile*> Open(int64_t version_id, VersionState& state, const WindowKey& key);
 
   DataStore& store_;
+  // Held by a checkpoint from taking what changed until it is written, and by a deletion.
+  std::mutex checkpoint_mutex_;
   mutable std::shared_mutex versions_mutex_;
   std::unordered_map<int64_t, std::shared_ptr<VersionState>> versions_;
   std::mutex orphans_mutex_;

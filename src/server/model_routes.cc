@@ -268,10 +268,11 @@ void RegisterModelRoutes(httplib::Server& server, ServerContext& context) {
         Status deleted = context.control->DeleteModel(model->id);
         if (!deleted.ok()) return SendError(response, deleted);
         for (const VersionRecord& version : *versions) {
-          context.windows->RemoveVersion(version.id);
-          Status removed = context.data->DeleteVersion(version.id);
+          Status removed = context.windows->DeleteVersion(version.id);
           if (!removed.ok()) return SendError(response, removed);
         }
+        Status pending = context.data->DeletePendingActuals(model->id);
+        if (!pending.ok()) return SendError(response, pending);
         response.status = 204;
       });
 

@@ -80,6 +80,10 @@ Result<std::unique_ptr<TelltaleServer>> TelltaleServer::Open(
   context.metrics = server->metrics_.get();
 
   TELLTALE_RETURN_IF_ERROR(server->Bootstrap());
+  // Data of deleted models and versions may remain (a crash before it was deleted): their ids are
+  // not given out again.
+  auto [version_id, model_id] = server->data_->HighestIdsWithData();
+  TELLTALE_RETURN_IF_ERROR(server->control_->KeepIdsAbove(model_id, version_id));
   TELLTALE_RETURN_IF_ERROR(server->LoadVersions());
   TELLTALE_RETURN_IF_ERROR(server->ingestor_->Recover().WithContext("replaying the log"));
   TELLTALE_RETURN_IF_ERROR(server->CheckpointNow());

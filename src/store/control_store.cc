@@ -121,6 +121,37 @@ constexpr const char* kMigrations[] = {
       created_at INTEGER NOT NULL);
     CREATE INDEX silences_by_end ON silences (project_id, ends_at);
     )sql",
+    // The ids of models and versions key their data in the data store, which can outlive them
+    // there: an id is never given out again (AUTOINCREMENT), not even after deleting the newest.
+    // SQLite cannot change a primary key in place; the tables are rebuilt, with foreign keys off.
+    R"sql(
+    CREATE TABLE models_rebuilt (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      project_id INTEGER NOT NULL REFERENCES projects(id),
+      name TEXT NOT NULL,
+      task TEXT NOT NULL,
+      timezone TEXT NOT NULL,
+      description TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      UNIQUE (project_id, name));
+    INSERT INTO models_rebuilt SELECT id, project_id, name, task, timezone, description,
+      created_at, updated_at FROM models;
+    CREATE TABLE versions_rebuilt (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      model_id INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+      version TEXT NOT NULL,
+      schema_json TEXT NOT NULL,
+      segments_json TEXT NOT NULL,
+      created_at INTEGER NOT NULL,
+      UNIQUE (model_id, version));
+    INSERT INTO versions_rebuilt SELECT id, model_id, version, schema_json, segments_json,
+      created_at FROM versions;
+    DROP TABLE versions;
+    DROP TABLE models;
+    ALTER TABLE models_rebuilt RENAME TO models;
+    ALTER TABLE versions_rebuilt RENAME TO versions;
+    )sql",
 };
 
 Status StoreError(const std::exception& error) {
@@ -227,12 +258,24 @@ Status ControlStore::Migrate() {
       return Status::Unsupported("the control store was written by a newer telltale (schema " +
                                  std::to_string(applied) + ")");
     }
+    // Off while tables are rebuilt (dropping one would cascade), checked before each commit. The
+    // setting cannot change inside a transaction. (A store whose migration fails is not used.)
+    db_->exec("PRAGMA foreign_keys = OFF");
     for (int i = applied; i < kCount; ++i) {
       SQLite::Transaction transaction(*db_);
       db_->exec(kMigrations[i]);
+      {
+        SQLite::Statement violations(*db_, "PRAGMA foreign_key_check");
+        if (violations.executeStep()) {
+          return Status::Corruption("the control store's migration " + std::to_string(i + 1) +
+                                    " left rows of " + violations.getColumn(0).getString() +
+                                    " without their " + violations.getColumn(2).getString());
+        }
+      }
       db_->exec("PRAGMA user_version = " + std::to_string(i + 1));
       transaction.commit();
     }
+    db_->exec("PRAGMA foreign_keys = ON");
     return Status::Ok();
   } catch (const std::exception& error) {
     return StoreError(error);
@@ -457,6 +500,29 @@ Result<VersionRecord> ControlStore::CreateVersion(const VersionRecord& version) 
     if (IsUniqueViolation(error)) {
       return Status::AlreadyExists("version '" + version.version + "' exists");
     }
+    return StoreError(error);
+  }
+}
+
+Status ControlStore::KeepIdsAbove(int64_t model_id, int64_t version_id) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Transaction transaction(*db_);
+    for (const auto& [table, id] : {std::pair<const char*, int64_t>{"models", model_id},
+                                    std::pair<const char*, int64_t>{"versions", version_id}}) {
+      // AUTOINCREMENT gives out one more than the larger of the table's highest id and its row
+      // here (none before the first insert).
+      SQLite::Statement raise(*db_, "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?");
+      SQLite::bind(raise, id, table);
+      if (raise.exec() == 0 && id > 0) {
+        SQLite::Statement insert(*db_, "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)");
+        SQLite::bind(insert, table, id);
+        insert.exec();
+      }
+    }
+    transaction.commit();
+    return Status::Ok();
+  } catch (const std::exception& error) {
     return StoreError(error);
   }
 }

@@ -90,7 +90,11 @@ class ControlStore {
   // Deletes the model and its versions.
   Status DeleteModel(int64_t model_id);
 
+  // Ids are never given out twice, not even after the newest model or version is deleted.
   Result<VersionRecord> CreateVersion(const VersionRecord& version);
+  // Models and versions created from now on get ids above these (ids whose data the data store
+  // still holds).
+  Status KeepIdsAbove(int64_t model_id, int64_t version_id);
   Result<std::vector<VersionRecord>> ListVersions(int64_t model_id);
   Result<VersionRecord> GetVersion(int64_t model_id, const std::string& version);
   // Every version of every model, for loading the data plane at start.

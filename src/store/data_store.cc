@@ -534,6 +534,23 @@ Status DataStore::DeleteVersion(int64_t version_id) {
   return Status::Ok();
 }
 
+Status DataStore::DeletePendingActuals(int64_t model_id) {
+  rocksdb::WriteBatch batch;
+  batch.DeleteRange(pending_, VersionPrefix(model_id), VersionPrefix(model_id + 1));
+  return Write(batch, /*sync=*/true).WithContext("deleting a model's pending actuals");
+}
+
+std::pair<int64_t, int64_t> DataStore::HighestIdsWithData() const {
+  // Every key of these parts starts with its version's (or model's) id, big-endian.
+  auto highest = [&](rocksdb::ColumnFamilyHandle* family) -> int64_t {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family));
+    it->SeekToLast();
+    if (!it->Valid() || it->key().size() < 8) return 0;
+    return static_cast<int64_t>(GetBigEndian(it->key().ToStringView().substr(0, 8)));
+  };
+  return {std::max({highest(windows_), highest(ids_), highest(joined_)}), highest(pending_)};
+}
+
 std::vector<std::pair<std::string, uint64_t>> DataStore::PartBytes() const {
   std::vector<std::pair<std::string, uint64_t>> parts;
   for (rocksdb::ColumnFamilyHandle* family : {log_, windows_, ids_, joined_, pending_}) {

@@ -131,6 +131,11 @@ class DataStore {
   Status CompactIndexes();
   // Removes a version's windows and ids (log records are removed by the next checkpoint).
   Status DeleteVersion(int64_t version_id);
+  // Removes the actuals of a model kept for predictions not seen yet.
+  Status DeletePendingActuals(int64_t model_id);
+  // The highest version id with windows or index entries in the store, and the highest model id
+  // with pending actuals (0 for none): ids the control store must not give out again.
+  std::pair<int64_t, int64_t> HighestIdsWithData() const;
   // Index entries rewritten since the last checkpoint, held in memory (RecentIds).
   size_t HeldIdEntries() const { return recent_ids_.size(); }
   // Whether a checkpoint should come before its interval: a million index entries held in memory

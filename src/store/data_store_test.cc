@@ -233,6 +233,27 @@ TEST_F(DataStoreTest, DeletingAVersionDeletesItsWrittenJoinedEntries) {
   EXPECT_EQ(Entry("a"), std::nullopt);
 }
 
+TEST_F(DataStoreTest, TheHighestIdsWithDataFollowWhatIsWrittenAndDeleted) {
+  EXPECT_EQ(store_->HighestIdsWithData(), std::make_pair(int64_t{0}, int64_t{0}));
+  ASSERT_TRUE(store_->Append("rows", 3, {{"a", "v"}}, DataStore::IdEntries::kNew).ok());
+  uint64_t joined =
+      store_->Append("actual", 9, {{"a", "joined"}}, DataStore::IdEntries::kReplacing).value();
+  ASSERT_TRUE(
+      store_->Checkpoint({{5, {Environment::kProduction, false, 0, 10}, "w"}}, {joined}).ok());
+  ASSERT_TRUE(store_->PutPending(4, {{"early", "actual"}}).ok());
+  ASSERT_TRUE(store_->PutPending(2, {{"early", "actual"}}).ok());
+  EXPECT_EQ(store_->HighestIdsWithData(), std::make_pair(int64_t{9}, int64_t{4}));  // joined
+  ASSERT_TRUE(store_->DeleteVersion(9).ok());
+  EXPECT_EQ(store_->HighestIdsWithData().first, 5);  // a window
+  ASSERT_TRUE(store_->DeleteVersion(5).ok());
+  EXPECT_EQ(store_->HighestIdsWithData().first, 3);  // a prediction's entry
+  ASSERT_TRUE(store_->DeletePendingActuals(4).ok());
+  EXPECT_EQ(store_->GetPending(4, {"early"}).value()[0], std::nullopt);
+  EXPECT_EQ(store_->GetPending(2, {"early"}).value()[0], "actual");
+  Reopen();
+  EXPECT_EQ(store_->HighestIdsWithData(), std::make_pair(int64_t{3}, int64_t{2}));
+}
+
 TEST_F(DataStoreTest, PredictionsAndPendingActualsPastRetentionAreDroppedWhenTheIndexesCompact) {
   constexpr int64_t kDay = 86400;
   const int64_t now = 1'790'000'000;

@@ -476,6 +476,34 @@ def test_joined_actuals_held_until_a_checkpoint_survive_kill_9_and_then_reach_th
     assert performance(api, "m", "fp")[-1] == 0 and performance(api, "m", "tp")[-1] == 3
 
 
+def test_a_model_created_in_place_of_a_deleted_one_inherits_none_of_its_actuals(api):
+    """Its data is keyed by the model's and versions' ids, which are never given out again."""
+    yesterday = stamp(day_starts()[-1] + dt.timedelta(hours=1))
+
+    def create():
+        api.create_model("m", task="binary_classification")
+        api.create_version("m", "v1", {"features": {"x": "numeric"}, "predictions": {"score": "numeric"},
+                                       "actuals": {"label": "boolean"}})
+
+    def log(ids):
+        api.log("m", "v1", [{"id": i, "timestamp": yesterday, "features": {"x": 1}, "predictions": {"score": 0.9}}
+                            for i in ids])
+
+    create()
+    send_actuals(api, "m", [{"id": "early", "actuals": {"label": True}}], expect_pending=1)
+    log(["a"])
+    assert send_actuals(api, "m", [{"id": "a", "actuals": {"label": True}}])["joined"] == 1
+    assert performance(api, "m", "labeled")[-1] == 1
+    assert api.delete("/api/v1/models/m").status_code == 204
+
+    create()
+    log(["early", "a"])  # the deleted model's actual waiting for "early" is gone with it
+    assert performance(api, "m", "labeled")[-1] == 0
+    answer = send_actuals(api, "m", [{"id": "a", "actuals": {"label": False}}])
+    assert (answer["joined"], answer["corrected"]) == (1, 0)
+    assert performance(api, "m", "fp")[-1] == 1 and performance(api, "m", "tp")[-1] == 0
+
+
 def test_a_models_task_cannot_change_once_it_has_versions(api):
     api.create_model("m", task="binary_classification")
     assert api.patch("/api/v1/models/m", json={"task": "regression"}).status_code == 200  # no versions yet

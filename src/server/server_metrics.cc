@@ -96,7 +96,7 @@ std::string ServerMetrics::Render(const IngestCounters& ingest, const StoreGauge
   RenderLabeledGauge("telltale_store_memory_bytes",
                      "Memory of the data store by use (memtables: recent writes; table_readers: "
                      "index and filter blocks of the table files; block_cache: blocks read "
-                     "recently).",
+                     "recently; joined_filter: which ids have an actual joined).",
                      "use", store.memory_bytes, out);
   out += "# HELP telltale_open_windows Window profiles held in memory.\n";
   out += "# TYPE telltale_open_windows gauge\n";

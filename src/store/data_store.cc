@@ -114,6 +114,7 @@ Status FromRocks(const rocksdb::Status& status, std::string_view what) {
 }  // namespace
 
 DataStore::~DataStore() {
+  joined_keys_.reset();
   if (db_) {
     for (rocksdb::ColumnFamilyHandle* handle : handles_) db_->DestroyColumnFamilyHandle(handle);
     db_->Close();
@@ -194,6 +195,23 @@ Result<std::unique_ptr<DataStore>> DataStore::Open(const std::string& directory,
       db->NewIterator(rocksdb::ReadOptions(), store->pending_));
   pending->SeekToFirst();
   store->may_have_pending_ = pending->Valid();
+  rocksdb::ColumnFamilyHandle* joined = store->joined_;
+  store->joined_keys_ = std::make_unique<JoinedKeys>(
+      [db, joined](const std::function<bool(std::string_view)>& visit) {
+        rocksdb::ReadOptions uncached;
+        uncached.fill_cache = false;
+        std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(uncached, joined));
+        for (it->SeekToFirst(); it->Valid() && visit(it->key().ToStringView()); it->Next()) {
+        }
+        return FromRocks(it->status(), "cannot read the joined index");
+      },
+      [db, joined] {
+        uint64_t keys = 0;
+        db->GetIntProperty(joined, rocksdb::DB::Properties::kEstimateNumKeys, &keys);
+        return keys;
+      },
+      store_options.joined_filter_min_keys);
+  store->joined_keys_->Start();
 
   std::unique_ptr<rocksdb::Iterator> log(db->NewIterator(rocksdb::ReadOptions(), store->log_));
   for (log->SeekToFirst(); log->Valid(); log->Next()) {
@@ -314,7 +332,9 @@ Status DataStore::ReadIds(int64_t version_id, const std::vector<std::string>& id
     found(i, value);
   };
   recent_ids_.Find(keys, see);
-  TELLTALE_RETURN_IF_ERROR(MultiGet(joined_, keys, see, &seen));
+  std::vector<bool> skip_joined = seen;
+  joined_keys_->MarkAbsent(keys, skip_joined);
+  TELLTALE_RETURN_IF_ERROR(MultiGet(joined_, keys, see, &skip_joined));
   return MultiGet(ids_, keys, found, &seen);
 }
 
@@ -407,6 +427,8 @@ Status DataStore::WriteWindows(const std::vector<WindowEntry>& windows,
   for (const auto& [key, value] : id_entries) entry_bytes += key.size() + value.size();
   TELLTALE_RETURN_IF_ERROR(CheckSpace((window_bytes + entry_bytes) * 2));
   TELLTALE_RETURN_IF_ERROR(ResumeIfStopped());
+  std::unique_lock joined_lock(joined_keys_->writes_mutex());
+  joined_keys_->Adding(id_entries);
   // The index entries go first, in writes of their own: they need not be atomic with the rest.
   // Until the batch below deletes their records, the entries are also held in memory and in the
   // log (which a restart reads back), and writing one of them twice writes the same value. That
@@ -424,6 +446,7 @@ Status DataStore::WriteWindows(const std::vector<WindowEntry>& windows,
       entries.Put(joined_, id_entries[i].first, id_entries[i].second);
     TELLTALE_RETURN_IF_ERROR(Write(entries, /*sync=*/false));
   }
+  joined_lock.unlock();
   const size_t entries = windows.size() + 2 * (folded.size() + dropped.size());
   rocksdb::WriteBatch batch(window_bytes + entries * 16 + 64);
   if (first) first(batch);
@@ -567,7 +590,10 @@ std::vector<std::pair<std::string, uint64_t>> DataStore::MemoryBytes() const {
   db_->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimateTableReadersMem, &table_readers);
   // One cache serves every part: any family reports it.
   db_->GetIntProperty(windows_, rocksdb::DB::Properties::kBlockCacheUsage, &block_cache);
-  return {{"memtables", memtables}, {"table_readers", table_readers}, {"block_cache", block_cache}};
+  return {{"memtables", memtables},
+          {"table_readers", table_readers},
+          {"block_cache", block_cache},
+          {"joined_filter", joined_keys_->bytes()}};
 }
 
 uint64_t DataStore::SizeBytes() const {

@@ -9,7 +9,8 @@
 //                                                never rewritten
 //   joined   version|id -> PredictionRef         the entry again with its latest actual, written by
 //                                                the checkpoint that deletes the actual's record
-//                                                (until then RecentIds); read before `ids`
+//                                                (until then RecentIds); read before `ids`,
+//                                                when JoinedKeys does not rule the key out
 //   pending  model|id -> PendingActual           actuals that came before their prediction
 //
 // Entries joined to an actual are written apart from the prediction index so that joining never
@@ -27,7 +28,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +38,7 @@
 
 #include "common/clock.h"
 #include "ingest/window_profile.h"
+#include "store/joined_keys.h"
 #include "store/recent_ids.h"
 #include "store/retention_filter.h"
 #include "telltale/result.h"
@@ -67,6 +71,8 @@ struct DataStoreOptions {
   int64_t pending_retention_seconds = 0;
   // The time retention is measured against (the system clock when null).
   const Clock* clock = nullptr;
+  // Room the filter of joined keys (JoinedKeys) has at least (1.2 MiB); it grows with them.
+  uint64_t joined_filter_min_keys = 1'000'000;
 };
 
 class DataStore {
@@ -136,6 +142,8 @@ class DataStore {
   // The highest version id with windows or index entries in the store, and the highest model id
   // with pending actuals (0 for none): ids the control store must not give out again.
   std::pair<int64_t, int64_t> HighestIdsWithData() const;
+  // Whether the filter of joined keys is being built (JoinedKeys).
+  bool BuildingJoinedFilter() const { return joined_keys_->building(); }
   // Index entries rewritten since the last checkpoint, held in memory (RecentIds).
   size_t HeldIdEntries() const { return recent_ids_.size(); }
   // Whether a checkpoint should come before its interval: a million index entries held in memory
@@ -149,7 +157,8 @@ class DataStore {
   // Bytes of each part (log, windows, ids, joined, pending) in its live SST files (not what is
   // still in memory and the write-ahead log).
   std::vector<std::pair<std::string, uint64_t>> PartBytes() const;
-  // Memory by use: memtables, table_readers (index and filter blocks), block_cache.
+  // Memory by use: memtables, table_readers (index and filter blocks), block_cache, and
+  // joined_filter (the keys of `joined`, JoinedKeys).
   std::vector<std::pair<std::string, uint64_t>> MemoryBytes() const;
 
  private:
@@ -188,6 +197,8 @@ class DataStore {
   rocksdb::ColumnFamilyHandle* joined_ = nullptr;
   // Index entries of the records still in the log.
   RecentIds recent_ids_;
+  // Which keys `joined` may hold; destroyed (its build stopped) before the database closes.
+  std::unique_ptr<JoinedKeys> joined_keys_;
   std::atomic<bool> may_have_pending_{false};
   std::atomic<uint64_t> next_sequence_{1};
   std::atomic<uint64_t> log_bytes_since_checkpoint_{0};

@@ -205,6 +205,54 @@ TEST_F(DataStoreTest, ACheckpointWritesEveryHeldEntryThoughNotInOneWrite) {
   }
 }
 
+TEST_F(DataStoreTest, EveryJoinedEntryIsFoundWhileTheFilterOfJoinedKeysIsBuiltAndGrows) {
+  const DataStoreOptions options{.min_free_bytes = 0, .joined_filter_min_keys = 1000};
+  Reopen(options);
+  auto filter_bytes = [&] {
+    while (store_->BuildingJoinedFilter())
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    for (const auto& [use, bytes] : store_->MemoryBytes()) {
+      if (use == "joined_filter") return bytes;
+    }
+    return uint64_t{0};
+  };
+  EXPECT_EQ(filter_bytes(), 1280u);  // 1,000 keys at 10 bits, in blocks of 64 bytes
+  constexpr int kIds = 6000, kRounds = 12;
+  std::vector<std::string> ids;
+  std::vector<std::pair<std::string, std::string>> predicted;
+  for (int i = 0; i < kIds; ++i) {
+    ids.push_back("id" + std::to_string(i));
+    predicted.emplace_back(ids.back(), "predicted");
+  }
+  uint64_t sequence =
+      store_->Append("predictions", 1, predicted, DataStore::IdEntries::kNew).value();
+  ASSERT_TRUE(store_->Checkpoint({}, {sequence}).ok());
+  // 500 ids joined per round: the filter fills, and larger ones are built (on their own thread)
+  // while later rounds write.
+  std::vector<std::string> expected(kIds, "predicted");
+  auto check = [&](const std::string& when) {
+    std::vector<std::optional<std::string>> values = store_->GetIds(1, ids).value();
+    for (int i = 0; i < kIds; ++i) ASSERT_EQ(values[i], expected[i]) << when << ", id " << i;
+  };
+  for (int round = 0; round < kRounds; ++round) {
+    std::vector<std::pair<std::string, std::string>> joined;
+    for (int i = round; i < kIds; i += kRounds) {
+      expected[i] = "joined in round " + std::to_string(round);
+      joined.emplace_back(ids[i], expected[i]);
+    }
+    sequence = store_->Append("actuals", 1, joined, DataStore::IdEntries::kReplacing).value();
+    ASSERT_TRUE(store_->Checkpoint({}, {sequence}).ok());
+    ASSERT_EQ(store_->HeldIdEntries(), 0u);
+    check("round " + std::to_string(round));
+  }
+  EXPECT_GE(filter_bytes(), kIds * 10u / 8);
+  check("with the last filter built");
+  Reopen(options);
+  check("while the first filter is built");
+  EXPECT_GE(filter_bytes(), kIds * 10u / 8);
+  check("after a restart");
+}
+
 TEST_F(DataStoreTest, ADroppedRecordsRewrittenEntriesAreNotWritten) {
   uint64_t predicted = Append("prediction", "a", "predicted", DataStore::IdEntries::kNew);
   uint64_t joined = Append("actual", "a", "with its actual", DataStore::IdEntries::kReplacing);

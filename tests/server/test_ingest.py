@@ -4,6 +4,7 @@ import gzip
 import json
 import re
 import socket
+import time
 from datetime import datetime
 
 import pytest
@@ -217,7 +218,12 @@ def test_metrics_show_the_files_of_each_part_of_the_store_and_its_memory(start_s
     before = part_bytes(api)
     assert set(before) == {"log", "windows", "ids", "joined", "pending"}
     memory_before = memory_bytes(api)
-    assert set(memory_before) == {"memtables", "table_readers", "block_cache"}
+    assert set(memory_before) == {"memtables", "table_readers", "block_cache", "joined_filter"}
+    # The filter of joined keys, built on a thread of its own: room for a million at 10 bits each.
+    deadline = time.monotonic() + 10
+    while memory_bytes(api)["joined_filter"] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert memory_bytes(api)["joined_filter"] == 19532 * 64
     api.log("churn", "v1", [{"id": f"row-{i}"} for i in range(2000)])
     # The rows and their 2,000 index entries are in the memtables until flushed.
     assert memory_bytes(api)["memtables"] > memory_before["memtables"] + 2000 * 10

@@ -49,7 +49,7 @@ unit-test: build
 asan-test: build-asan
 	@cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j $(JOBS)
 
-# The concurrent parts (ingestion, live windows) under ThreadSanitizer.
+# The concurrent parts (ingestion, live windows, the data store) under ThreadSanitizer.
 tsan-test: build-tsan
 	@TSAN_OPTIONS="halt_on_error=1 suppressions=$(CURDIR)/scripts/tsan.supp" build-tsan/telltale_ingest_tests
 

@@ -18,15 +18,17 @@ void LiveWindows::AddVersion(int64_t version_id, std::shared_ptr<const VersionSc
 
 Status LiveWindows::DeleteVersion(int64_t version_id) {
   std::lock_guard checkpoint_lock(checkpoint_mutex_);
+  std::shared_ptr<VersionState> state;  // outlives its lock, released after the map lets go
   {
     std::unique_lock lock(versions_mutex_);
     auto found = versions_.find(version_id);
     if (found != versions_.end()) {
+      state = found->second;
       // Its folded records are deleted from the log by the next checkpoint.
-      std::lock_guard state_lock(found->second->mutex);
-      found->second->deleted = true;
+      std::lock_guard state_lock(state->mutex);
+      state->deleted = true;
       std::lock_guard orphans_lock(orphans_mutex_);
-      orphans_.insert(orphans_.end(), found->second->folded.begin(), found->second->folded.end());
+      orphans_.insert(orphans_.end(), state->folded.begin(), state->folded.end());
       versions_.erase(found);
     }
   }

@@ -1,5 +1,7 @@
 #include "store/joined_keys.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 
 namespace telltale {
@@ -24,17 +26,21 @@ void JoinedKeys::StartBuild(uint64_t keys) {
     std::lock_guard lock(mutex_);
     building_ = filter;
   }
-  builder_ = std::thread([this, filter = std::move(filter)] { Build(filter); });
+  builder_ = std::thread([this, filter = std::move(filter)] {
+    pthread_setname_np(pthread_self(), "tt:joined-keys");  // for `top -H` and profilers
+    Build(filter);
+  });
 }
 
 void JoinedKeys::Build(std::shared_ptr<KeyFilter> filter) {
-  // Keys written from here on are added by their writers; those written before are in the part.
+  // Keys written since `building_` was set are added by their writers; those before are in the
+  // part.
   Status scanned = scan_([&](std::string_view key) {
     filter->Add(KeyFilter::Hash(key));
     return !stopping_.load(std::memory_order_relaxed);
   });
   std::lock_guard lock(mutex_);
-  // A failed scan leaves the filter in use as it was; the next one full tries again.
+  // A failed scan leaves the filter in use as it was; the next write starts another.
   if (scanned.ok() && !stopping_) ready_ = std::move(filter);
   building_ = nullptr;
 }
@@ -46,8 +52,9 @@ void JoinedKeys::Adding(const std::vector<std::pair<std::string_view, std::strin
     ready = ready_;
     building = building_;
   }
-  if (ready && !building && ready->added() + entries.size() > ready->capacity()) {
-    StartBuild(ready->added() + entries.size());
+  // A full filter is built again larger; a failed build (none ready) is tried again.
+  if (!building && (!ready || ready->added() + entries.size() > ready->capacity())) {
+    StartBuild((ready ? ready->added() : 0) + entries.size());
     std::lock_guard lock(mutex_);
     building = building_;
   }

@@ -27,28 +27,31 @@ KeyFilter::KeyFilter(uint64_t capacity)
 uint64_t KeyFilter::Hash(std::string_view key) { return HashBytes(key); }
 
 // Each probe takes the top 9 bits (a bit of the 512 in the block) of the hash multiplied by an
-// odd constant once more.
-void KeyFilter::Add(uint64_t hash) {
+// odd constant once more; `visit(word, mask)` returns false to stop.
+template <typename Visit>
+bool KeyFilter::ForEachBit(uint64_t hash, Visit&& visit) const {
   std::atomic<uint64_t>* block = &words_[BlockOf(hash) * kWordsPerBlock];
   uint64_t probe = hash;
   for (int i = 0; i < kProbes; ++i) {
     probe *= kMix;
     const uint32_t bit = static_cast<uint32_t>(probe >> 55);
-    block[bit >> 6].fetch_or(uint64_t{1} << (bit & 63), std::memory_order_relaxed);
+    if (!visit(block[bit >> 6], uint64_t{1} << (bit & 63))) return false;
   }
+  return true;
+}
+
+void KeyFilter::Add(uint64_t hash) {
+  ForEachBit(hash, [](std::atomic<uint64_t>& word, uint64_t mask) {
+    word.fetch_or(mask, std::memory_order_relaxed);
+    return true;
+  });
   added_.fetch_add(1, std::memory_order_relaxed);
 }
 
 bool KeyFilter::MayContain(uint64_t hash) const {
-  const std::atomic<uint64_t>* block = &words_[BlockOf(hash) * kWordsPerBlock];
-  uint64_t probe = hash;
-  for (int i = 0; i < kProbes; ++i) {
-    probe *= kMix;
-    const uint32_t bit = static_cast<uint32_t>(probe >> 55);
-    if (!(block[bit >> 6].load(std::memory_order_relaxed) & (uint64_t{1} << (bit & 63))))
-      return false;
-  }
-  return true;
+  return ForEachBit(hash, [](const std::atomic<uint64_t>& word, uint64_t mask) {
+    return (word.load(std::memory_order_relaxed) & mask) != 0;
+  });
 }
 
 }  // namespace telltale

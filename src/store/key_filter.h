@@ -34,6 +34,9 @@ class KeyFilter {
   static constexpr int kWordsPerBlock = kBlockBytes / 8;
   // The block of `hash`, from its high half (the probes use the whole hash, remixed).
   uint64_t BlockOf(uint64_t hash) const { return ((hash >> 32) * blocks_) >> 32; }
+  // Calls `visit(word, mask)` for each of the key's bits until it returns false; whether none did.
+  template <typename Visit>
+  bool ForEachBit(uint64_t hash, Visit&& visit) const;
 
   uint64_t capacity_;
   uint64_t blocks_;

@@ -42,6 +42,20 @@ std::optional<std::pair<std::string, int>> PeerOf(int fd, int port) {
 
 }  // namespace
 
+int GracefulHttpServer::Bind(const std::string& host, int port) {
+  // httplib creates the socket, calls this, binds it and listens with a queue of five; the last
+  // socket this saw is the one bound (a host of several addresses is tried one at a time).
+  set_socket_options([this](socket_t socket) {
+    int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    listening_socket_ = socket;
+  });
+  int bound = port == 0 ? bind_to_any_port(host) : (bind_to_port(host, port) ? port : -1);
+  // Listening again on a listening socket only changes its queue's length.
+  if (bound > 0 && ::listen(listening_socket_, SOMAXCONN) != 0) return -1;
+  return bound;
+}
+
 void GracefulHttpServer::RequestStarted(const httplib::Request& request) {
   std::lock_guard lock(mutex_);
   busy_.emplace(request.remote_addr, request.remote_port);

@@ -233,12 +233,6 @@ void TelltaleServer::ConfigureHttp() {
     return new httplib::ThreadPool(static_cast<size_t>(threads));
   };
   http_->set_payload_max_length(context_.config.max_body_bytes);
-  // Address reuse for quick restarts, but not SO_REUSEPORT (httplib's default): a second server
-  // on the same port must fail to start, not share the port.
-  http_->set_socket_options([](socket_t socket) {
-    int yes = 1;
-    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-  });
   // Responses go out in more than one write; without TCP_NODELAY the last one can wait for the
   // client's delayed acknowledgement (tens of milliseconds).
   http_->set_tcp_nodelay(true);
@@ -297,11 +291,7 @@ void TelltaleServer::ConfigureHttp() {
 
 Status TelltaleServer::Run() {
   const std::string& host = context_.config.host;
-  if (context_.config.port == 0) {
-    port_ = http_->bind_to_any_port(host);
-  } else {
-    port_ = http_->bind_to_port(host, context_.config.port) ? context_.config.port : -1;
-  }
+  port_ = http_->Bind(host, context_.config.port);
   if (port_ <= 0) {
     return Status::Unavailable(
         fmt::format("cannot listen on {}:{} (in use, or not an address "

@@ -155,3 +155,44 @@ def test_the_server_allocates_with_jemalloc(telltale_bin):
                             env={**os.environ, "MALLOC_CONF": "stats_print:true"}, timeout=20)
     assert result.returncode == 0
     assert "Begin jemalloc statistics" in result.stderr
+
+
+def test_a_burst_of_connections_waits_in_the_listen_queue(server):
+    """Clients that connect while the server is busy wait in the kernel's listen queue. A queue of
+    five (the HTTP library's default) drops the SYNs of the rest, and each dropped client retries
+    only after a second: a deploy of many SDK clients would see its first requests take 1 s, 3 s."""
+    host, port = server.url.removeprefix("http://").split(":")
+    os.kill(server.process.pid, signal.SIGSTOP)  # accepts nothing until continued
+    clients = []
+    try:
+        for _ in range(64):
+            client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            client.setblocking(False)
+            client.connect_ex((host, int(port)))
+            clients.append(client)
+        deadline = time.monotonic() + 0.5
+        connected = set()
+        while time.monotonic() < deadline and len(connected) < len(clients):
+            for i, client in enumerate(clients):
+                if i not in connected and client.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0 \
+                        and _handshake_done(client):
+                    connected.add(i)
+            time.sleep(0.01)
+    finally:
+        os.kill(server.process.pid, signal.SIGCONT)
+    assert len(connected) == len(clients), f"{len(connected)} of {len(clients)} connections completed"
+    for client in clients:  # and each is served once the server runs again
+        client.setblocking(True)
+        client.settimeout(10)
+        client.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        assert client.recv(64).startswith(b"HTTP/1.1 200")
+        client.close()
+
+
+def _handshake_done(client):
+    """Whether a non-blocking connect has completed (the socket has a peer)."""
+    try:
+        client.getpeername()
+        return True
+    except OSError:
+        return False

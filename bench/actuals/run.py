@@ -10,12 +10,15 @@
    state): actuals joined per second in each round, every one checked joined (/metrics).
 4. A 90-day daily F1 series (a second model with 90 days of hourly predictions and their labels):
    median and worst of 20 queries.
+5. The peer, after telltale has stopped: the same predictions, actuals and query in SQLite
+   (bench/actuals/sqlite_peer.py), and each measure as a ratio.
 
 Usage: make bench-actuals  (or: python bench/actuals/run.py [--predictions N] [--actuals N])
 """
 import argparse
 import json
 import re
+import subprocess
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -70,6 +73,20 @@ def f1_series_query(url, days=90, rows_per_hour=40, samples=20):
     return {"days": days, "rows": n, "points": len(points), "median_ms": median_ms, "max_ms": max_ms}
 
 
+def sqlite_peer(args):
+    """The same work in SQLite, as a process of its own (bench/actuals/sqlite_peer.py)."""
+    database = REPO / "bench" / "data" / "actuals-peer.sqlite3"
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("sqlite_peer.py")), "--db", str(database),
+         "--predictions", str(args.predictions), "--actuals", str(args.actuals), "--rounds", str(args.rounds),
+         "--first-id", str(FIRST_ID)], capture_output=True, text=True, check=False)
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(database) + suffix).unlink(missing_ok=True)
+    if result.returncode != 0:
+        raise SystemExit(f"the SQLite peer failed: {result.stderr}")
+    return json.loads(result.stdout)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--predictions", type=int, default=10_000_000)
@@ -120,9 +137,17 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=120)
+    peer = sqlite_peer(args)
+    print(f"sqlite: {peer['actuals_per_second']:,.0f} actuals/s (rounds "
+          + " / ".join(f"{r['rows_per_second']:,.0f}" for r in peer["actuals_rounds"])
+          + f"), table {peer['table_bytes_per_prediction']:.1f} bytes per prediction, daily F1 median "
+          f"{peer['f1_query']['median_ms']:.1f} ms")
+    print(f"ratios: actuals {total / seconds / peer['actuals_per_second']:.1f}x the rate of SQLite's, "
+          f"{index / logged['rows'] / peer['table_bytes_per_prediction']:.2f} of its bytes per prediction, "
+          f"F1 series in {query['median_ms'] / peer['f1_query']['median_ms']:.2f} of its time")
     summary = {"predictions": logged, "index_bytes": index, "index_bytes_per_prediction": index / logged["rows"],
                "actuals_rounds": rounds, "actuals_per_second": total / seconds,
-               "joined_bytes_in_files": joined_bytes, "f1_query": query}
+               "joined_bytes_in_files": joined_bytes, "f1_query": query, "sqlite": peer}
     (REPO / "bench" / "data").mkdir(exist_ok=True)
     (REPO / "bench" / "data" / "actuals.json").write_text(json.dumps(summary, indent=2))
 

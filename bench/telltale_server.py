@@ -1,8 +1,10 @@
 """A `telltale serve` for the benchmarks: on a free loopback port, over a fresh data directory, with
-a known admin key; `telltale_load`, the load generator that posts to it; and timed queries."""
+a known admin key; `telltale_load`, the load generator that posts to it, with what each side spent;
+and timed queries."""
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -46,3 +48,30 @@ def timed_get(session, url, params, samples=20):
         times.append(time.perf_counter() - began)
         response.raise_for_status()
     return response, statistics.median(times) * 1000, max(times) * 1000
+
+
+def cpu_seconds(pid):
+    """User and system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def disk_bytes_written(pid):
+    """Bytes the process has caused to be written to storage so far (/proc/PID/io)."""
+    return int(re.search(r"^write_bytes: (\d+)", Path(f"/proc/{pid}/io").read_text(), re.M).group(1))
+
+
+def timed_load(server, url, *args):
+    """`load`, with the CPU time per row of the server and of the load generator, and the server's
+    bytes written to disk per row, added to its report."""
+    server_before = cpu_seconds(server.pid)
+    written_before = disk_bytes_written(server.pid)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    report = load(url, *args)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rows = max(report["rows"], 1)
+    report["server_cpu_us_per_row"] = (cpu_seconds(server.pid) - server_before) / rows * 1e6
+    report["disk_bytes_per_row"] = (disk_bytes_written(server.pid) - written_before) / rows
+    report["load_generator_cpu_us_per_row"] = (
+        (after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime) / rows * 1e6)
+    return report

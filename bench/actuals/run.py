@@ -7,7 +7,8 @@
 3. Actuals for 6,000,000 of those predictions, in a shuffled order, 1,000 per request over 8
    connections, in three rounds of 2,000,000 (the cost of an actual grows along a run until the
    store's flushes and compactions of joined entries are under way; the last round is the steady
-   state): actuals joined per second in each round, every one checked joined (/metrics).
+   state): actuals joined per second in each round, every one checked joined (/metrics), and the
+   CPU time per actual of the server and of the load generator (both share the machine's cores).
 4. A 90-day daily F1 series (a second model with 90 days of hourly predictions and their labels):
    median and worst of 20 queries.
 5. The peer, after telltale has stopped: the same predictions, actuals and query in SQLite
@@ -28,7 +29,7 @@ import numpy as np
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from telltale_server import TOKEN, load, start_server, timed_get  # noqa: E402
+from telltale_server import TOKEN, load, start_server, timed_get, timed_load  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 FIRST_ID = 100_000_000_000
@@ -117,8 +118,8 @@ def main():
         rounds = []
         for n in range(args.rounds):
             joined_before = metric(url, "telltale_actuals_total", '{outcome="joined"}')
-            joining = load(url, "--model", "fraud", "--actuals", str(per_round),
-                           "--first-id", str(FIRST_ID + n * per_round), "--seconds", "100000")
+            joining = timed_load(server, url, "--model", "fraud", "--actuals", str(per_round),
+                                 "--first-id", str(FIRST_ID + n * per_round), "--seconds", "100000")
             joined = metric(url, "telltale_actuals_total", '{outcome="joined"}') - joined_before
             if joined != joining["rows"]:
                 raise SystemExit(f"{joining['rows']:,} actuals sent, {joined:,} joined")
@@ -126,6 +127,9 @@ def main():
             print(f"round {n + 1}: joined {joined:,} actuals (shuffled ids, {logged['rows']:,} predictions "
                   f"indexed): {joining['rows_per_second']:,.0f} actuals/s, "
                   f"p99 {joining['latency_p99_ms']:.1f} ms per 1,000")
+            print(f"  CPU per actual: server {joining['server_cpu_us_per_row']:.2f} us, load generator "
+                  f"{joining['load_generator_cpu_us_per_row']:.2f} us (500,000 actuals/s on 2 cores: "
+                  f"4.00 us in all); written to disk {joining['disk_bytes_per_row']:.0f} bytes per actual")
         seconds = sum(r["seconds"] for r in rounds)
         total = sum(r["rows"] for r in rounds)
         print(f"all rounds: {total:,} actuals, {total / seconds:,.0f} actuals/s")

@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import sys
 import time
 from datetime import datetime, timedelta, timezone
@@ -29,7 +28,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from telltale_server import TOKEN, load, start_server, timed_get  # noqa: E402
+from telltale_server import TOKEN, load, start_server, timed_get, timed_load  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -37,17 +36,6 @@ REPO = Path(__file__).resolve().parents[2]
 def rss_mib(pid):
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024
-
-
-def cpu_seconds(pid):
-    """User and system CPU time the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def disk_bytes_written(pid):
-    """Bytes the process has caused to be written to storage so far (/proc/PID/io)."""
-    return int(re.search(r"^write_bytes: (\d+)", Path(f"/proc/{pid}/io").read_text(), re.M).group(1))
 
 
 def disk_write_mb_per_s(directory, mib=1024):
@@ -63,22 +51,6 @@ def disk_write_mb_per_s(directory, mib=1024):
     elapsed = time.perf_counter() - began
     path.unlink()
     return mib * (1 << 20) / elapsed / 1e6
-
-
-def timed_load(server, url, *args):
-    """`load`, with the CPU time per row of the server and of the load generator, and the server's
-    bytes written to disk per row, added to its report."""
-    server_before = cpu_seconds(server.pid)
-    written_before = disk_bytes_written(server.pid)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    report = load(url, *args)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    rows = max(report["rows"], 1)
-    report["server_cpu_us_per_row"] = (cpu_seconds(server.pid) - server_before) / rows * 1e6
-    report["disk_bytes_per_row"] = (disk_bytes_written(server.pid) - written_before) / rows
-    report["load_generator_cpu_us_per_row"] = (
-        (after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime) / rows * 1e6)
-    return report
 
 
 def cpu_line(report, folding):
